@@ -1,0 +1,51 @@
+"""Small frozen records passed between the layers: passages, hits, answers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citation unit of the document: a paragraph, an item, a footnote, a table row."""
+
+    id: str  # stable, e.g. "p7a", "a1-D-4", "fn14", "a2-t1-3"
+    kind: str  # header | preamble | paragraph | item | heading | footnote | table_row | text
+    citation: str  # the label a person would cite, e.g. "第7段(a)项"
+    text: str  # the document's own words, footnote markers removed
+    section: tuple[str, ...] = ()  # heading path from the outside in
+    footnotes: tuple[str, ...] = ()  # ids of the footnotes this passage cites
+    cited_by: tuple[str, ...] = ()  # for a footnote: ids of the passages that cite it
+    columns: tuple[tuple[str, str], ...] = ()  # for a table row: (column name, cell text)
+    order: int = 0  # position in the document
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a question, with its fused score and the channels' ranks."""
+
+    passage: Passage
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    exact: bool = False  # resolved from a structural reference such as 第5段
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence quoted verbatim from a passage, with its marker number [n]."""
+
+    marker: int
+    passage_id: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one question: quotes, the ranked passages, and whether it declined."""
+
+    question: str
+    text: str
+    abstained: bool
+    hits: tuple[Hit, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # e.g. "问题过长，已截断"
