@@ -25,8 +25,8 @@ class Hit:
 
     passage: Passage
     score: float
-    dense_rank: int | None = None
-    lexical_rank: int | None = None
+    dense_score: float = 0.0  # cosine of question and passage
+    lexical_score: float = 0.0  # BM25
     exact: bool = False  # resolved from a structural reference such as 第5段
 
 

@@ -1,0 +1,88 @@
+"""Structural references in a question (第5段, 第7段(a)项, 脚注14, 附件一H节(二), 表3, footnote 26 …) resolved to ids.
+
+Works on normalized text (see textnorm.normalize): half-width digits and brackets, simplified, lower case.
+The ids follow the parser's scheme; a reference to something the document lacks resolves to nothing.
+"""
+from __future__ import annotations
+
+import re
+
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3}
+
+
+def to_int(token: str) -> int | None:
+    """Arabic or Chinese numerals up to 99: "14", "十四", "二十九"."""
+    if token.isdigit():
+        return int(token)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        value = (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
+        return value if all(ch in _DIGITS for ch in tens + ones) else None
+    return _DIGITS.get(token) if len(token) == 1 else None
+
+
+_FOOTNOTE = re.compile(rf"(?:脚注|注释|注|footnote|fn|note)\s*(?:第|no\.?\s*)?{_NUMBER}")
+_PREAMBLE = re.compile(rf"序言(?:部分)?(?:的)?第{_NUMBER}段|preamb\w*\s*(?:paragraph|para)?\s*(\d+)")
+_INTRO = re.compile(rf"(?:引言|第一节)(?:部分)?(?:的)?第{_NUMBER}段|introduction\s*(?:paragraph|para)?\s*(\d+)")
+_PARAGRAPH = re.compile(
+    rf"(?<![决定号条/])第{_NUMBER}段\s*(?:\(?([a-c])\)?\s*(?:项|分段)?)?|(?:paragraph|para\.?|operative paragraph)\s*(\d{{1,2}})\s*(?:\(([a-c])\))?"
+)
+_ANNEX1_SECTION = re.compile(
+    r"(?<![a-z])([a-h])\s*(?:节|部分|小节)"
+    r"|section\s*([a-h])\b"
+    r"|(?:第二节|第2节|附件一|附件1|annex\s*i\b)\s*(?:第二节|section\s*ii\b)?\s*([a-h])(?![a-z])"
+)
+_ITEM = re.compile(rf"\(\s*{_NUMBER}\s*\)|第{_NUMBER}项|item\s*(\d{{1,2}})|\((?:{'|'.join(_ROMAN)})\)")
+_SUBLIST = {"具体目标": "target", "次级": "sub", "指标数": "ind", "target": "target", "indicator": "ind"}
+_TABLE = re.compile(rf"(?:表|table\s*){_NUMBER}")
+_ANNEX = re.compile(r"附件([一二12])|annex\s*(ii|i|2|1)\b")
+
+
+def _first(match: re.Match) -> str:
+    return next(g for g in match.groups() if g)
+
+
+def resolve(question: str, known: set[str]) -> list[str]:
+    """Ids the question names, most specific first; only ids in `known` are returned."""
+    found: list[str] = []
+
+    def add(pid: str) -> None:
+        if pid in known and pid not in found:
+            found.append(pid)
+
+    for m in _FOOTNOTE.finditer(question):
+        add(f"fn{to_int(_first(m))}")
+    for m in _PREAMBLE.finditer(question):
+        add(f"pre{to_int(_first(m))}")
+    for m in _INTRO.finditer(question):
+        add(f"a1-s1-{to_int(_first(m))}")
+    rest = _INTRO.sub(" ", _PREAMBLE.sub(" ", question))
+    for m in _PARAGRAPH.finditer(rest):
+        number = to_int(m.group(1) or m.group(3) or "")
+        letter = m.group(2) or m.group(4)
+        if "决定" in rest[max(0, m.start() - 8):m.start()]:
+            continue  # a paragraph of another decision, e.g. 第14/34号决定第6和第7段
+        if number is not None:
+            if letter:
+                add(f"p{number}{letter}")
+            add(f"p{number}")
+    section = _ANNEX1_SECTION.search(question)
+    if section:
+        letter = _first(section).upper()
+        sublist = next((v for k, v in _SUBLIST.items() if k in question), None) if letter == "D" else None
+        base = f"a1-{letter}" + (f"-{sublist}" if sublist else "")
+        item = _ITEM.search(question[section.end():]) or _ITEM.search(question)
+        if item:
+            value = next((g for g in item.groups() if g), None)
+            number = to_int(value) if value else _ROMAN.get(item.group(0).strip("()"))
+            add(f"{base}-{number}")
+        add(base)
+    for m in _TABLE.finditer(question):
+        add(f"a2-t{to_int(_first(m))}")
+    if not found:
+        for m in _ANNEX.finditer(question):
+            value = _first(m)
+            add("a1" if value in ("一", "1", "i") else "a2")
+    return found

@@ -1,0 +1,43 @@
+"""Query and passage normalization: width, script, case and the spaces a translation puts around numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_SPACE_RUN = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # opencc-python-reimplemented: pure Python, dictionaries ship in the wheel
+
+    return opencc.OpenCC("t2s").convert
+
+
+def to_simplified(text: str) -> str:
+    return _to_simplified()(text)
+
+
+def clean_spaces(text: str) -> str:
+    """Drop control characters, fold runs of white space, remove spaces that touch Chinese characters."""
+    text = _CONTROL.sub(" ", text)
+    text = _SPACE_RUN.sub(" ", text).strip()
+    return _SPACE_NEAR_CJK.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """The form in which questions and passages are compared: NFKC, simplified, lower case, tight spacing.
+
+    Idempotent: normalize(normalize(x)) == normalize(x).
+    """
+    previous = None
+    while text != previous:  # the steps interact rarely (NFKC can reveal a traditional form); settle them
+        previous = text
+        text = unicodedata.normalize("NFKC", text)
+        text = to_simplified(text).lower()
+        text = clean_spaces(text)
+    return text

@@ -1,0 +1,54 @@
+"""Corpus files are decoded whatever their encoding, or refused with a message naming the file."""
+import pytest
+
+from bot.corpus import corpus_sha256, decode, load_corpus
+from bot.errors import CorpusError
+
+TEXT = "1. 欢迎中国慷慨提出主办工作组的另一次会议；\n"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+        TEXT.replace("\n", "\r\n").encode("utf-8"),
+        TEXT.encode("gbk"),
+        TEXT.encode("utf-16"),
+    ],
+    ids=["utf8", "bom", "crlf", "gbk", "utf16"],
+)
+def test_decodes(data):
+    assert decode(data, "x.txt") == TEXT
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [(b"", "empty"), (b"   \n", "empty"), (bytes(range(256)) * 4, "binary"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary")],
+)
+def test_refuses_with_file_name(data, words):
+    with pytest.raises(CorpusError, match=rf"bad\.txt: .*{words}"):
+        decode(data, "bad.txt")
+
+
+def test_unreadable_file_is_skipped_and_named(tmp_path):
+    (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    documents, skipped = load_corpus(tmp_path)
+    assert [d.name for d in documents] == ["good"]
+    assert len(skipped) == 1 and skipped[0].startswith("empty.txt:")
+
+
+def test_no_readable_document_is_an_error(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(CorpusError, match="no readable document"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="not found"):
+        load_corpus(tmp_path / "missing")
+
+
+def test_corpus_hash_changes_with_content(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    before = corpus_sha256(tmp_path)
+    (tmp_path / "a.txt").write_text(TEXT + "2. 又欢迎。\n", encoding="utf-8")
+    assert corpus_sha256(tmp_path) != before

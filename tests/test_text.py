@@ -1,0 +1,64 @@
+"""Normalization, tokenization and BM25 on tiny inputs with exact expectations."""
+import math
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bot.bm25 import BM25
+from bot.textnorm import normalize
+from bot.tokenize import Tokenizer
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("第 14/34 号决定", "第14/34号决定"),
+        ("第５段", "第5段"),
+        ("締約方會議", "缔约方会议"),
+        ("  Where  is\tIT?  ", "where is it?"),
+        ("2019 年 8 月 27 日", "2019年8月27日"),
+        ("（四）", "(四)"),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalize_is_idempotent(text):
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+def test_tokenizer_drops_punctuation_and_question_words():
+    tokens = Tokenizer()("工作组第二次会议在哪里举行？")
+    assert "第二次" in tokens and "举行" in tokens
+    assert "哪里" not in tokens and "？" not in tokens and "?" not in tokens
+
+
+def test_tokenizer_reads_traditional_and_full_width():
+    tokenize = Tokenizer()
+    assert tokenize("締約方會議") == tokenize("缔约方会议")
+    assert "5" in tokenize("第５段")
+
+
+def test_bm25_exact_scores():
+    bm25 = BM25([["a", "b"], ["b", "c", "c"], ["d"]], k1=1.2, b=0.75)
+    idf_a = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
+    average = 2.0
+    norm_0 = 1.2 * (1 - 0.75 + 0.75 * 2 / average)
+    scores = bm25.scores(["a", "a", "zzz"])
+    assert scores[0] == pytest.approx(idf_a * 2.2 / (1 + norm_0))
+    assert scores[1] == 0 and scores[2] == 0
+
+
+def test_bm25_prefers_more_occurrences_and_rarer_terms():
+    bm25 = BM25([["x", "y"], ["x", "x", "y"], ["y", "y", "y"]])
+    scores = bm25.scores(["x"])
+    assert scores[1] > scores[0] > scores[2] == 0
+
+
+def test_bm25_empty_corpus_and_query():
+    assert len(BM25([]).scores(["a"])) == 0
+    assert BM25([["a"]]).scores([]).tolist() == [0.0]
