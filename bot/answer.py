@@ -1,0 +1,55 @@
+"""Extractive answers: the most relevant sentences quoted verbatim with markers [n], or a plain decline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.index import Index
+from bot.records import Answer, Hit, Quote
+
+NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
+WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """Decline when no exact reference was found and both channels are weak (chosen on bench/calibration.jsonl)."""
+
+    min_dense: float = 0.80
+    min_lexical: float = 6.0
+
+    def declines(self, hits: list[Hit]) -> bool:
+        if not hits:
+            return True
+        top = hits[0]
+        if top.exact:
+            return False
+        return top.dense_score < self.min_dense and top.lexical_score < self.min_lexical
+
+
+def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) -> str:
+    """The passage itself when short, else its sentence closest to the question."""
+    text = hit.passage.text
+    if len(text) <= WHOLE_PASSAGE_CHARS:
+        return text
+    rows = [i for i, s in enumerate(index.sentences) if s.row == row]
+    if not rows:
+        return text
+    scores = index.sentence_vectors[rows] @ query_vector
+    return index.sentences[rows[int(np.argmax(scores))]].text
+
+
+def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarray, declined: bool,
+            notes: tuple[str, ...] = ()) -> Answer:
+    """Quote the top passage (and the second when it is an exact reference or nearly as strong)."""
+    if declined:
+        return Answer(question, NOT_FOUND, True, tuple(hits), (), notes)
+    row_of = {p.id: row for row, p in enumerate(index.passages)}
+    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.9 * hits[0].score]
+    quotes = tuple(
+        Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
+        for n, hit in enumerate(chosen, start=1)
+    )
+    lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" for hit, q in zip(chosen, quotes)]
+    return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)

@@ -1,0 +1,158 @@
+"""The `bot` command: index, passages, ask, serve, eval. Failures are one line on stderr and exit code 1."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import Config
+from bot.errors import BotError
+
+
+def _common(command):
+    """Options every command that touches the corpus, index or model shares."""
+    options = [
+        click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of .txt documents [env BOT_CORPUS_DIR]."),
+        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder [env BOT_INDEX_DIR]."),
+        click.option("--model", help="sentence-transformers model name or path; 'default' is the bundled e5-small [env BOT_MODEL]."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), help="Where the converted default model lives [env BOT_CACHE_DIR]."),
+        click.option("--quiet", is_flag=True, help="No progress bars or status lines."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _config(corpus_dir, index_dir, model, cache_dir, quiet, **extra) -> Config:
+    return Config.from_env(corpus_dir=corpus_dir, index_dir=index_dir, model=model, cache_dir=cache_dir,
+                           progress=not quiet, **extra)
+
+
+def _status(quiet: bool):
+    return (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+
+
+def _one_line_errors(function):
+    """BotError (and a broken pipe or Ctrl-C) becomes one clear line instead of a traceback."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BotError as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted") from None
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bot")
+def main() -> None:
+    """Ask questions about a policy document; answers quote it with official references."""
+
+
+@main.command()
+@_common
+@_one_line_errors
+def index(quiet: bool, **options) -> None:
+    """Build (or rebuild) the index of the corpus."""
+    from bot.engine import Bot
+
+    Bot.open(_config(quiet=quiet, **options), rebuild=True, say=_status(quiet))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, kind, citation, text, section.")
+@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of .txt documents [env BOT_CORPUS_DIR].")
+@_one_line_errors
+def passages(as_json: bool, corpus_dir: Path | None) -> None:
+    """Every passage of the corpus in document order."""
+    from bot.corpus import load_corpus
+    from bot.index import parse_documents
+    from bot.render import passage_to_dict
+
+    config = Config.from_env(corpus_dir=corpus_dir)
+    documents, skipped = load_corpus(config.corpus_dir)
+    for line in skipped:
+        click.echo(f"skipped {line}", err=True)
+    for passage in parse_documents(documents):
+        if as_json:
+            click.echo(json.dumps(passage_to_dict(passage), ensure_ascii=False))
+        else:
+            click.echo(f"{passage.id}\t{passage.citation}\t{passage.text}")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--k", "k", type=int, default=None, help="How many passages to return (1-50, default 5).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
+@click.option("--batch", type=click.Path(path_type=Path, dir_okay=False), help='JSONL file of {"id": ..., "q": ...}.')
+@_common
+@_one_line_errors
+def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, quiet: bool, **options) -> None:
+    """Answer QUESTION with quotes and citations (or every line of --batch)."""
+    from bot.engine import Bot, _checked
+    from bot.render import answer_to_dict, answer_to_text
+
+    if (question is None) == (batch is None):
+        raise click.UsageError("give a QUESTION or --batch FILE (one of the two)")
+    if k is not None:
+        _checked("k", k)  # a bad k fails before the model loads
+    bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))
+    if batch is None:
+        answer = bot.ask(question, k=k)
+        if as_json:
+            click.echo(json.dumps(answer_to_dict(answer, bot.by_id), ensure_ascii=False))
+        else:
+            click.echo(answer_to_text(answer, bot.by_id))
+        return
+    from bot.batch import answer_batch
+
+    for record in answer_batch(bot, batch, k):
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(record.get("error") or record["answer"])
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--allow-remote", is_flag=True, help="Required to bind anything but loopback.")
+@_common
+@_one_line_errors
+def serve(host: str, port: int, allow_remote: bool, quiet: bool, **options) -> None:
+    """Start the web chat (Gradio) on 127.0.0.1."""
+    from bot.web import serve as run
+
+    run(_config(quiet=quiet, **options), host=host, port=port, allow_remote=allow_remote, say=_status(False))
+
+
+@main.command(name="eval")
+@click.option("--questions", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="JSONL question set (default bench/questions.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+@_common
+@_one_line_errors
+def eval_command(questions: Path | None, as_json: bool, quiet: bool, **options) -> None:
+    """Measure retrieval: hit@1, hit@5, MRR@10 per kind; hybrid against BM25-only and dense-only."""
+    from bot.config import PROJECT_DIR
+    from bot.engine import Bot
+    from bot.evaluate import evaluate, format_report, load_questions
+
+    questions_path = questions or PROJECT_DIR / "bench" / "questions.jsonl"
+    asked = load_questions(questions_path)
+    bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))
+    report = evaluate(bot, asked)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(f"{len(asked)} questions from {questions_path}")
+        click.echo(format_report(report))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

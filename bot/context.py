@@ -1,0 +1,40 @@
+"""What is embedded and matched for a passage (its words plus section context), and its quotable sentences."""
+from __future__ import annotations
+
+import re
+
+from bot.records import Passage
+
+RECIPE_VERSION = "1"  # bump when the text built here changes: the index is then rebuilt
+
+_LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(可能需要反映的问题|能够在.*反映的问题|可能的要素)[:：]?$")
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+")
+
+
+def _headings(passage: Passage) -> list[str]:
+    """The nearest meaningful headings: lead-in lines like 可能需要反映的问题 are skipped; Annex titles shortened."""
+    kept = [h for h in passage.section if h and not _LEAD_IN.match(h)]
+    return kept[-2:]
+
+
+def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
+    """The passage with its context: citation, headings, table column names, and for a footnote what it annotates."""
+    parts = [passage.citation, *_headings(passage)]
+    if passage.columns:
+        parts.append("；".join(f"{name}：{cell}" for name, cell in passage.columns if cell))
+    else:
+        parts.append(passage.text)
+    if passage.kind == "footnote":
+        annotated = [by_id[i].text for i in passage.cited_by if i in by_id]
+        if annotated:
+            parts.append("注释：" + " ".join(annotated)[:200])
+    return "\n".join(p for p in parts if p)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage, verbatim, for quoting: split after 。；！？ and after a full stop."""
+    if " | " in text:  # a table row: each cell reads on its own
+        pieces = text.split(" | ")
+    else:
+        pieces = _SENTENCE_END.split(text)
+    return [p.strip() for p in pieces if p and p.strip()]

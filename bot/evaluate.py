@@ -1,0 +1,118 @@
+"""`bot eval`: hit@1, hit@5 and MRR@10 per kind for the hybrid and each single channel, and declining."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import QueryError
+
+MODES = ("hybrid", "lexical", "dense")
+DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    q: str
+    gold: tuple[str, ...]
+    history: tuple[str, ...] = ()
+
+
+@dataclass
+class Tally:
+    """Running figures for one kind (or overall) in one mode."""
+
+    answerable: int = 0
+    hit1: int = 0
+    hit5: int = 0
+    reciprocal: float = 0.0
+    unanswerable: int = 0
+    declined_unanswerable: int = 0
+    declined_answerable: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, question: Question, ranked: list[str], declined: bool | None) -> None:
+        if not question.gold:
+            self.unanswerable += 1
+            self.declined_unanswerable += bool(declined)
+            return
+        self.answerable += 1
+        self.declined_answerable += bool(declined)
+        rank = next((i for i, pid in enumerate(ranked[:DEPTH], start=1) if pid in question.gold), None)
+        self.hit1 += rank == 1
+        self.hit5 += rank is not None and rank <= 5
+        self.reciprocal += 1 / rank if rank else 0.0
+        if rank != 1:
+            self.misses.append(question.id)
+
+    def figures(self) -> dict:
+        n = self.answerable or 1
+        return {
+            "answerable": self.answerable,
+            "hit@1": round(self.hit1 / n, 3),
+            "hit@5": round(self.hit5 / n, 3),
+            "mrr@10": round(self.reciprocal / n, 3),
+            "unanswerable": self.unanswerable,
+            "declined_unanswerable": self.declined_unanswerable,
+            "declined_answerable": self.declined_answerable,
+        }
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise QueryError(f"cannot read question file {path}: {error.strerror}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(Question(str(row["id"]), row["kind"], row["q"], tuple(row.get("gold", ())),
+                                      tuple(row.get("history", ()))))
+        except (ValueError, KeyError, TypeError) as error:
+            raise QueryError(f"{path.name} line {number}: not a question record ({error.__class__.__name__})") from error
+    return questions
+
+
+def evaluate(bot, questions: list[Question], modes: tuple[str, ...] = MODES) -> dict:
+    """{mode: {kind: figures, ..., "overall": figures}} plus the ids missed at rank 1 by the hybrid."""
+    report: dict = {}
+    for mode in modes:
+        tallies: dict[str, Tally] = defaultdict(Tally)
+        for question in questions:
+            hits = bot.search(question.q, k=DEPTH, history=question.history, mode=mode)
+            declined = bot.abstention.declines(hits) if mode == "hybrid" else None
+            ranked = [hit.passage.id for hit in hits]
+            tallies[question.kind].add(question, ranked, declined)
+            tallies["overall"].add(question, ranked, declined)
+        report[mode] = {kind: tally.figures() for kind, tally in sorted(tallies.items())}
+        if mode == "hybrid":
+            report["hybrid_misses"] = tallies["overall"].misses
+    return report
+
+
+def format_report(report: dict) -> str:
+    """A table per mode: kind, n, hit@1, hit@5, MRR@10, and declining figures for the hybrid."""
+    lines = []
+    for mode in MODES:
+        if mode not in report:
+            continue
+        lines.append(f"\n{mode}")
+        lines.append(f"{'kind':<14}{'n':>5}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}   declined")
+        for kind, f in report[mode].items():
+            declined = ""
+            if mode == "hybrid":
+                parts = []
+                if f["unanswerable"]:
+                    parts.append(f"{f['declined_unanswerable']}/{f['unanswerable']} unanswerable")
+                if f["answerable"]:
+                    parts.append(f"{f['declined_answerable']}/{f['answerable']} answerable (wrongly)")
+                declined = ", ".join(parts)
+            lines.append(f"{kind:<14}{f['answerable'] + f['unanswerable']:>5}{f['hit@1']:>8.3f}{f['hit@5']:>8.3f}"
+                         f"{f['mrr@10']:>8.3f}   {declined}")
+    return "\n".join(lines).lstrip("\n")

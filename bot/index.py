@@ -1,0 +1,272 @@
+"""The index folder: passages, dense vectors (FAISS), lexical tokens and a manifest, written and checked as one.
+
+Row i of every file is passage i. A build writes a temporary sibling folder and swaps it in, under a lock,
+so a killed build or two builds at once never leave a half-written index in place. Nothing is pickled.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot import context, parser
+from bot.corpus import Document, corpus_sha256, load_corpus
+from bot.embedder import Embedder
+from bot.errors import IndexProblem
+from bot.records import Passage
+from bot.tokenize import Tokenizer
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl"
+TOKENS = "tokens.json"
+DENSE = "dense.faiss"
+SENTENCES = "sentences.jsonl"
+SENTENCE_VECTORS = "sentences.npy"
+DATA_FILES = (PASSAGES, TOKENS, DENSE, SENTENCES, SENTENCE_VECTORS)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    row: int  # the passage's row
+    text: str
+
+
+@dataclass
+class Index:
+    manifest: dict
+    passages: list[Passage]
+    tokens: list[list[str]]
+    dense: object  # faiss.IndexFlatIP over normalized passage vectors
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+
+
+def expected_manifest(corpus_dir: Path, model: str) -> dict:
+    """What an up-to-date index must say about itself."""
+    return {
+        "format": FORMAT_VERSION,
+        "model": model,
+        "corpus_sha256": corpus_sha256(corpus_dir),
+        "parser_version": parser.PARSER_VERSION,
+        "recipe_version": context.RECIPE_VERSION,
+    }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def load(index_dir: Path, expected: dict) -> Index:
+    """Load and check an index; IndexProblem says in one line why it cannot be used."""
+    manifest_path = index_dir / MANIFEST
+    if not manifest_path.is_file():
+        raise IndexProblem(f"no index in {index_dir}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not an object")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise IndexProblem(f"index manifest is damaged ({error.__class__.__name__})") from error
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            raise IndexProblem(f"index is stale: {key} is {manifest.get(key)!r}, expected {value!r}")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != set(DATA_FILES):
+        raise IndexProblem("index manifest does not list its files")
+    for name, digest in files.items():
+        path = index_dir / name
+        if not path.is_file():
+            raise IndexProblem(f"index file {name} is missing")
+        if _sha256(path) != digest:
+            raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
+    try:
+        return _read(index_dir, manifest)
+    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise IndexProblem(f"index cannot be read: {error}".splitlines()[0]) from error
+
+
+def _read(index_dir: Path, manifest: dict) -> Index:
+    import faiss
+
+    count = int(manifest["passage_count"])
+    passages = [passage_from_dict(json.loads(line)) for line in _lines(index_dir / PASSAGES)]
+    tokens = json.loads((index_dir / TOKENS).read_text(encoding="utf-8"))
+    dense = faiss.read_index(str(index_dir / DENSE))
+    sentences = [Sentence(**json.loads(line)) for line in _lines(index_dir / SENTENCES)]
+    sentence_vectors = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+    if not (len(passages) == len(tokens) == dense.ntotal == count):
+        raise ValueError(f"row counts disagree: {len(passages)} passages, {len(tokens)} token rows, {dense.ntotal} vectors")
+    if dense.d != manifest["dimension"] or sentence_vectors.shape != (len(sentences), dense.d):
+        raise ValueError("vector dimensions disagree with the manifest")
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors)
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def passage_to_dict(passage: Passage) -> dict:
+    return dataclasses.asdict(passage)
+
+
+def passage_from_dict(data: dict) -> Passage:
+    data = dict(data)
+    for key in ("section", "footnotes", "cited_by"):
+        data[key] = tuple(data.get(key, ()))
+    data["columns"] = tuple(tuple(pair) for pair in data.get("columns", ()))
+    return Passage(**data)
+
+
+# ---------------------------------------------------------------- building
+
+
+def parse_documents(documents: list[Document]) -> list[Passage]:
+    """All passages of all documents in one order; ids carry the document name when there are several."""
+    passages: list[Passage] = []
+    several = len(documents) > 1
+    for document in documents:
+        for passage in parser.parse(document.text):
+            if several:
+                prefix = document.name + ":"
+                passage = dataclasses.replace(
+                    passage,
+                    id=prefix + passage.id,
+                    citation=f"{document.name} {passage.citation}",
+                    footnotes=tuple(prefix + i for i in passage.footnotes),
+                    cited_by=tuple(prefix + i for i in passage.cited_by),
+                )
+            passages.append(dataclasses.replace(passage, order=len(passages)))
+    return passages
+
+
+def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say) -> Index:
+    started = time.perf_counter()
+    documents, skipped = load_corpus(corpus_dir)
+    for line in skipped:
+        say(f"skipped {line}")
+    passages = parse_documents(documents)
+    by_id = {p.id: p for p in passages}
+    contexts = [context.context_text(p, by_id) for p in passages]
+    sentences = [Sentence(row, s) for row, p in enumerate(passages) for s in context.split_sentences(p.text)]
+    say(f"embedding {len(passages)} passages and {len(sentences)} sentences with {embedder.name}")
+    vectors = embedder.embed_passages(contexts + [s.text for s in sentences], progress=progress)
+    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages):]
+    tokens = [tokenizer(text) for text in contexts]
+
+    import faiss
+
+    dense = faiss.IndexFlatIP(passage_vectors.shape[1])
+    dense.add(passage_vectors)
+    manifest = expected_manifest(corpus_dir, embedder.name) | {
+        "dimension": int(passage_vectors.shape[1]),
+        "passage_count": len(passages),
+        "sentence_count": len(sentences),
+        "documents": [d.path.name for d in documents],
+        "skipped": skipped,
+        "built_seconds": round(time.perf_counter() - started, 2),
+    }
+    _write(index_dir, manifest, passages, tokens, dense, sentences, sentence_vectors)
+    say(f"index written to {index_dir} ({len(passages)} passages, {manifest['built_seconds']} s)")
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors)
+
+
+def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, sentence_vectors) -> None:
+    import faiss
+
+    _refuse_foreign_folder(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(index_dir)
+    staging = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}"
+    staging.mkdir()
+    with (staging / PASSAGES).open("w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(passage_to_dict(passage), ensure_ascii=False) + "\n")
+    (staging / TOKENS).write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+    faiss.write_index(dense, str(staging / DENSE))
+    with (staging / SENTENCES).open("w", encoding="utf-8") as handle:
+        for sentence in sentences:
+            handle.write(json.dumps(dataclasses.asdict(sentence), ensure_ascii=False) + "\n")
+    np.save(staging / SENTENCE_VECTORS, sentence_vectors, allow_pickle=False)
+    manifest["files"] = {name: _sha256(staging / name) for name in DATA_FILES}
+    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    for path in staging.iterdir():
+        _fsync(path)
+    _swap_in(staging, index_dir)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _swap_in(staging: Path, index_dir: Path) -> None:
+    retired = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
+    if index_dir.exists():
+        index_dir.rename(retired)
+    staging.rename(index_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _refuse_foreign_folder(index_dir: Path) -> None:
+    """Never replace a folder that holds something other than an index (say, --index-dir pointed at ~)."""
+    if index_dir.is_dir():
+        known = set(DATA_FILES) | {MANIFEST}
+        foreign = [p.name for p in index_dir.iterdir() if p.name not in known]
+        if foreign:
+            raise IndexProblem(f"{index_dir} holds files that are not an index ({foreign[0]} …); choose another --index-dir")
+    elif index_dir.exists():
+        raise IndexProblem(f"{index_dir} is a file, not an index folder")
+
+
+def _remove_leftovers(index_dir: Path) -> None:
+    """Folders left by a build that was killed (we hold the lock, so none is in use)."""
+    for pattern in (f".{index_dir.name}.tmp-*", f".{index_dir.name}.old-*"):
+        for path in index_dir.parent.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """An exclusive lock beside the index folder: a second builder waits, then finds the index built."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = index_dir.parent / f".{index_dir.name}.lock"
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_index(index_dir: Path, corpus_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
+               progress: bool = True, say=print, rebuild: bool = False) -> Index:
+    """The index for this corpus and model: loaded if sound, else (re)built with the reason said in one line."""
+    expected = expected_manifest(corpus_dir, embedder.name)
+    if not rebuild:
+        try:
+            return load(index_dir, expected)
+        except IndexProblem as problem:
+            say(f"{problem}; building the index")
+    with build_lock(index_dir):
+        if not rebuild:
+            with contextlib.suppress(IndexProblem):
+                return load(index_dir, expected)  # another process built it while we waited
+        return _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say)

@@ -1,0 +1,94 @@
+"""Hybrid retrieval: structural references first, then dense (FAISS) and BM25 rankings fused."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.bm25 import BM25
+from bot.embedder import Embedder
+from bot.index import Index
+from bot.records import Hit
+from bot.references import resolve
+from bot.textnorm import normalize
+from bot.tokenize import Tokenizer
+
+MODES = ("hybrid", "dense", "lexical")
+_FOLLOWUP = re.compile(
+    r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
+    r"|\b(it|its|they|their|them|that one|this one)\b"
+)
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Reciprocal-rank fusion settings; the dense channel and BM25 disagree in scale, so ranks are fused."""
+
+    rrf_k: float = 60.0
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    history_weight: float = 0.5  # how much a previous question counts in a follow-up
+
+
+def is_followup(question: str) -> bool:
+    """A question that leans on the previous turn: 那第三次会议呢？ / 它的脚注怎么说？ / What about the third one?"""
+    text = normalize(question)
+    return bool(_FOLLOWUP.search(text)) or len(text) <= 6
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder: Embedder, tokenizer: Tokenizer, fusion: Fusion = Fusion()) -> None:
+        self.index, self.embedder, self.tokenizer, self.fusion = index, embedder, tokenizer, fusion
+        self.passages = index.passages
+        self.row_of = {p.id: row for row, p in enumerate(self.passages)}
+        self.bm25 = BM25(index.tokens)
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.embedder.embed_queries([text])[0]
+
+    def channel_scores(self, question: str, previous: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dense cosines, BM25 scores and the query vector; a previous question counts at history_weight."""
+        query_vector = self.embed(f"{previous} {question}".strip() if previous else question)
+        scores, rows = self.index.dense.search(query_vector[None, :], len(self.passages))
+        dense = np.empty(len(self.passages), dtype=np.float32)
+        dense[rows[0]] = scores[0]
+        lexical = self.bm25.scores(self.tokenizer(question))
+        if previous:
+            lexical = lexical + self.fusion.history_weight * self.bm25.scores(self.tokenizer(previous))
+        return dense, lexical, query_vector
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "") -> tuple[list[Hit], np.ndarray]:
+        """The k best passages for a question, and the query vector; exact references rank first."""
+        text = normalize(question)
+        dense, lexical, query_vector = self.channel_scores(text, normalize(previous) if previous else "")
+        fused = self._fuse(dense, lexical, mode)
+        exact = resolve(text, set(self.row_of)) if mode == "hybrid" else []
+        ranked = [self.row_of[pid] for pid in exact]
+        ranked += [row for row in np.argsort(-fused, kind="stable") if row not in ranked]
+        hits = [
+            Hit(
+                passage=self.passages[row],
+                score=float(fused[row]),
+                dense_score=float(dense[row]),
+                lexical_score=float(lexical[row]),
+                exact=self.passages[row].id in exact,
+            )
+            for row in ranked[:k]
+        ]
+        return hits, query_vector
+
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str) -> np.ndarray:
+        if mode == "dense":
+            return dense
+        if mode == "lexical":
+            return lexical
+        f = self.fusion
+        return f.dense_weight / (f.rrf_k + _ranks(dense)) + f.lexical_weight / (f.rrf_k + _ranks(lexical))
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of every row (ties broken by row order)."""
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return ranks

@@ -1,0 +1,102 @@
+"""The index folder: manifest, staleness, damage and atomic rebuilds (fake embedder, real corpus)."""
+import json
+
+import pytest
+
+from bot import index as index_module
+from bot.errors import IndexProblem
+from bot.index import DATA_FILES, MANIFEST, expected_manifest, load, open_index
+from bot.tokenize import Tokenizer
+from tests.fakes import FakeEmbedder
+
+
+def _open(config, embedder=None, lines=None, rebuild=False):
+    lines = [] if lines is None else lines
+    return open_index(config.index_dir, config.corpus_dir, embedder or FakeEmbedder(), Tokenizer(), False,
+                      lines.append, rebuild)
+
+
+def test_build_writes_a_complete_manifest(fake_config):
+    built = _open(fake_config)
+    manifest = json.loads((fake_config.index_dir / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["model"] == FakeEmbedder.name and manifest["dimension"] == FakeEmbedder.dim
+    assert manifest["passage_count"] == len(built.passages) > 150
+    assert len(manifest["corpus_sha256"]) == 64 and manifest["parser_version"]
+    assert set(manifest["files"]) == set(DATA_FILES)
+    assert built.dense.ntotal == len(built.tokens) == len(built.passages)
+
+
+def test_sound_index_is_loaded_not_rebuilt(fake_config):
+    _open(fake_config)
+    lines = []
+    _open(fake_config, lines=lines)
+    assert lines == []
+
+
+def test_changed_corpus_makes_the_index_stale(fake_config):
+    _open(fake_config)
+    document = next(fake_config.corpus_dir.glob("*.txt"))
+    document.write_text(document.read_text(encoding="utf-8") + "\n13. 新增一段。\n", encoding="utf-8")
+    lines = []
+    rebuilt = _open(fake_config, lines=lines)
+    assert "stale: corpus_sha256" in lines[0]
+    assert any("新增一段" in p.text for p in rebuilt.passages)
+
+
+def test_other_model_makes_the_index_stale(fake_config):
+    _open(fake_config)
+
+    class OtherModel(FakeEmbedder):
+        name = "other-model"
+
+    lines = []
+    _open(fake_config, embedder=OtherModel(), lines=lines)
+    assert "stale: model" in lines[0]
+
+
+@pytest.mark.parametrize("name", [MANIFEST, *DATA_FILES])
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_damaged_file_is_detected_and_rebuilt(fake_config, name, damage):
+    first = _open(fake_config)
+    path = fake_config.index_dir / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"\x00garbage" * 50)
+    with pytest.raises(IndexProblem):
+        load(fake_config.index_dir, expected_manifest(fake_config.corpus_dir, FakeEmbedder.name))
+    lines = []
+    again = _open(fake_config, lines=lines)
+    assert "building the index" in lines[0] and lines[-1].startswith("index written")
+    assert [p.id for p in again.passages] == [p.id for p in first.passages]
+    load(fake_config.index_dir, expected_manifest(fake_config.corpus_dir, FakeEmbedder.name))  # sound again
+
+
+def test_half_written_build_is_ignored_and_cleaned(fake_config):
+    _open(fake_config)
+    leftover = fake_config.index_dir.parent / f".{fake_config.index_dir.name}.tmp-99999"
+    leftover.mkdir()
+    (leftover / "passages.jsonl").write_text("half", encoding="utf-8")
+    _open(fake_config, rebuild=True)
+    assert not leftover.exists()
+
+
+def test_missing_index_folder_is_built(fake_config):
+    lines = []
+    _open(fake_config, lines=lines)
+    assert lines[0].startswith("no index in")
+
+
+def test_refuses_to_replace_a_folder_that_is_not_an_index(fake_config):
+    fake_config.index_dir.mkdir(parents=True)
+    (fake_config.index_dir / "thesis.docx").write_text("precious", encoding="utf-8")
+    with pytest.raises(IndexProblem, match="not an index"):
+        _open(fake_config)
+    assert (fake_config.index_dir / "thesis.docx").read_text(encoding="utf-8") == "precious"
+
+
+def test_several_documents_get_prefixed_ids(fake_config):
+    (fake_config.corpus_dir / "notes.txt").write_text("1. 第二份文件的一段。\n", encoding="utf-8")
+    built = _open(fake_config)
+    ids = [p.id for p in built.passages]
+    assert len(ids) == len(set(ids))
+    assert any(i.startswith("notes:") for i in ids) and "CBD-WG2020-REC-1-1.zh:p1" in ids
+    assert index_module.FORMAT_VERSION == built.manifest["format"]
