@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import context, parser
+from bot import tokenize as tokenize_module
 from bot.corpus import Document, corpus_sha256, load_corpus
 from bot.embedder import Embedder
 from bot.errors import IndexProblem
@@ -60,7 +61,17 @@ def expected_manifest(corpus_dir: Path, model: str) -> dict:
         "corpus_sha256": corpus_sha256(corpus_dir),
         "parser_version": parser.PARSER_VERSION,
         "recipe_version": context.RECIPE_VERSION,
+        "code_sha256": _code_sha256(),
     }
+
+
+def _code_sha256() -> str:
+    """The modules that decide what is indexed: editing one of them makes the index stale even if a version
+    number was not bumped."""
+    digest = hashlib.sha256()
+    for module in (parser, context, tokenize_module):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _sha256(path: Path) -> str:
