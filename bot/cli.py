@@ -45,6 +45,9 @@ def _one_line_errors(function):
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted") from None
+        except OSError as error:  # a folder that cannot be created or read: say which, not where in the code
+            where = f": {error.filename}" if error.filename else ""
+            raise click.ClickException(f"{error.strerror or error}{where}") from None
     return wrapper
 
 
@@ -98,9 +101,11 @@ def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, 
     from bot.render import answer_to_dict, answer_to_text
 
     if (question is None) == (batch is None):
-        raise click.UsageError("give a QUESTION or --batch FILE (one of the two)")
-    if k is not None:
-        _checked("k", k)  # a bad k fails before the model loads
+        raise click.ClickException("give a QUESTION or --batch FILE (one of the two)")
+    # A bad question, k or batch file fails before the model loads.
+    _checked("k" if question is None else question, 1 if k is None else k)
+    if batch is not None and not batch.is_file():
+        raise click.ClickException(f"batch file not found: {batch}")
     bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))
     if batch is None:
         answer = bot.ask(question, k=k)

@@ -70,11 +70,13 @@ def _checked(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:
     """A clean question and k, or a QueryError; over-long questions are cut with a note."""
     if not isinstance(k, int) or k < 1 or k > MAX_K:
         raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k})")
+    if question is not None and not isinstance(question, str):
+        raise QueryError(f"the question must be text (got {type(question).__name__})")
     text = clean_spaces(question or "")
     if not text:
         raise QueryError("问题是空的：请输入一个关于文件的问题。(The question is empty.)")
     notes: tuple[str, ...] = ()
     if len(text) > MAX_QUESTION_CHARS:
-        text = text[:MAX_QUESTION_CHARS]
+        text = text[:MAX_QUESTION_CHARS].rstrip()  # a cut just after a space must not leave it dangling
         notes = (f"问题过长，只使用了前 {MAX_QUESTION_CHARS} 个字符。(Question truncated to {MAX_QUESTION_CHARS} characters.)",)
     return text, k, notes

@@ -280,4 +280,5 @@ def open_index(index_dir: Path, corpus_dir: Path, embedder: Embedder, tokenizer:
         if not rebuild:
             with contextlib.suppress(IndexProblem):
                 return load(index_dir, expected)  # another process built it while we waited
+        _refuse_foreign_folder(index_dir)  # before minutes of embedding, not after
         return _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say)
