@@ -1,0 +1,512 @@
+"""The web chat: a Gradio page over one Bot, served on 127.0.0.1 and usable with the network cable pulled.
+
+`serve()` shows the page at once and opens the bot (loading or building the index, loading the model) in a
+background thread; the page says "正在建立索引…" until it is ready. `chat()` is the chat function, testable
+without a browser: it yields (reply, sources) pairs, the reply as markdown in which every character of the
+document or of the question is escaped, the sources as HTML in which every such character is HTML-escaped.
+
+Nothing on the page leaves 127.0.0.1: no analytics or version check (set below, before gradio is imported),
+system fonts only (no Google Fonts), no share link, no run history, no monitoring or MCP endpoints.
+"""
+from __future__ import annotations
+
+import html
+import ipaddress
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads this when it is imported: no telemetry, no version check
+
+from bot.config import Config  # noqa: E402
+from bot.errors import BotError  # noqa: E402
+from bot.records import Answer, Hit, Passage  # noqa: E402
+from bot.textnorm import normalize  # noqa: E402
+from bot.tokenize import Tokenizer  # noqa: E402
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from bot.engine import Bot
+
+__all__ = ["Loading", "build_app", "chat", "serve"]
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parent / "web_assets"
+TITLE = "CBD/WG2020/REC/1/1 问答"
+EXAMPLES = (
+    "工作组第二次会议在哪里举行？",
+    "那第三次会议呢？",
+    "脚注14说什么？",
+    "第7段(a)项",
+    "Where will the third meeting be held?",
+)
+WARM_UP = "工作组第二次会议在哪里举行？"  # asked once in the background so the first real question is quick
+STREAM_STEPS = 40  # a reply streams in at most this many steps
+KIND_NAMES = {
+    "header": "文件信息", "preamble": "序言", "paragraph": "段落", "item": "分项", "heading": "标题",
+    "footnote": "脚注", "table_row": "表格行", "text": "正文",
+}
+SYSTEM_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC",
+                "Source Han Sans SC", "WenQuanYi Micro Hei", "system-ui", "-apple-system", "Segoe UI", "Roboto",
+                "Helvetica Neue", "Arial", "sans-serif")
+SYSTEM_MONO = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Noto Sans Mono CJK SC", "DejaVu Sans Mono",
+               "monospace")
+FAILED = "出错了：{kind}。详情已写入服务器日志。(Something went wrong; see the server log.)"
+
+_tokenizer = Tokenizer()
+
+
+class NotReady(BotError):
+    """The index is still being loaded or built."""
+
+
+# ---------------------------------------------------------------- the bot, opened in the background
+
+
+class Loading:
+    """A Bot being opened in a background thread, so the page can be served meanwhile."""
+
+    def __init__(self, open_bot: Callable[[Callable[[str], None]], "Bot"], say: Callable[[str], None] = print,
+                 warm_up: bool = True) -> None:
+        self._open, self._say, self._warm_up = open_bot, say, warm_up
+        self.bot: Bot | None = None
+        self.error: str | None = None
+        self.status = "正在建立索引…"
+        self.started = time.monotonic()
+        self.ready_seconds: float | None = None
+        self._thread = threading.Thread(target=self._run, name="bot-open", daemon=True)
+
+    def start(self) -> "Loading":
+        self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None) -> "Bot":
+        self._thread.join(timeout)
+        return self.get()
+
+    def get(self) -> "Bot":
+        """The open bot, or a BotError that says why there is none yet."""
+        if self.bot is not None:
+            return self.bot
+        if self.error is not None:
+            raise BotError(self.error)
+        raise NotReady(f"{self.status} 索引准备好后即可提问。(The index is still loading; please wait.)")
+
+    def _status(self, line: str) -> None:
+        self.status = f"正在建立索引… {line}"
+        self._say(line)
+
+    def _run(self) -> None:
+        try:
+            bot = self._open(self._status)
+            if self._warm_up:
+                self.status = "正在加载模型…"
+                bot.ask(WARM_UP)
+            self.bot = bot
+            self.ready_seconds = round(time.monotonic() - self.started, 1)
+            self._say(f"ready: {_loaded_line(bot)} ({self.ready_seconds} s)")
+        except BotError as error:
+            self.error = f"无法载入索引：{error}"
+            self._say(self.error)
+        except Exception as error:  # anything else is a bug: one line for the page, the traceback for the log
+            log.exception("opening the bot failed")
+            self.error = FAILED.format(kind=type(error).__name__)
+            self._say(self.error)
+
+
+def _ready(bot: "Bot | Loading") -> "Bot":
+    return bot.get() if isinstance(bot, Loading) else bot
+
+
+# ---------------------------------------------------------------- escaping and highlighting
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_MD_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that a markdown renderer shows literally: every ASCII punctuation mark backslash-escaped.
+
+    That covers markdown syntax, HTML (< > &), LaTeX ($) and entities; full-width Chinese punctuation
+    means nothing to markdown and is left alone.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_unescape(text: str) -> str:
+    """The inverse of md_escape (a question as the user typed it, from the chat history)."""
+    return _MD_ESCAPED.sub(r"\1", text)
+
+
+def h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@lru_cache(maxsize=4096)
+def _norm_char(char: str) -> str:
+    return "" if char.isspace() else normalize(char)
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's jieba words worth highlighting (normalized, two characters or more, longest first)."""
+    words = {w.replace(" ", "") for w in _tokenizer(question)}
+    return sorted((w for w in words if len(w) >= 2), key=lambda w: (-len(w), w))
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """HTML of `text` with every occurrence of a term in <mark>; matched on normalized text, the original shown."""
+    if not terms:
+        return h(text)
+    folded: list[str] = []
+    origin: list[int] = []  # origin[j]: the index in `text` of folded character j
+    for i, char in enumerate(text):
+        for out in _norm_char(char):
+            folded.append(out)
+            origin.append(i)
+    haystack = "".join(folded)
+    marked = [False] * len(text)
+    for term in terms:
+        start = haystack.find(term)
+        while start >= 0:
+            for j in range(start, start + len(term)):
+                marked[origin[j]] = True
+            start = haystack.find(term, start + 1)
+    for j in range(1, len(origin)):  # spaces that normalization dropped inside a match belong to it
+        if marked[origin[j - 1]] and marked[origin[j]]:
+            for i in range(origin[j - 1] + 1, origin[j]):
+                marked[i] = True
+    parts, inside = [], False
+    for i, char in enumerate(text):
+        if marked[i] != inside:
+            parts.append("<mark>" if marked[i] else "</mark>")
+            inside = marked[i]
+        parts.append(h(char))
+    if inside:
+        parts.append("</mark>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- one reply
+
+
+def _message_text(content: Any) -> str:
+    """The text of a chat message's content: a string, a list of {"type": "text", "text": ...}, or a dict."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, (list, tuple)):
+        return " ".join(_message_text(part) for part in content if isinstance(part, (str, dict)))
+    return ""
+
+
+def previous_questions(history: Sequence[Any] | None) -> list[str]:
+    """The user's earlier questions in this session, oldest first, as they typed them."""
+    questions = []
+    for message in history or ():
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", None)
+        if role == "user":
+            text = md_unescape(_message_text(content)).strip()
+            if text:
+                questions.append(text)
+    return questions
+
+
+def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
+    """The reply as markdown pieces; every piece is whole (an escaped character or a complete markup token),
+    so any prefix of the list is a valid reply to stream."""
+    pieces: list[str] = []
+
+    def text(value: str) -> None:
+        pieces.extend(md_escape(char) for char in value)
+
+    for note in answer.notes:
+        pieces.append("_")
+        text(note)
+        pieces.append("_\n\n")
+    if answer.abstained:
+        text(answer.text)
+        nearest = [hit.passage.citation for hit in answer.hits[:3]]
+        if nearest:
+            pieces.append("\n\n")
+            text("最接近的段落：" + "、".join(nearest) + "（见右侧“来源”）")
+        return pieces
+    if not answer.quotes:
+        text(answer.text)
+        return pieces
+    for n, quote in enumerate(answer.quotes):
+        passage = bot.by_id.get(quote.passage_id)
+        if n:
+            pieces.append("\n\n")
+        label = passage.citation if passage else quote.passage_id
+        pieces.append(f"**{md_escape(label)}**")
+        text(f"[{quote.marker}]：「{quote.sentence}」")
+    return pieces
+
+
+def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], position: dict[str, int]) -> str:
+    passage = hit.passage
+    head = [f'<span class="bot-marker">[{marker}]</span>' if marker else "",
+            f'<span class="bot-label">{h(passage.citation)}</span>',
+            f'<span class="bot-kind">{h(KIND_NAMES.get(passage.kind, passage.kind))}</span>']
+    parts = [f'<article class="bot-card{" bot-cited" if marker else ""}" data-passage="{h(passage.id)}">',
+             f'<header>{"".join(head)}</header>']
+    if passage.section:
+        parts.append(f'<div class="bot-section">{h(" › ".join(passage.section))}</div>')
+    parts.append(_passage_body(passage, terms))
+    notes = [bot.by_id[f] for f in passage.footnotes if f in bot.by_id]
+    if notes:
+        parts.append('<div class="bot-footnotes">')
+        for note in notes:
+            parts.append(f'<div class="bot-footnote"><span class="bot-label">{h(note.citation)}</span>'
+                         f'{highlight(note.text, terms)}</div>')
+        parts.append("</div>")
+    citing = [bot.by_id[i] for i in passage.cited_by if i in bot.by_id]
+    if citing:
+        labels = "、".join(h(p.citation) for p in citing)
+        parts.append(f'<div class="bot-cited-by">引用此脚注的段落：{labels}</div>')
+    parts.append(_context(passage, bot, terms, position))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _passage_body(passage: Passage, terms: Sequence[str]) -> str:
+    if passage.columns:
+        rows = "".join(f"<tr><th>{h(name)}</th><td>{highlight(cell, terms)}</td></tr>" for name, cell in passage.columns)
+        return f'<table class="bot-columns">{rows}</table>'
+    return f'<div class="bot-text">{highlight(passage.text, terms)}</div>'
+
+
+def _context(passage: Passage, bot: "Bot", terms: Sequence[str], position: dict[str, int]) -> str:
+    """The passage between its neighbours in document order, folded away until asked for."""
+    at = position.get(passage.id)
+    if at is None:
+        return ""
+    rows = []
+    for i in range(max(at - 1, 0), min(at + 2, len(bot.passages))):
+        neighbour = bot.passages[i]
+        here = i == at
+        text = highlight(neighbour.text, terms) if here else h(neighbour.text)
+        rows.append(f'<div class="bot-context-row{" bot-here" if here else ""}">'
+                    f'<span class="bot-label">{h(neighbour.citation)}</span>{text}</div>')
+    return f'<details class="bot-context"><summary>在文件中的位置（前后段落）</summary>{"".join(rows)}</details>'
+
+
+def sources_html(answer: Answer, bot: "Bot") -> str:
+    """One card per passage of the answer: the quoted ones first with their markers, then the others."""
+    terms = question_terms(answer.question)
+    position = _positions(bot)
+    marker_of: dict[str, int] = {}
+    for quote in answer.quotes:
+        marker_of.setdefault(quote.passage_id, quote.marker)
+    cited = sorted((hit for hit in answer.hits if hit.passage.id in marker_of), key=lambda hit: marker_of[hit.passage.id])
+    others = [hit for hit in answer.hits if hit.passage.id not in marker_of]
+    parts = ['<div class="bot-sources">', f'<div class="bot-question">问：{h(answer.question)}</div>']
+    if answer.abstained:
+        parts.append('<div class="bot-heading">最接近的段落（文件中没有直接的答案）</div>')
+    elif cited:
+        parts.append('<div class="bot-heading">引用的段落</div>')
+    parts.extend(_card(hit, marker_of[hit.passage.id], bot, terms, position) for hit in cited)
+    if others:
+        if not answer.abstained:
+            parts.append('<div class="bot-heading">其他相关段落</div>')
+        parts.extend(_card(hit, None, bot, terms, position) for hit in others)
+    parts.append("</div>")
+    return "".join(parts)
+
+
+_position_cache: dict[int, dict[str, int]] = {}
+
+
+def _positions(bot: "Bot") -> dict[str, int]:
+    key = id(bot.passages)
+    if key not in _position_cache:
+        _position_cache.clear()
+        _position_cache[key] = {p.id: i for i, p in enumerate(bot.passages)}
+    return _position_cache[key]
+
+
+def notice_html(text: str, kind: str = "info") -> str:
+    return f'<div class="bot-sources"><div class="bot-notice bot-{h(kind)}">{h(text)}</div></div>'
+
+
+EMPTY_SOURCES = ('<div class="bot-sources"><div class="bot-notice">提问后，这里会列出答案引用的段落：段落编号、原文'
+                 '（问题中的词语会高亮）、段落所引的脚注，以及它在文件中的前后文。</div></div>')
+
+
+def chat(message: str, history: Sequence[Any] | None, bot: "Bot | Loading", pace: float = 0.0) -> Iterator[tuple[str, str]]:
+    """Answer one chat message; yields (reply markdown, sources HTML), the reply growing as it streams.
+
+    `history` is the chat so far as the Chatbot holds it (messages with "role" and "content"); the user's
+    earlier questions in it are passed to bot.ask, so a follow-up such as "那第三次会议呢？" is understood.
+    A BotError (an empty question, an index still loading) becomes the reply; any other failure becomes
+    one line and is logged.
+    """
+    try:
+        ready = _ready(bot)
+        answer = ready.ask(message if isinstance(message, str) else _message_text(message),
+                           history=previous_questions(history))
+    except NotReady as error:
+        yield md_escape(str(error)), notice_html(str(error), "wait")
+        return
+    except BotError as error:
+        yield md_escape(str(error)), notice_html(str(error), "error")
+        return
+    except Exception as error:
+        log.exception("answering %r failed", message)
+        line = FAILED.format(kind=type(error).__name__)
+        yield md_escape(line), notice_html(line, "error")
+        return
+    pieces = _reply_pieces(answer, ready)
+    step = max(1, -(-len(pieces) // STREAM_STEPS))
+    waiting = notice_html("正在整理来源…")
+    for end in range(step, len(pieces), step):
+        yield "".join(pieces[:end]), waiting
+        if pace:
+            time.sleep(pace)
+    try:
+        sources = sources_html(answer, ready)
+    except Exception as error:  # the answer stands even if a card cannot be drawn
+        log.exception("drawing the sources of %r failed", message)
+        sources = notice_html(FAILED.format(kind=type(error).__name__), "error")
+    yield "".join(pieces), sources
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _loaded_line(bot: "Bot") -> str:
+    manifest = getattr(getattr(bot, "index", None), "manifest", {}) or {}
+    documents = "、".join(manifest.get("documents") or ()) or "?"
+    return f"{documents} · {manifest.get('passage_count', len(bot.passages))} 个段落 · 模型 {manifest.get('model', '?')}"
+
+
+def status_html(bot: "Bot | Loading") -> str:
+    """The line under the title: which document and model are loaded, or what is happening instead."""
+    try:
+        ready = _ready(bot)
+    except NotReady:
+        return f'<div class="bot-status bot-wait"><span class="bot-spinner"></span>{h(bot.status)}</div>'
+    except BotError as error:
+        return f'<div class="bot-status bot-error">{h(error)}</div>'
+    return f'<div class="bot-status bot-ready">已就绪 · 文件 {h(_loaded_line(ready))}</div>'
+
+
+HEADER = (f'<div class="bot-header"><h1>{h(TITLE)}</h1>'
+          '<p>《生物多样性公约》2020年后全球生物多样性框架不限成员名额工作组第一次会议的建议。'
+          '回答逐字引自文件，并注明段落编号；完全离线运行。Ask in Chinese or English.</p></div>')
+
+
+def theme() -> "gr.themes.Base":
+    """The default look with system fonts only: no font is fetched from anywhere."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        primary_hue="teal", neutral_hue="slate",
+        font=[gr.themes.Font(name) for name in SYSTEM_FONTS],
+        font_mono=[gr.themes.Font(name) for name in SYSTEM_MONO],
+    )
+
+
+def build_app(bot: "Bot | Loading") -> "gr.Blocks":
+    """The chat page over a Bot (or a Loading one): chat on the left, the cited passages on the right."""
+    import gradio as gr
+
+    def respond(message: str, history: list[dict]):
+        shown = [*history, {"role": "user", "content": md_escape(message or "")}]
+        yield "", shown, notice_html("正在查找…")
+        for reply, sources in chat(message, history, bot, pace=0.02):
+            yield "", [*shown, {"role": "assistant", "content": reply}], sources
+
+    def ask_example(question: str):
+        def run(history: list[dict]):
+            yield from respond(question, history)
+        return run
+
+    def tick():
+        waiting = isinstance(bot, Loading) and bot.bot is None and bot.error is None
+        return status_html(bot), gr.Timer(active=waiting)
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.HTML(HEADER, js_on_load=None)
+        status = gr.HTML(status_html(bot), js_on_load=None, elem_id="bot-status")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=360):
+                chatbot = gr.Chatbot(
+                    label="对话", elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
+                    sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=["copy"],
+                    feedback_options=None, group_consecutive_messages=False,
+                    placeholder="问一个关于文件的问题，例如：工作组第二次会议在哪里举行？",
+                )
+                box = gr.Textbox(
+                    show_label=False, placeholder="输入问题，按回车发送（可接着追问，例如“那第三次会议呢？”）",
+                    lines=1, max_lines=4, submit_btn="发送", autofocus=True, elem_id="bot-question",
+                )
+                with gr.Row(elem_classes=["bot-examples"]):
+                    buttons = [gr.Button(q, size="sm", variant="secondary", min_width=80) for q in EXAMPLES]
+            with gr.Column(scale=2, min_width=320):
+                sources = gr.HTML(EMPTY_SOURCES, js_on_load=None, elem_id="bot-sources", label="来源")
+        timer = gr.Timer(1.0, active=isinstance(bot, Loading))
+
+        outputs = [box, chatbot, sources]
+        box.submit(respond, [box, chatbot], outputs, api_visibility="private")
+        for button, question in zip(buttons, EXAMPLES):
+            button.click(ask_example(question), [chatbot], outputs, api_visibility="private")
+        chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private", queue=False)
+        timer.tick(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")
+        app.load(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")
+    return app
+
+
+def launch_options() -> dict:
+    """launch() arguments that keep every request of the page on this machine."""
+    return {
+        "share": False, "theme": theme(), "css_paths": [ASSETS / "style.css"], "footer_links": [],
+        "run_history": False, "mcp_server": False, "ssr_mode": False, "pwa": False, "enable_monitoring": False,
+        "show_error": False, "inbrowser": False, "quiet": True,
+    }
+
+
+# ---------------------------------------------------------------- serving
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remote: bool = False,
+          say: Callable[[str], None] = print) -> None:
+    """Serve the chat until interrupted; the page is up at once, the index loads behind it."""
+    if not is_loopback(host):
+        if not allow_remote:
+            raise BotError(f"refusing to listen on {host}: the chat has no login, so it only binds 127.0.0.1 "
+                           "unless --allow-remote is given")
+        say(f"warning: listening on {host}:{port}; anyone who can reach this machine can use the chat")
+    from bot.engine import Bot
+
+    loading = Loading(lambda status: Bot.open(config, say=status), say).start()
+    app = build_app(loading)
+    try:
+        app.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options())
+    except OSError as error:
+        raise BotError(f"cannot listen on {host}:{port}: {error}".splitlines()[0]) from error
+    shown = f"[{host}]" if ":" in host else host
+    say(f"chat on http://{shown}:{port}/ (Ctrl-C to stop)")
+    try:
+        app.block_thread()
+    finally:
+        app.close()
