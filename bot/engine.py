@@ -17,7 +17,9 @@ from bot.tokenize import Tokenizer
 MAX_QUESTION_CHARS = 500
 MAX_K = 50
 _ASKS_FOR_FOOTNOTE = re.compile(r"脚注|注释|footnote|note")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Bot:
@@ -47,8 +49,12 @@ class Bot:
         """Answer one question; `history` holds the user's previous questions, oldest first."""
         text, k, notes = _checked(question, self.config.k if k is None else k)
         hits, query_vector = self._search(text, k, notes, history, "hybrid")
-        declined = self.abstention.declines(hits)
-        return compose(text, hits, self.index, query_vector, declined, notes)
+        return compose(text, hits, self.index, query_vector, self.declines(text, hits), notes)
+
+    def declines(self, question: str, hits: list[Hit]) -> bool:
+        """Whether the evidence for this question is too weak to answer (see answer.Abstention)."""
+        english = not _CJK.search(question)
+        return self.abstention.declines(hits, english, self.retriever.coverage(question))
 
     def _search(self, text: str, k: int, notes: tuple[str, ...], history: Sequence[str], mode: str):
         previous = history[-1] if history and is_followup(text) else ""
@@ -72,7 +78,8 @@ def _checked(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:
         raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k})")
     if question is not None and not isinstance(question, str):
         raise QueryError(f"the question must be text (got {type(question).__name__})")
-    text = clean_spaces(question or "")
+    # A lone surrogate (undecodable bytes in argv, a "\ud800" in JSON) cannot be encoded for the model.
+    text = clean_spaces(_SURROGATE.sub("\ufffd", question or ""))
     if not text:
         raise QueryError("问题是空的：请输入一个关于文件的问题。(The question is empty.)")
     notes: tuple[str, ...] = ()
