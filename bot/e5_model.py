@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from bot.errors import ModelError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -60,10 +62,6 @@ _F32, _Q4_0 = 0, 1
 _QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = 2 + _QK // 2  # fp16 scale + 16 bytes of nibbles
 _HASH_CHUNK = 8 << 20
-
-
-class ModelError(Exception):
-    """The embedding model could not be found, converted or verified."""
 
 
 # ----------------------------------------------------------------------------- public API

@@ -57,7 +57,7 @@ class Bot:
         return self.abstention.declines(hits, english, self.retriever.coverage(question))
 
     def _search(self, text: str, k: int, notes: tuple[str, ...], history: Sequence[str], mode: str):
-        previous = history[-1] if history and is_followup(text) else ""
+        previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""
         hits, query_vector = self.retriever.search(text, k, mode, previous)
         if previous and _ASKS_FOR_FOOTNOTE.search(text.lower()) and not _HAS_NUMBER.search(text):
             hits = self._footnotes_of_previous(previous, history[:-1], k) or hits

@@ -86,7 +86,7 @@ def evaluate(bot, questions: list[Question], modes: tuple[str, ...] = MODES) -> 
         tallies: dict[str, Tally] = defaultdict(Tally)
         for question in questions:
             hits = bot.search(question.q, k=DEPTH, history=question.history, mode=mode)
-            declined = bot.abstention.declines(hits) if mode == "hybrid" else None
+            declined = bot.declines(question.q, hits) if mode == "hybrid" else None
             ranked = [hit.passage.id for hit in hits]
             tallies[question.kind].add(question, ranked, declined)
             tallies["overall"].add(question, ranked, declined)

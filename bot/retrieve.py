@@ -8,6 +8,7 @@ import numpy as np
 
 from bot.bm25 import BM25
 from bot.embedder import Embedder
+from bot.glossary import chinese_terms
 from bot.index import Index
 from bot.records import Hit
 from bot.references import resolve
@@ -15,6 +16,7 @@ from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 
 MODES = ("hybrid", "dense", "lexical")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
     r"|\b(it|its|they|their|them|that one|this one)\b"
@@ -27,8 +29,10 @@ class Fusion:
 
     rrf_k: float = 60.0
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 1.3
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
+    sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
+    heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
 
 
 def is_followup(question: str) -> bool:
@@ -43,6 +47,8 @@ class Retriever:
         self.passages = index.passages
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
         self.bm25 = BM25(index.tokens)
+        self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
+        self.is_heading = np.array([p.kind == "heading" for p in self.passages])
 
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
@@ -53,10 +59,26 @@ class Retriever:
         scores, rows = self.index.dense.search(query_vector[None, :], len(self.passages))
         dense = np.empty(len(self.passages), dtype=np.float32)
         dense[rows[0]] = scores[0]
-        lexical = self.bm25.scores(self.tokenizer(question))
+        if self.fusion.sentence_weight and len(self.sentence_rows):
+            best = np.full(len(self.passages), -1.0, dtype=np.float32)
+            np.maximum.at(best, self.sentence_rows, self.index.sentence_vectors @ query_vector)
+            best = np.where(best < 0, dense, best)
+            dense = (1 - self.fusion.sentence_weight) * dense + self.fusion.sentence_weight * best
+        lexical = self.lexical_scores(question)
         if previous:
-            lexical = lexical + self.fusion.history_weight * self.bm25.scores(self.tokenizer(previous))
+            lexical = lexical + self.fusion.history_weight * self.lexical_scores(previous)
         return dense, lexical, query_vector
+
+    def lexical_scores(self, question: str) -> np.ndarray:
+        """BM25 over the question's words, English words also read through the glossary."""
+        return self.bm25.scores(self.tokenizer(question) + self.tokenizer(chinese_terms(question)))
+
+    def coverage(self, question: str) -> float:
+        """Share of the question's words (English read through the glossary) that occur in the corpus."""
+        text = normalize(question)
+        words = self.tokenizer(text) if _CJK.search(text) else self.tokenizer(chinese_terms(text)) + [
+            w for w in self.tokenizer(text) if w in self.bm25.idf]
+        return sum(w in self.bm25.idf for w in words) / len(words) if words else 0.0
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "") -> tuple[list[Hit], np.ndarray]:
         """The k best passages for a question, and the query vector; exact references rank first."""
@@ -84,7 +106,9 @@ class Retriever:
         if mode == "lexical":
             return lexical
         f = self.fusion
-        return f.dense_weight / (f.rrf_k + _ranks(dense)) + f.lexical_weight / (f.rrf_k + _ranks(lexical))
+        lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + _ranks(lexical)), 0.0)
+        fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
+        return np.where(self.is_heading, fused * f.heading_factor, fused)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

@@ -27,6 +27,8 @@ STOPWORDS = frozenset(
 )
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+# Codes read as one word: decision numbers (14/34, cp-9/7), meeting symbols (sbstta-23, wg2020-2), 8(j).
+_CODES = re.compile(r"(?:[a-z]+-)?\d+/\d+|[a-z]+\d*-\d+|\d+\([a-z]\)")
 _lock = threading.Lock()
 
 
@@ -53,5 +55,7 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """Tokens of `text` after normalization, without punctuation or stopwords."""
-        words = self._cutter().cut_for_search(normalize(text))
-        return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
+        text = normalize(text)
+        words = self._cutter().cut_for_search(text)
+        kept = [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
+        return kept + _CODES.findall(text)
