@@ -156,9 +156,15 @@ def _norm_char(char: str) -> str:
 
 
 def question_terms(question: str) -> list[str]:
-    """The question's jieba words worth highlighting (normalized, two characters or more, longest first)."""
+    """The question's words worth highlighting: normalized jieba words of two characters or more, longest first.
+
+    The search tokenizer also yields the pieces of long words (第二 and 二次 of 第二次); a piece is dropped
+    when its whole word is there, so 第二十四次 is not lit up by a question about 第二次.
+    """
     words = {w.replace(" ", "") for w in _tokenizer(question)}
-    return sorted((w for w in words if len(w) >= 2), key=lambda w: (-len(w), w))
+    words = {w for w in words if len(w) >= 2}
+    whole = [w for w in words if not any(w != other and w in other for other in words)]
+    return sorted(whole, key=lambda w: (-len(w), w))
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
@@ -443,7 +449,7 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
             with gr.Column(scale=3, min_width=360):
                 chatbot = gr.Chatbot(
                     label="对话", elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
-                    sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=["copy"],
+                    sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
                     feedback_options=None, group_consecutive_messages=False,
                     placeholder="问一个关于文件的问题，例如：工作组第二次会议在哪里举行？",
                 )

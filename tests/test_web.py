@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot import web
-from bot.answer import Abstention
+from bot.answer import NOT_FOUND
 from bot.errors import BotError
 from bot.records import Answer, Hit, Passage, Quote
 
@@ -90,8 +90,10 @@ def test_history_in_gradio_6_content_blocks_is_read():
 
 
 def test_abstained_answer_says_not_found_and_offers_the_nearest(fake_bot, monkeypatch):
-    monkeypatch.setattr(fake_bot, "abstention", Abstention(min_dense=2.0, min_lexical=1e9))
-    reply, sources = final("火星上的天气怎么样？", [], fake_bot)
+    question = "火星上的天气怎么样？"
+    declined = Answer(question, NOT_FOUND, True, tuple(fake_bot.search(question)))
+    monkeypatch.setattr(fake_bot, "ask", lambda q, k=None, history=(): declined)
+    reply, sources = final(question, [], fake_bot)
     assert reply.startswith("文件中没有找到")
     assert "最接近的段落" in reply and "最接近的段落" in sources
     assert sources.count('<article class="bot-card"') >= 1
