@@ -11,12 +11,14 @@ from bot.errors import QueryError
 from bot.index import Index, open_index
 from bot.records import Answer, Hit, Passage
 from bot.retrieve import Retriever, is_followup
-from bot.textnorm import clean_spaces
+from bot.references import resolve_followup
+from bot.textnorm import clean_spaces, normalize
 from bot.tokenize import Tokenizer
 
 MAX_QUESTION_CHARS = 500
 MAX_K = 50
 _ASKS_FOR_FOOTNOTE = re.compile(r"脚注|注释|footnote|note")
+_ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪段|注的是|给.*加的注|annotat|which item|refer")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -59,17 +61,28 @@ class Bot:
     def _search(self, text: str, k: int, notes: tuple[str, ...], history: Sequence[str], mode: str):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""
         hits, query_vector = self.retriever.search(text, k, mode, previous)
-        if previous and _ASKS_FOR_FOOTNOTE.search(text.lower()) and not _HAS_NUMBER.search(text):
-            hits = self._footnotes_of_previous(previous, history[:-1], k) or hits
+        if previous and mode == "hybrid":
+            linked = self._linked_to_previous(normalize(text), previous, history[:-1], k)
+            if linked:
+                hits = linked + [h for h in hits if h.passage.id not in {x.passage.id for x in linked}]
+                hits = hits[:k]
         return hits, query_vector
 
-    def _footnotes_of_previous(self, previous: str, earlier: Sequence[str], k: int) -> list[Hit]:
-        """'它的脚注怎么说？': the footnotes of the passage that answered the previous question."""
-        for hit in self.search(previous, k, earlier):
-            if hit.passage.footnotes:
-                notes = [self.by_id[i] for i in hit.passage.footnotes if i in self.by_id]
-                return [Hit(p, 1.0, exact=True) for p in notes]
-        return []
+    def _linked_to_previous(self, text: str, previous: str, earlier: Sequence[str], k: int) -> list[Hit]:
+        """Follow-ups answered through the previous turn's passage: its footnotes ('它的脚注怎么说？'), the item a
+        footnote annotates ('它是给哪一项加的注？'), or the next item of the same list ('那第8项呢？')."""
+        before = self.search(previous, k, earlier)
+        if not before:
+            return []
+        top = before[0].passage
+        ids: list[str] = []
+        if _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text):
+            ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])
+        if not ids and top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):
+            ids = list(top.cited_by)
+        if not ids:
+            ids = resolve_followup(text, [h.passage.id for h in before], set(self.by_id))
+        return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
 
 
 def _checked(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:

@@ -86,3 +86,23 @@ def resolve(question: str, known: set[str]) -> list[str]:
             value = _first(m)
             add("a1" if value in ("一", "1", "i") else "a2")
     return found
+
+
+_ITEM_ID = re.compile(r"^(a1-[A-H](?:-target|-sub|-ind)?)-\d+$|^(p\d+)[a-c]$")
+
+
+def resolve_followup(question: str, previous_ids: list[str], known: set[str]) -> list[str]:
+    """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item number; likewise (c)项 after 第7段(a)项."""
+    if not previous_ids or resolve(question, known):
+        return []
+    match = _ITEM_ID.match(previous_ids[0])
+    item = _ITEM.search(question)
+    if not match or not item:
+        return []
+    value = next((g for g in item.groups() if g), None)
+    if match.group(1) and value:
+        candidate = f"{match.group(1)}-{to_int(value)}"
+    else:
+        letter = re.search(r"\(([a-c])\)", question)
+        candidate = f"{match.group(2)}{letter.group(1)}" if match.group(2) and letter else ""
+    return [candidate] if candidate in known else []
