@@ -98,10 +98,10 @@ class Loading:
             return self.bot
         if self.error is not None:
             raise BotError(self.error)
-        raise NotReady(f"{self.status} 索引准备好后即可提问。(The index is still loading; please wait.)")
+        raise NotReady(f"{self.status}准备好后即可提问。(The index is still loading; please wait.)")
 
     def _status(self, line: str) -> None:
-        self.status = f"正在建立索引… {line}"
+        self.status = f"正在建立索引…（{line}）"
         self._say(line)
 
     def _run(self) -> None:
@@ -508,11 +508,14 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remot
     app = build_app(loading)
     try:
         app.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options())
-    except OSError as error:
-        raise BotError(f"cannot listen on {host}:{port}: {error}".splitlines()[0]) from error
+    except OSError as error:  # gradio's message names its own environment variables; say it in our terms
+        raise BotError(f"cannot listen on {host}:{port}: the port is in use or not allowed; choose another with --port") from error
     shown = f"[{host}]" if ":" in host else host
     say(f"chat on http://{shown}:{port}/ (Ctrl-C to stop)")
     try:
-        app.block_thread()
+        while app.is_running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        say("stopping the chat")
     finally:
         app.close()
