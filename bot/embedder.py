@@ -59,6 +59,11 @@ class SentenceTransformerEmbedder:
             try:
                 from sentence_transformers import SentenceTransformer
 
+                if not self._progress:
+                    from transformers.utils import logging as transformers_logging
+
+                    transformers_logging.disable_progress_bar()
+
                 self._model = SentenceTransformer(path, device="cpu")
             except Exception as error:  # a missing folder, a hub that cannot be reached, bad files
                 raise ModelError(f"cannot load the embedding model {self._model_arg!r}: {error}".splitlines()[0]) from error

@@ -27,9 +27,9 @@ _FOLLOWUP = re.compile(
 class Fusion:
     """Reciprocal-rank fusion settings; the dense channel and BM25 disagree in scale, so ranks are fused."""
 
-    rrf_k: float = 60.0
+    rrf_k: float = 20.0
     dense_weight: float = 1.0
-    lexical_weight: float = 1.3
+    lexical_weight: float = 2.5
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
