@@ -387,6 +387,18 @@ def chat(message: str, history: Sequence[Any] | None, bot: "Bot | Loading", pace
     yield "".join(pieces), sources
 
 
+def exchange(message: str, history: list[dict], bot: "Bot | Loading", pace: float = 0.0):
+    """One turn of the page: yields (textbox value, Chatbot messages, sources HTML) as the reply streams.
+
+    The question is shown at once, escaped like the reply; a blank one adds no bubble, only the reply.
+    """
+    asked = [{"role": "user", "content": md_escape(message)}] if (message or "").strip() else []
+    shown = [*history, *asked]
+    yield "", shown, notice_html("正在查找…")
+    for reply, sources in chat(message, history, bot, pace=pace):
+        yield "", [*shown, {"role": "assistant", "content": reply}], sources
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -428,10 +440,7 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
     import gradio as gr
 
     def respond(message: str, history: list[dict]):
-        shown = [*history, {"role": "user", "content": md_escape(message or "")}]
-        yield "", shown, notice_html("正在查找…")
-        for reply, sources in chat(message, history, bot, pace=0.02):
-            yield "", [*shown, {"role": "assistant", "content": reply}], sources
+        yield from exchange(message, history, bot, pace=0.02)
 
     def ask_example(question: str):
         def run(history: list[dict]):
@@ -464,9 +473,10 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
         timer = gr.Timer(1.0, active=isinstance(bot, Loading))
 
         outputs = [box, chatbot, sources]
-        box.submit(respond, [box, chatbot], outputs, api_visibility="private")
+        one_at_a_time = {"concurrency_id": "chat", "concurrency_limit": 1, "api_visibility": "private"}
+        box.submit(respond, [box, chatbot], outputs, **one_at_a_time)
         for button, question in zip(buttons, EXAMPLES):
-            button.click(ask_example(question), [chatbot], outputs, api_visibility="private")
+            button.click(ask_example(question), [chatbot], outputs, **one_at_a_time)
         chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private", queue=False)
         timer.tick(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")
         app.load(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")

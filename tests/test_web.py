@@ -126,6 +126,17 @@ def test_document_text_cannot_inject_markup(fake_bot, monkeypatch):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in sources
 
 
+def test_the_page_shows_the_question_escaped_and_answers_below_it(fake_bot):
+    turns = list(web.exchange(HOSTILE, [], fake_bot))
+    box, messages, _ = turns[-1]
+    assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
+    assert messages[0]["content"] == web.md_escape(HOSTILE) and not set(markup(messages[0]["content"])) & set("<>*")
+    assert web.previous_questions(messages) == [HOSTILE]
+    _, messages, _ = list(web.exchange("  ", messages, fake_bot))[-1]
+    assert [m["role"] for m in messages] == ["user", "assistant", "assistant"]  # no empty bubble for a blank question
+    assert "问题是空的" in messages[-1]["content"]
+
+
 def test_markdown_escape_round_trips():
     text = r"a*b_c`d[e](f)<g>&h;$i$ \j #k 1. 第7段(a)项"
     escaped = web.md_escape(text)
