@@ -54,7 +54,7 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     if declined:
         return Answer(question, NOT_FOUND, True, tuple(hits), (), notes)
     row_of = {p.id: row for row, p in enumerate(index.passages)}
-    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.9 * hits[0].score]
+    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.97 * hits[0].score]
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
         for n, hit in enumerate(chosen, start=1)
