@@ -143,8 +143,6 @@ def test_odd_questions_through_the_cli(monkeypatch, fake_config):
             assert json.loads(result.stdout)["passages"]
 
 
-@pytest.mark.xfail(strict=True, reason="Bot._search passes history[-1] to the retriever uncut; "
-                   "engine.ask should cap each history entry with _checked (not this file's owner)")
 def test_a_huge_previous_question_is_not_embedded_whole(spy):
     """A follow-up leans on the previous question; that one must be capped as well."""
     spy.ask("那第三次会议呢？", history=["工作组第二次会议在哪里举行？" * 20_000])
