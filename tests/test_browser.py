@@ -42,10 +42,17 @@ def _cannot(reason: str):
     pytest.skip(reason)
 
 
-def _apt_install(*packages: str) -> subprocess.CompletedProcess:
+def _apt_install(*packages: str) -> str | None:
+    """None when apt-get installed the packages, else the reason in one line."""
     command = "apt-get update && apt-get install -y " + " ".join(packages)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=1800, env=env)
+    try:
+        result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=1800, env=env)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error).splitlines()[0]
+    if result.returncode:
+        return ((result.stderr or result.stdout).strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+    return None
 
 
 def _has_chinese_font() -> bool:
@@ -65,10 +72,9 @@ def chromium() -> Path:
     if not CHROMIUM.exists():
         if os.geteuid() != 0:
             _cannot(f"{CHROMIUM} is missing and only root can apt-get install chromium")
-        result = _apt_install("chromium", "fonts-noto-cjk")
-        if result.returncode or not CHROMIUM.exists():
-            why = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            _cannot(f"apt-get install chromium failed: {why[0]}")
+        failure = _apt_install("chromium", "fonts-noto-cjk")
+        if failure or not CHROMIUM.exists():
+            _cannot(f"apt-get install chromium failed: {failure or f'{CHROMIUM} still missing'}")
     if not _has_chinese_font() and os.geteuid() == 0:
         _apt_install("fonts-noto-cjk")  # only for a readable screenshot; the test does not depend on it
     return CHROMIUM
@@ -174,6 +180,8 @@ def page(browser, server):
         tab.wait_for_selector("#bot-status .bot-ready", timeout=READY_SECONDS * 1000)
     except Exception:
         pytest.fail(f"the page never said 已就绪: {tab.inner_text('#bot-status')}\n{server.log_tail()}")
+    print(f"\nbot serve -> 已就绪 in {time.monotonic() - server.started:.1f} s (this includes converting the model "
+          "and building the index when the session's cache is new)")
     return tab
 
 
