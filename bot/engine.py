@@ -19,7 +19,6 @@ MAX_QUESTION_CHARS = 500
 MAX_K = 50
 _ASKS_FOR_FOOTNOTE = re.compile(r"脚注|注释|footnote|note")
 _ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪段|注的是|给.*加的注|annotat|which item|refer")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -55,8 +54,7 @@ class Bot:
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see answer.Abstention)."""
-        english = not _CJK.search(question)
-        return self.abstention.declines(hits, english, self.retriever.coverage(question))
+        return self.abstention.declines(hits, question, self.retriever.coverage(question))
 
     def _search(self, text: str, k: int, notes: tuple[str, ...], history: Sequence[str], mode: str):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""

@@ -64,6 +64,7 @@ GLOSSARY: dict[str, str] = {
     "participat": "参与", "inclusive": "包容性", "party-led": "缔约方主导", "led by": "主导", "contribut": "贡献 投入",
     "existing process": "现行进程", "relevance": "相关性", "modalit": "模式", "balance": "平衡", "pressure-state": "压力状态",
     "implementation plan": "执行计划", "strategic plan": "战略计划", "punitive": "惩罚性", "mechanism": "机制",
+    "cross-cutting": "贯穿各领域", "preambular": "序言", "reaffirm": "重申", "recall": "回顾",
     "science": "科学", "evidence": "证据", "technology transfer": "技术转让", "cooperation": "合作", "lesson": "经验教训",
 }
 

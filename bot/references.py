@@ -9,7 +9,26 @@ import re
 
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-_ROMAN = {"i": 1, "ii": 2, "iii": 3}
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth").split()
+_ORDINAL_REFERENCE = re.compile(
+    rf"\b({'|'.join(_ORDINALS)})\s+(preambular\s+paragraph|preamble\s+paragraph|operative\s+paragraph|paragraph|footnote|item|table)"
+)
+
+
+def roman_to_int(token: str) -> int | None:
+    """i … xx; None for anything else."""
+    if not token or any(ch not in _ROMAN_VALUES for ch in token):
+        return None
+    values = [_ROMAN_VALUES[ch] for ch in token]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if 0 < total <= 20 else None
+
+
+def _ordinals_as_numbers(question: str) -> str:
+    """'the first preambular paragraph' -> 'the preambular paragraph 1', so one pattern reads both."""
+    return _ORDINAL_REFERENCE.sub(lambda m: f"{m.group(2)} {_ORDINALS.index(m.group(1)) + 1}", question)
 
 
 def to_int(token: str) -> int | None:
@@ -34,10 +53,18 @@ _ANNEX1_SECTION = re.compile(
     r"|section\s*([a-h])\b"
     r"|(?:第二节|第2节|附件一|附件1|annex\s*i\b)\s*(?:第二节|section\s*ii\b)?\s*([a-h])(?![a-z])"
 )
-_ITEM = re.compile(rf"\(\s*{_NUMBER}\s*\)|第{_NUMBER}项|item\s*(\d{{1,2}})|\((?:{'|'.join(_ROMAN)})\)")
+_ITEM = re.compile(rf"\(\s*{_NUMBER}\s*\)|第{_NUMBER}项|item\s*(\d{{1,2}})|\(([ivx]{{1,5}})\)")
 _SUBLIST = {"具体目标": "target", "次级": "sub", "指标数": "ind", "target": "target", "indicator": "ind"}
 _TABLE = re.compile(rf"(?:表|table\s*){_NUMBER}")
 _ANNEX = re.compile(r"附件([一二12])|annex\s*(ii|i|2|1)\b")
+# What is left of a question about an annex as a whole ("附件二讲什么？", "What is in annex II?").
+_ABOUT_WHOLE = re.compile(r"附件[一二12]|annex\s*(?:ii|i|2|1)\b|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about|does|say|contain\w*|the|[\s?？。,，:：!！]")
+
+
+def annex_named(question: str) -> str | None:
+    """'a1' or 'a2' when the question names one annex (and only one), else None."""
+    named = {("a1" if _first(m) in ("一", "1", "i") else "a2") for m in _ANNEX.finditer(question)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _first(match: re.Match) -> str:
@@ -47,6 +74,7 @@ def _first(match: re.Match) -> str:
 def resolve(question: str, known: set[str]) -> list[str]:
     """Ids the question names, most specific first; only ids in `known` are returned."""
     found: list[str] = []
+    question = _ordinals_as_numbers(question)
 
     def add(pid: str) -> None:
         if pid in known and pid not in found:
@@ -75,17 +103,22 @@ def resolve(question: str, known: set[str]) -> list[str]:
         base = f"a1-{letter}" + (f"-{sublist}" if sublist else "")
         item = _ITEM.search(question[section.end():]) or _ITEM.search(question)
         if item:
-            value = next((g for g in item.groups() if g), None)
-            number = to_int(value) if value else _ROMAN.get(item.group(0).strip("()"))
+            number = _item_number(item)
             add(f"{base}-{number}")
         add(base)
     for m in _TABLE.finditer(question):
         add(f"a2-t{to_int(_first(m))}")
-    if not found:
-        for m in _ANNEX.finditer(question):
-            value = _first(m)
-            add("a1" if value in ("一", "1", "i") else "a2")
+    annex = annex_named(question)
+    if not found and annex and len(_ABOUT_WHOLE.sub("", question)) <= 3:
+        add(annex)
     return found
+
+
+def _item_number(item: re.Match) -> int | None:
+    """The number of an item reference: (四), (4), 第4项, item 4 or (iv)."""
+    *numeric, roman = item.groups()
+    value = next((g for g in numeric if g), None)
+    return to_int(value) if value else roman_to_int(roman or "")
 
 
 _ITEM_ID = re.compile(r"^(a1-[A-H](?:-target|-sub|-ind)?)-\d+$|^(p\d+)[a-c]$")
@@ -99,9 +132,9 @@ def resolve_followup(question: str, previous_ids: list[str], known: set[str]) ->
     item = _ITEM.search(question)
     if not match or not item:
         return []
-    value = next((g for g in item.groups() if g), None)
-    if match.group(1) and value:
-        candidate = f"{match.group(1)}-{to_int(value)}"
+    number = _item_number(item)
+    if match.group(1) and number:
+        candidate = f"{match.group(1)}-{number}"
     else:
         letter = re.search(r"\(([a-c])\)", question)
         candidate = f"{match.group(2)}{letter.group(1)}" if match.group(2) and letter else ""

@@ -11,7 +11,7 @@ from bot.embedder import Embedder
 from bot.glossary import chinese_terms
 from bot.index import Index
 from bot.records import Hit
-from bot.references import resolve
+from bot.references import annex_named, resolve
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 
@@ -33,6 +33,7 @@ class Fusion:
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
+    annex_factor: float = 1.5  # a question that names an annex prefers that annex's passages
 
 
 def is_followup(question: str) -> bool:
@@ -49,6 +50,11 @@ class Retriever:
         self.bm25 = BM25(index.tokens)
         self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
+        self.in_annex = {
+            annex: np.array([p.id.startswith(annex + "-") or p.id == annex or (p.kind == "footnote" and bool(p.section)
+                             and p.section[0].startswith(title)) for p in self.passages])
+            for annex, title in (("a1", "附件一"), ("a2", "附件二"))
+        }
 
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
@@ -85,6 +91,9 @@ class Retriever:
         text = normalize(question)
         dense, lexical, query_vector = self.channel_scores(text, normalize(previous) if previous else "")
         fused = self._fuse(dense, lexical, mode)
+        annex = annex_named(text) if mode == "hybrid" else None
+        if annex:
+            fused = np.where(self.in_annex[annex], fused * self.fusion.annex_factor, fused)
         exact = resolve(text, set(self.row_of)) if mode == "hybrid" else []
         ranked = [self.row_of[pid] for pid in exact]
         ranked += [row for row in np.argsort(-fused, kind="stable") if row not in ranked]
