@@ -24,7 +24,7 @@ class Abstention:
 
     min_dense_zh: float = 0.84
     min_dense_en: float = 0.81
-    min_lexical: float = 8.0
+    min_lexical: float = 10.0
     min_coverage: float = 0.0
 
     def declines(self, hits: list[Hit], question: str, coverage: float) -> bool:

@@ -5,7 +5,10 @@ import re
 
 from bot.records import Passage
 
-RECIPE_VERSION = "1"  # bump when the text built here changes: the index is then rebuilt
+RECIPE_VERSION = "2"  # bump when the text built here changes: the index is then rebuilt
+
+# The front matter is mostly codes and English; say in words what it holds.
+HEADER_CONTEXT = "文件的标题、文号（文件编号）、印发日期、语言版本、会议名称、会议日期和地点"
 
 _LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(可能需要反映的问题|能够在.*反映的问题|可能的要素)[:：]?$")
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+")
@@ -25,9 +28,12 @@ def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
     else:
         parts.append(passage.text)
     if passage.kind == "footnote":
-        annotated = [by_id[i].text for i in passage.cited_by if i in by_id]
+        # Name what the footnote annotates, not its words: a question about the item should find the item.
+        annotated = [by_id[i].citation for i in passage.cited_by if i in by_id]
         if annotated:
-            parts.append("注释：" + " ".join(annotated)[:200])
+            parts.append("注释：" + "、".join(annotated))
+    if passage.kind == "header":
+        parts.append(HEADER_CONTEXT)
     return "\n".join(p for p in parts if p)
 
 

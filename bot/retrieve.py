@@ -34,6 +34,8 @@ class Fusion:
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
     annex_factor: float = 1.5  # a question that names an annex prefers that annex's passages
+    bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
+    bm25_b: float = 0.4  # and normalize length gently
 
 
 def is_followup(question: str) -> bool:
@@ -47,7 +49,7 @@ class Retriever:
         self.index, self.embedder, self.tokenizer, self.fusion = index, embedder, tokenizer, fusion
         self.passages = index.passages
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
-        self.bm25 = BM25(index.tokens)
+        self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
         self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
         self.in_annex = {
