@@ -31,6 +31,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def run_sampling_rss(command: list[str], env: dict) -> tuple[str, float]:
+    """Run a command; its stdout and its peak RSS in MB, sampled every 20 ms (ru_maxrss of a forked child
+    would report the parent's size)."""
+    import psutil
+
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        watched, peak = psutil.Process(process.pid), 0
+        while process.poll() is None:
+            try:
+                peak = max(peak, watched.memory_info().rss)
+            except psutil.Error:
+                break
+            time.sleep(0.02)
+        if process.wait() != 0:
+            raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
+        out.seek(0)
+        return out.read().decode(), peak / 2**20
+
+
 def main() -> None:
     questions = load_questions(HERE / "questions.jsonl")
     with tempfile.TemporaryDirectory(prefix="bot-bench-") as tmp:
@@ -51,11 +71,10 @@ def main() -> None:
 
         env = dict(os.environ, BOT_INDEX_DIR=str(config.index_dir), BOT_CACHE_DIR=str(config.cache_dir))
         began = time.perf_counter()
-        answer = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "工作组第二次会议在哪里举行？", "--json", "--quiet"],
-                                env=env, capture_output=True, text=True, check=True)
+        output, child_rss_mb = run_sampling_rss(
+            [sys.executable, "-m", "bot.cli", "ask", "工作组第二次会议在哪里举行？", "--json", "--quiet"], env)
         cold_start = time.perf_counter() - began
-        first = json.loads(answer.stdout)["passages"][0]["citation"]
-        child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        first = json.loads(output)["passages"][0]["citation"]
 
     print(f"questions: {len(questions)} ({HERE / 'questions.jsonl'})")
     print(format_report(report))
