@@ -101,13 +101,13 @@ def passages(as_json: bool, corpus_dir: Path | None) -> None:
 @_one_line_errors
 def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, quiet: bool, **options) -> None:
     """Answer QUESTION with quotes and citations (or every line of --batch)."""
-    from bot.engine import Bot, _checked
+    from bot.engine import Bot, clean_question
     from bot.render import answer_to_dict, answer_to_text
 
     if (question is None) == (batch is None):
         raise click.ClickException("give a QUESTION or --batch FILE (one of the two)")
     # A bad question, k or batch file fails before the model loads.
-    _checked("k" if question is None else question, 1 if k is None else k)
+    clean_question("k" if question is None else question, 1 if k is None else k)
     if batch is not None and not batch.is_file():
         raise click.ClickException(f"batch file not found: {batch}")
     bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))

@@ -44,19 +44,20 @@ class Bot:
         return self.index.passages
 
     def search(self, question: str, k: int | None = None, history: Sequence[str] = (), mode: str = "hybrid") -> list[Hit]:
-        return self._search(*_checked(question, k or self.config.k), history, mode)[0]
+        text, k, _ = clean_question(question, self.config.k if k is None else k)
+        return self._search(text, k, history, mode)[0]
 
     def ask(self, question: str, k: int | None = None, history: Sequence[str] = ()) -> Answer:
         """Answer one question; `history` holds the user's previous questions, oldest first."""
-        text, k, notes = _checked(question, self.config.k if k is None else k)
-        hits, query_vector = self._search(text, k, notes, history, "hybrid")
+        text, k, notes = clean_question(question, self.config.k if k is None else k)
+        hits, query_vector = self._search(text, k, history, "hybrid")
         return compose(text, hits, self.index, query_vector, self.declines(text, hits), notes)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see answer.Abstention)."""
         return self.abstention.declines(hits, question, self.retriever.coverage(question))
 
-    def _search(self, text: str, k: int, notes: tuple[str, ...], history: Sequence[str], mode: str):
+    def _search(self, text: str, k: int, history: Sequence[str], mode: str):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""
         hits, query_vector = self.retriever.search(text, k, mode, previous)
         if previous and mode == "hybrid":
@@ -83,7 +84,7 @@ class Bot:
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
 
 
-def _checked(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:
+def clean_question(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:
     """A clean question and k, or a QueryError; over-long questions are cut with a note."""
     if not isinstance(k, int) or k < 1 or k > MAX_K:
         raise QueryError(f"k must be a whole number from 1 to {MAX_K} (got {k})")

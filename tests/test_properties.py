@@ -12,7 +12,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import MAX_QUESTION_CHARS, _checked
+from bot.engine import MAX_QUESTION_CHARS, clean_question
 from bot.errors import QueryError
 from bot.parser import parse, strip_markers
 from bot.textnorm import clean_spaces
@@ -169,11 +169,11 @@ QUESTIONS = st.one_of(
 @given(QUESTIONS, st.integers(1, 50))
 def test_question_cleaning_is_idempotent(question, k):
     try:
-        text, k_out, notes = _checked(question, k)
+        text, k_out, notes = clean_question(question, k)
     except QueryError:
         return
     assert k_out == k
     assert 0 < len(text) <= MAX_QUESTION_CHARS
     assert text == text.strip()
-    assert _checked(text, k)[0] == text
+    assert clean_question(text, k)[0] == text
     assert bool(notes) == (len(clean_spaces(question)) > MAX_QUESTION_CHARS)  # a note exactly when cut
