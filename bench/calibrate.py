@@ -28,16 +28,16 @@ def main() -> None:
     rows = []
     for q in questions:
         hits = bot.search(q.q, k=5, history=q.history)
-        rows.append((bool(q.gold), hits, q.q, bot.retriever.coverage(q.q)))
+        rows.append((bool(q.gold), hits, q.q))
     answerable = sum(r[0] for r in rows)
     unanswerable = len(rows) - answerable
     best = None
     grid = itertools.product([0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9], [0.76, 0.78, 0.8, 0.81, 0.82, 0.83],
-                             [0, 3, 5, 8, 10, 12, 15, 20], [0.0, 0.3, 0.5, 0.7, 0.9, 1.01])
-    for zh, en, lexical, coverage in grid:
-        rule = Abstention(zh, en, lexical, coverage)
-        wrong = sum(rule.declines(h, e, c) for a, h, e, c in rows if a)
-        right = sum(rule.declines(h, e, c) for a, h, e, c in rows if not a)
+                             [0, 3, 5, 8, 10, 12, 15, 20])
+    for zh, en, lexical in grid:
+        rule = Abstention(zh, en, lexical)
+        wrong = sum(rule.declines(h, q) for a, h, q in rows if a)
+        right = sum(rule.declines(h, q) for a, h, q in rows if not a)
         if wrong <= MAX_WRONG * answerable:
             key = (right, -wrong)
             if best is None or key > best[0]:
@@ -48,8 +48,8 @@ def main() -> None:
     print(f"declines {right}/{unanswerable} unanswerable, wrongly {wrong}/{answerable} answerable")
     current = Abstention()
     print(f"current defaults {current}: declines "
-          f"{sum(current.declines(h, e, c) for a, h, e, c in rows if not a)}/{unanswerable} unanswerable, wrongly "
-          f"{sum(current.declines(h, e, c) for a, h, e, c in rows if a)}/{answerable}")
+          f"{sum(current.declines(h, q) for a, h, q in rows if not a)}/{unanswerable} unanswerable, wrongly "
+          f"{sum(current.declines(h, q) for a, h, q in rows if a)}/{answerable}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class Bot:
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see answer.Abstention)."""
-        return self.abstention.declines(hits, question, self.retriever.coverage(question))
+        return self.abstention.declines(hits, question)
 
     def _search(self, text: str, k: int, history: Sequence[str], mode: str):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""

@@ -16,7 +16,6 @@ from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 
 MODES = ("hybrid", "dense", "lexical")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
     r"|\b(it|its|they|their|them|that one|this one)\b"
@@ -49,6 +48,7 @@ class Retriever:
         self.index, self.embedder, self.tokenizer, self.fusion = index, embedder, tokenizer, fusion
         self.passages = index.passages
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
+        self.known_ids = frozenset(self.row_of)
         self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
         self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
@@ -81,13 +81,6 @@ class Retriever:
         """BM25 over the question's words, English words also read through the glossary."""
         return self.bm25.scores(self.tokenizer(question) + self.tokenizer(chinese_terms(question)))
 
-    def coverage(self, question: str) -> float:
-        """Share of the question's words (English read through the glossary) that occur in the corpus."""
-        text = normalize(question)
-        words = self.tokenizer(text) if _CJK.search(text) else self.tokenizer(chinese_terms(text)) + [
-            w for w in self.tokenizer(text) if w in self.bm25.idf]
-        return sum(w in self.bm25.idf for w in words) / len(words) if words else 0.0
-
     def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "") -> tuple[list[Hit], np.ndarray]:
         """The k best passages for a question, and the query vector; exact references rank first."""
         text = normalize(question)
@@ -96,7 +89,7 @@ class Retriever:
         annex = annex_named(text) if mode == "hybrid" else None
         if annex:
             fused = np.where(self.in_annex[annex], fused * self.fusion.annex_factor, fused)
-        exact = resolve(text, set(self.row_of)) if mode == "hybrid" else []
+        exact = resolve(text, self.known_ids) if mode == "hybrid" else []
         ranked = [self.row_of[pid] for pid in exact]
         ranked += [row for row in np.argsort(-fused, kind="stable") if row not in ranked]
         hits = [
