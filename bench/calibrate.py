@@ -1,4 +1,4 @@
-"""Choose the decline thresholds (bot.answer.Abstention) on the held-apart calibration questions.
+"""Choose the decline thresholds (bot.abstain.Abstention) on the held-apart calibration questions.
 
 Why: a threshold tuned on the questions it is judged on flatters itself. This script reads only
 bench/calibration.jsonl, searches a small grid, and prints the setting that declines the most unanswerable
@@ -13,7 +13,7 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Abstention
+from bot.abstain import Abstention
 from bot.config import Config
 from bot.engine import Bot
 from bot.evaluate import load_questions
@@ -32,12 +32,12 @@ def main() -> None:
     answerable = sum(r[0] for r in rows)
     unanswerable = len(rows) - answerable
     best = None
-    grid = itertools.product([0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9], [0.76, 0.78, 0.8, 0.81, 0.82, 0.83],
-                             [0, 3, 5, 8, 10, 12, 15, 20])
+    grid = itertools.product([0.80, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9],
+                             [0.74, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83], [0, 3, 5, 8, 10, 12, 15, 20])
     for zh, en, lexical in grid:
         rule = Abstention(zh, en, lexical)
-        wrong = sum(rule.declines(h, q) for a, h, q in rows if a)
-        right = sum(rule.declines(h, q) for a, h, q in rows if not a)
+        wrong = sum(rule.declines(h, q, bot.document) for a, h, q in rows if a)
+        right = sum(rule.declines(h, q, bot.document) for a, h, q in rows if not a)
         if wrong <= MAX_WRONG * answerable:
             key = (right, -wrong)
             if best is None or key > best[0]:
@@ -48,8 +48,8 @@ def main() -> None:
     print(f"declines {right}/{unanswerable} unanswerable, wrongly {wrong}/{answerable} answerable")
     current = Abstention()
     print(f"current defaults {current}: declines "
-          f"{sum(current.declines(h, q) for a, h, q in rows if not a)}/{unanswerable} unanswerable, wrongly "
-          f"{sum(current.declines(h, q) for a, h, q in rows if a)}/{answerable}")
+          f"{sum(current.declines(h, q, bot.document) for a, h, q in rows if not a)}/{unanswerable} unanswerable, wrongly "
+          f"{sum(current.declines(h, q, bot.document) for a, h, q in rows if a)}/{answerable}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from bot.answer import Abstention, compose
+from bot.abstain import Abstention
+from bot.answer import compose
 from bot.config import Config
 from bot.embedder import Embedder, SentenceTransformerEmbedder
 from bot.errors import QueryError
@@ -29,6 +30,7 @@ class Bot:
         self.index, self.embedder, self.config, self.abstention = index, embedder, config, abstention
         self.retriever = Retriever(index, embedder, tokenizer)
         self.by_id: dict[str, Passage] = {p.id: p for p in index.passages}
+        self.document = normalize("\n".join(p.text for p in index.passages))  # for names the question brings
 
     @classmethod
     def open(cls, config: Config, embedder: Embedder | None = None, rebuild: bool = False,
@@ -51,11 +53,15 @@ class Bot:
         """Answer one question; `history` holds the user's previous questions, oldest first."""
         text, k, notes = clean_question(question, self.config.k if k is None else k)
         hits, query_vector = self._search(text, k, history, "hybrid")
-        return compose(text, hits, self.index, query_vector, self.declines(text, hits), notes)
+        reason = self.decline_reason(text, hits)
+        return compose(text, hits, self.index, query_vector, reason, notes)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
-        """Whether the evidence for this question is too weak to answer (see answer.Abstention)."""
-        return self.abstention.declines(hits, question)
+        """Whether the evidence for this question is too weak to answer (see abstain.Abstention)."""
+        return self.decline_reason(question, hits) is not None
+
+    def decline_reason(self, question: str, hits: list[Hit]) -> str | None:
+        return self.abstention.reason(hits, question, self.document)
 
     def _search(self, text: str, k: int, history: Sequence[str], mode: str):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""

@@ -65,6 +65,8 @@ GLOSSARY: dict[str, str] = {
     "existing process": "现行进程", "relevance": "相关性", "modalit": "模式", "balance": "平衡", "pressure-state": "压力状态",
     "implementation plan": "执行计划", "strategic plan": "战略计划", "punitive": "惩罚性", "mechanism": "机制",
     "cross-cutting": "贯穿各领域", "preambular": "序言", "reaffirm": "重申", "recall": "回顾",
+    "gbf": "全球生物多样性框架", "oewg": "不限成员名额工作组", "iplc": "土著人民和地方社区",
+    "cbd": "生物多样性公约",
     "science": "科学", "evidence": "证据", "technology transfer": "技术转让", "cooperation": "合作", "lesson": "经验教训",
 }
 
@@ -82,3 +84,8 @@ def chinese_terms(normalized_question: str) -> str:
     if not _ASCII_WORD.search(normalized_question):
         return ""
     return " ".join(GLOSSARY[m.group(1)] for m in _pattern().finditer(normalized_question))
+
+
+def knows_term(word: str) -> bool:
+    """Whether a lower-case English word or acronym is one the glossary maps ("cop25" by "cop", "un" by "un university")."""
+    return any(word.startswith(key) or key.startswith(word) for key in GLOSSARY)

@@ -63,3 +63,11 @@ def test_declines_plainly_and_still_shows_the_nearest(real_bot):
     assert answer.abstained
     assert answer.text.startswith("文件中没有找到")
     assert len(answer.hits) == 5
+
+
+def test_decline_says_what_is_missing(real_bot):
+    answer = real_bot.ask("《京都议定书》有哪些减排规定？")
+    assert answer.abstained and "《京都议定书》" in answer.text
+    money = real_bot.ask("工作组第三次会议花了多少美元？")
+    assert money.abstained and "金额" in money.text
+    assert not real_bot.ask("工作组第三次会议在哪里举行？").abstained

@@ -1,0 +1,147 @@
+"""When to decline: the passages found cannot supply what the question asks for.
+
+Three kinds of evidence, cheapest first:
+- the question names something the document never mentions (a title in 《》, an acronym);
+- the question asks for a kind of answer (an amount of money, a share, a count, a date, a person's name)
+  and the top passages hold nothing of that kind;
+- both the cosine and BM25 of the best passage are low.
+Thresholds are chosen by bench/calibrate.py on bench/calibration.jsonl, never on the evaluation set.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.glossary import knows_term
+from bot.records import Hit
+from bot.textnorm import normalize
+
+CHECKED_HITS = 2  # the answer quotes at most the top two passages
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of answer: questions matching `asks` need a passage matching `found`."""
+
+    name: str
+    asks: re.Pattern
+    found: re.Pattern
+
+
+_DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
+ANSWER_TYPES = (
+    AnswerType("money",
+               re.compile(r"多少钱|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|budget|cost|"
+                          r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat)"),
+               re.compile(r"\d\s*(?:万|亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|usd|dollars?|euros?")),
+    AnswerType("share",
+               re.compile(r"比例|百分之几|百分比|percentage|proportion|percent|what share"),
+               re.compile(r"\d\s*%|百分之|percent")),
+    AnswerType("person",
+               re.compile(r"(?:主席|秘书|部长|代表|主任|署长|专家|官员|成员|负责人|主持人)[^，。？?]{0,6}(?:叫什么|名字|姓名|是谁|姓什么)|"
+                          r"谁当选|who (?:is|was|are|were) (?:the )?(?:current |new )?(?:executive secretary|president|"
+                          r"chair|co-?chairs?|minister|executive director|director|head)|names? of the (?:co-?chairs?|chair|president|"
+                          r"executive secretary|experts?|members?)|who was elected"),
+               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b")),
+    AnswerType("day",
+               re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
+               re.compile(_DAY)),
+    # what happened after the document: it schedules meetings, it cannot report how they ended
+    AnswerType("outcome",
+               re.compile(r"最终(?!目标)|最后(?![一的个项段次])|后来|到头来|推迟|延期|取消|finally|eventually|ultimately|"
+                          r"in the end|postpone|delayed|cancel|conclude"),
+               re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel")),
+    # practical arrangements a policy text does not cover
+    AnswerType("practical",
+               re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|accommodation|e-?mail|"
+                          r"\burl\b|web address|phone"),
+               re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail|http|www")),
+    AnswerType("year",
+               re.compile(r"哪一年|哪年|何年|what year|which year|in what year"),
+               re.compile(r"\d{4}")),
+)
+
+# "有几个…" counts; "哪几项决定" (which) and "几个公约能不能…" (several) do not
+_ASKS_COUNT = re.compile(r"多少|(?<!哪)有几[个名位段项人份类种条次]|how many|number of")
+_COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
+# a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
+_COUNT = re.compile(rf"(?<![第\d])(?:\d+|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
+_COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
+_TITLE = re.compile(r"《([^《》]{2,40})》")
+_TITLE_SUFFIX = re.compile(r"(?:公约|议定书|协定|协议|条约|宣言|战略|计划|展望|报告|框架|目标|指标|决定)$")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]*[A-Z0-9]s?\b")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def unknown_name(question: str, document: str) -> str | None:
+    """A title in 《》 or an acronym that the (normalized) document never mentions, else None."""
+    for title in _TITLE.findall(question):
+        title = normalize(title)
+        core = _TITLE_SUFFIX.sub("", title)
+        if title not in document and (len(core) < 2 or core[:2] not in document):
+            return f"《{title}》"
+    for word in _ACRONYM.findall(question):
+        term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
+        if _ROMAN.match(term):
+            continue
+        if term.lower() not in document and not knows_term(term.lower()):
+            return word
+    return None
+
+
+def missing_answer_type(question: str, passages: list[str]) -> str | None:
+    """The kind of answer the question asks for when none of the passages holds one, else None."""
+    asked = normalize(question)
+    texts = [normalize(p) for p in passages]
+    for kind in ANSWER_TYPES:
+        if kind.asks.search(asked) and not any(kind.found.search(t) for t in texts):
+            return kind.name
+    if _ASKS_COUNT.search(asked) and not any(_counts(asked, t) for t in texts):
+        return "count"
+    return None
+
+
+def _counts(question: str, text: str) -> bool:
+    """Whether the text gives a number of the things the question counts ("几个驱动因素" → "五个直接驱动因素")."""
+    counted = _COUNTED.search(question)
+    noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
+    for match in _COUNT.finditer(text):
+        if not noun or noun in text[match.start():match.end() + 8]:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """Decline when no exact reference was found and the evidence cannot supply an answer."""
+
+    min_dense_zh: float = 0.83
+    min_dense_en: float = 0.81
+    min_lexical: float = 10.0
+
+    def reason(self, hits: list[Hit], question: str, document: str = "") -> str | None:
+        """Why the bot should decline (a short Chinese phrase), or None to answer."""
+        if not hits:
+            return "没有检索到段落"
+        top = hits[0]
+        if top.exact:
+            return None
+        name = unknown_name(question, document) if document else None
+        if name:
+            return f"文件没有提到{name}"
+        kind = missing_answer_type(question, [h.passage.text for h in hits[:CHECKED_HITS]])
+        if kind:
+            return f"最相关的段落中没有{_KIND_WORDS[kind]}"
+        english = not _CJK.search(question)
+        weak_dense = top.dense_score < (self.min_dense_en if english else self.min_dense_zh)
+        if weak_dense and top.lexical_score < self.min_lexical:
+            return "最相关的段落与问题关联较弱"
+        return None
+
+    def declines(self, hits: list[Hit], question: str, document: str = "") -> bool:
+        return self.reason(hits, question, document) is not None
+
+
+_KIND_WORDS = {"money": "金额", "share": "比例", "person": "人名", "day": "具体日期", "year": "年份", "count": "相应的数目",
+               "outcome": "事后的结果", "practical": "这类实务安排"}

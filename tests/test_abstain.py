@@ -1,0 +1,81 @@
+"""Declining: names the document lacks, answer types the passages lack, weak evidence, exact references."""
+import pytest
+
+from bot.abstain import Abstention, missing_answer_type, unknown_name
+from bot.answer import NOT_FOUND, declined_text
+from bot.records import Hit, Passage
+from bot.textnorm import normalize
+
+DOCUMENT = normalize("《生物多样性公约》 卡塔赫纳生物安全议定书 SBSTTA-24 2020年2月24日至28日，中国昆明 五个直接驱动因素")
+
+
+def hit(text: str, dense: float = 0.95, lexical: float = 30.0, exact: bool = False) -> Hit:
+    passage = Passage(id="p1", kind="paragraph", citation="第1段", text=text)
+    return Hit(passage, 1.0, dense, lexical, exact)
+
+
+@pytest.mark.parametrize("question, name", [
+    ("《巴黎协定》规定的温控目标是多少度？", "《巴黎协定》"),
+    ("How large is the GEF budget?", "GEF"),
+    ("Which NGOs took part?", "NGOs"),
+])
+def test_names_the_document_never_mentions(question, name):
+    assert unknown_name(question, DOCUMENT) == name
+
+
+@pytest.mark.parametrize("question", [
+    "《生物多样性公约》是什么时候生效的？",
+    "《卡塔赫纳议定书》的执行计划会交给工作组吗？",  # shortened title: its proper name is in the text
+    "When is SBSTTA-24?",
+    "What does item (IV) of annex II say?",  # Roman numerals are not acronyms
+    "What does COP15 decide?",  # "cop" is a glossary term
+])
+def test_names_the_document_knows(question):
+    assert unknown_name(question, DOCUMENT) is None
+
+
+@pytest.mark.parametrize("question, passage, kind", [
+    ("中国为会议出了多少钱？", "2020年2月24日至28日，中国昆明", "money"),
+    ("要保护多少比例的陆地？", "到2030年保护陆地", "share"),
+    ("两位共同主席叫什么名字？", "请共同主席编写工作计划", "person"),
+    ("报告哪天发布？", "以第五版展望的结论为指导；2020年", "day"),
+    ("有多少物种面临灭绝？", "五个直接驱动因素（外来入侵物种）", "count"),
+    ("第一次会议有多少个缔约方出席？", "第一次会议，编写详细的工作计划", "count"),
+    ("这些指标一共有多少个？", "编写一份详细的工作计划", "count"),  # 一份 is "a", not a count
+    ("这次磋商最后得出了什么结论？", "专题磋商，2020年2月", "outcome"),
+    ("去昆明开会的签证怎么申请？", "2020年2月24日至28日，中国昆明", "practical"),
+])
+def test_answer_types_the_passages_lack(question, passage, kind):
+    assert missing_answer_type(question, [passage]) == kind
+
+
+@pytest.mark.parametrize("question, passage", [
+    ("驱动因素有几个？", "五个直接驱动因素"),
+    ("生物多样性丧失有多少个直接驱动因素？", "所述生物多样性丧失的五个直接驱动因素（土地和海洋利用的变化）"),
+    ("会议是哪天开的？", "2020 年 7 月 27 日至 31 日，哥伦比亚卡利"),
+    ("Who is the president of the bureau?", "由 Hamdallah Zedan 先生担任"),
+    ("继续筹备进程要依据哪几项决定？", "第14/34号决定"),  # "which", not "how many"
+    ("几个公约能不能合用一套报告框架？", "统一的报告框架"),  # "several"
+    ("附件二最后一张表有哪些会议？", "表3"),  # 最后一 is "the last", not an outcome
+])
+def test_answer_types_the_passages_hold(question, passage):
+    assert missing_answer_type(question, [passage]) is None
+
+
+def test_exact_references_are_never_declined():
+    rule = Abstention()
+    assert rule.reason([hit("无关", dense=0.1, lexical=0.0, exact=True)], "第99段有多少钱？", DOCUMENT) is None
+
+
+def test_weak_evidence_thresholds_depend_on_the_script():
+    rule = Abstention(min_dense_zh=0.85, min_dense_en=0.80, min_lexical=10)
+    assert rule.declines([hit("文本", dense=0.84, lexical=5)], "这是什么意思？", DOCUMENT)
+    assert not rule.declines([hit("文本", dense=0.84, lexical=5)], "What does this mean?", DOCUMENT)
+    assert not rule.declines([hit("文本", dense=0.84, lexical=12)], "这是什么意思？", DOCUMENT)
+    assert rule.declines([], "这是什么意思？", DOCUMENT)
+
+
+def test_the_decline_message_gives_the_reason():
+    assert declined_text(None) == NOT_FOUND
+    text = declined_text("文件没有提到《巴黎协定》")
+    assert text.startswith("文件中没有找到") and "（文件没有提到《巴黎协定》）" in text and text.endswith("供参考。")
