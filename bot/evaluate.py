@@ -1,4 +1,4 @@
-"""`bot eval`: hit@1, hit@5 and MRR@10 per kind for the hybrid and each single channel, and declining."""
+"""`bot eval`: hit@1, hit@5, MRR@10 and declining, per kind, for the hybrid and each single channel."""
 from __future__ import annotations
 
 import json
@@ -34,7 +34,7 @@ class Tally:
     declined_answerable: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, question: Question, ranked: list[str], declined: bool | None) -> None:
+    def add(self, question: Question, ranked: list[str], declined: bool) -> None:
         if not question.gold:
             self.unanswerable += 1
             self.declined_unanswerable += bool(declined)
@@ -86,7 +86,7 @@ def evaluate(bot, questions: list[Question], modes: tuple[str, ...] = MODES) -> 
         tallies: dict[str, Tally] = defaultdict(Tally)
         for question in questions:
             hits = bot.search(question.q, k=DEPTH, history=question.history, mode=mode)
-            declined = bot.declines(question.q, hits) if mode == "hybrid" else None
+            declined = bot.declines(question.q, hits)  # the same rule over each mode's own ranking
             ranked = [hit.passage.id for hit in hits]
             tallies[question.kind].add(question, ranked, declined)
             tallies["overall"].add(question, ranked, declined)
@@ -97,7 +97,7 @@ def evaluate(bot, questions: list[Question], modes: tuple[str, ...] = MODES) -> 
 
 
 def format_report(report: dict) -> str:
-    """A table per mode: kind, n, hit@1, hit@5, MRR@10, and declining figures for the hybrid."""
+    """A table per mode: kind, n, hit@1, hit@5, MRR@10, and declining figures."""
     lines = []
     for mode in MODES:
         if mode not in report:
@@ -105,14 +105,12 @@ def format_report(report: dict) -> str:
         lines.append(f"\n{mode}")
         lines.append(f"{'kind':<14}{'n':>5}{'hit@1':>8}{'hit@5':>8}{'MRR@10':>8}   declined")
         for kind, f in report[mode].items():
-            declined = ""
-            if mode == "hybrid":
-                parts = []
-                if f["unanswerable"]:
-                    parts.append(f"{f['declined_unanswerable']}/{f['unanswerable']} unanswerable")
-                if f["answerable"]:
-                    parts.append(f"{f['declined_answerable']}/{f['answerable']} answerable (wrongly)")
-                declined = ", ".join(parts)
+            parts = []
+            if f["unanswerable"]:
+                parts.append(f"{f['declined_unanswerable']}/{f['unanswerable']} unanswerable")
+            if f["answerable"]:
+                parts.append(f"{f['declined_answerable']}/{f['answerable']} answerable (wrongly)")
+            declined = ", ".join(parts)
             lines.append(f"{kind:<14}{f['answerable'] + f['unanswerable']:>5}{f['hit@1']:>8.3f}{f['hit@5']:>8.3f}"
                          f"{f['mrr@10']:>8.3f}   {declined}")
     return "\n".join(lines).lstrip("\n")
