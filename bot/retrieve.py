@@ -52,9 +52,11 @@ class Retriever:
         self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
         self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
+        # passages of an annex, its footnotes, and passages that speak of it ("附件二所列会议…")
         self.in_annex = {
-            annex: np.array([p.id.startswith(annex + "-") or p.id == annex or (p.kind == "footnote" and bool(p.section)
-                             and p.section[0].startswith(title)) for p in self.passages])
+            annex: np.array([p.id.startswith(annex + "-") or p.id == annex or title in p.text
+                             or (p.kind == "footnote" and bool(p.section) and p.section[0].startswith(title))
+                             for p in self.passages])
             for annex, title in (("a1", "附件一"), ("a2", "附件二"))
         }
 

@@ -21,6 +21,8 @@ STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 吗 呢 吧 啊 呀 么 这 那 这个 那个 哪 哪个 哪些 哪里 哪儿 什么 什么样 怎么 怎样 如何 为什么
     谁 何 何时 何地 多少 几 是否 能否 能 会 要 说 讲 提到 提及 提 文件 文中 里 中 上 下 请问 请 一下 关于 对于 吗 呢 个 些
     都 也 就 还 又 被 把 给 让 我 我们 你 你们 它 它们 其 之 所 以及 并 但 而 则 即 等 等等 该 本 各 每 这些 那些
+    不是 是不是 算是 不算 算不算 会不会 不会 能不能 不能 要不要 需不需要 有没有 可不可以 应不应该 到底 究竟
+    哪几 几个 哪几个 哪一 哪一个 哪一项 啥 啥时候 时候 什么时候 有人 大家 东西 分别 已经 一下子 吗 嘛 呗 咋 咋样
     a an the of in on at to for and or is are was were be been being do does did will would can could should
     what which who whom whose when where why how this that these those it its there their they them
     document say says said about tell me please any some""".split()

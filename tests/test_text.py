@@ -37,6 +37,12 @@ def test_tokenizer_drops_punctuation_and_question_words():
     assert "哪里" not in tokens and "？" not in tokens and "?" not in tokens
 
 
+def test_tokenizer_drops_the_yes_no_forms_of_spoken_questions():
+    tokens = Tokenizer()("筹集资金算不算实施手段？是不是大家都能参与？")
+    assert {"资金", "实施", "手段", "参与"} <= set(tokens)
+    assert not {"算不算", "不算", "是不是", "不是", "大家"} & set(tokens)
+
+
 def test_tokenizer_reads_traditional_and_full_width():
     tokenize = Tokenizer()
     assert tokenize("締約方會議") == tokenize("缔约方会议")
