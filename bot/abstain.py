@@ -116,7 +116,7 @@ def _counts(question: str, text: str) -> bool:
 class Abstention:
     """Decline when no exact reference was found and the evidence cannot supply an answer."""
 
-    min_dense_zh: float = 0.83
+    min_dense_zh: float = 0.85
     min_dense_en: float = 0.81
     min_lexical: float = 10.0
 
