@@ -21,11 +21,15 @@ CHECKED_HITS = 2  # the answer quotes at most the top two passages
 
 @dataclass(frozen=True)
 class AnswerType:
-    """A kind of answer: questions matching `asks` need a passage matching `found`."""
+    """A kind of answer: questions matching `asks` (and not `unless`) need a passage matching `found`."""
 
     name: str
     asks: re.Pattern
     found: re.Pattern
+    unless: re.Pattern | None = None
+
+    def asked_by(self, question: str) -> bool:
+        return bool(self.asks.search(question)) and not (self.unless and self.unless.search(question))
 
 
 _DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
@@ -46,11 +50,13 @@ ANSWER_TYPES = (
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
                re.compile(_DAY)),
-    # what happened after the document: it schedules meetings, it cannot report how they ended
+    # what happened after the document: it schedules meetings, it cannot report how they ended;
+    # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome
     AnswerType("outcome",
                re.compile(r"最终(?!目标)|最后(?![一的个项段次])|后来|到头来|推迟|延期|取消|finally|eventually|ultimately|"
                           r"in the end|postpone|delayed|cancel|conclude"),
-               re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel")),
+               re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel"),
+               re.compile(r"(?<![主需重])要|将|会(?!议)|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
     # practical arrangements a policy text does not cover
     AnswerType("practical",
                re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|accommodation|e-?mail|"
@@ -95,7 +101,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     asked = normalize(question)
     texts = [normalize(p) for p in passages]
     for kind in ANSWER_TYPES:
-        if kind.asks.search(asked) and not any(kind.found.search(t) for t in texts):
+        if kind.asked_by(asked) and not any(kind.found.search(t) for t in texts):
             return kind.name
     if _ASKS_COUNT.search(asked) and not any(_counts(asked, t) for t in texts):
         return "count"

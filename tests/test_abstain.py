@@ -42,7 +42,8 @@ def test_names_the_document_knows(question):
     ("有多少物种面临灭绝？", "五个直接驱动因素（外来入侵物种）", "count"),
     ("第一次会议有多少个缔约方出席？", "第一次会议，编写详细的工作计划", "count"),
     ("这些指标一共有多少个？", "编写一份详细的工作计划", "count"),  # 一份 is "a", not a count
-    ("这次磋商最后得出了什么结论？", "专题磋商，2020年2月", "outcome"),
+    ("这次磋商最后得出了什么主要结论？", "专题磋商，2020年2月", "outcome"),
+    ("What did the second meeting finally decide?", "2020年2月24日至28日，中国昆明", "outcome"),
     ("去昆明开会的签证怎么申请？", "2020年2月24日至28日，中国昆明", "practical"),
 ])
 def test_answer_types_the_passages_lack(question, passage, kind):
@@ -57,6 +58,7 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     ("继续筹备进程要依据哪几项决定？", "第14/34号决定"),  # "which", not "how many"
     ("几个公约能不能合用一套报告框架？", "统一的报告框架"),  # "several"
     ("附件二最后一张表有哪些会议？", "表3"),  # 最后一 is "the last", not an outcome
+    ("框架最终要在哪次会议上通过？", "供缔约方大会第十五届会议审议"),  # the plan, not how it ended
 ])
 def test_answer_types_the_passages_hold(question, passage):
     assert missing_answer_type(question, [passage]) is None
