@@ -56,7 +56,7 @@ ANSWER_TYPES = (
                re.compile(r"最终(?!目标)|最后(?![一的个项段次])|后来|到头来|推迟|延期|取消|finally|eventually|ultimately|"
                           r"in the end|postpone|delayed|cancel|conclude"),
                re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel"),
-               re.compile(r"(?<![主需重])要|将|会(?!议)|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
+               re.compile(r"将|要在|要由|会在|会由|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
     # practical arrangements a policy text does not cover
     AnswerType("practical",
                re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|accommodation|e-?mail|"

@@ -44,6 +44,7 @@ def test_names_the_document_knows(question):
     ("这些指标一共有多少个？", "编写一份详细的工作计划", "count"),  # 一份 is "a", not a count
     ("这次磋商最后得出了什么主要结论？", "专题磋商，2020年2月", "outcome"),
     ("What did the second meeting finally decide?", "2020年2月24日至28日，中国昆明", "outcome"),
+    ("缔约方大会最终通过了什么？", "供缔约方大会第十五届会议审议", "outcome"),  # 大会 is not 会 "will"
     ("去昆明开会的签证怎么申请？", "2020年2月24日至28日，中国昆明", "practical"),
 ])
 def test_answer_types_the_passages_lack(question, passage, kind):
