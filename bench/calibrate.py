@@ -31,7 +31,7 @@ def main() -> None:
         rows.append((bool(q.gold), hits, q.q))
     answerable = sum(r[0] for r in rows)
     unanswerable = len(rows) - answerable
-    best = None
+    best, keys = None, []
     grid = itertools.product([0.80, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.9],
                              [0.74, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83], [0, 3, 5, 8, 10, 12, 15, 20])
     for zh, en, lexical in grid:
@@ -40,16 +40,19 @@ def main() -> None:
         right = sum(rule.declines(h, q, bot.document) for a, h, q in rows if not a)
         if wrong <= MAX_WRONG * answerable:
             key = (right, -wrong)
+            keys.append(key)
             if best is None or key > best[0]:
                 best = (key, rule, right, wrong)
     _, rule, right, wrong = best
     print(f"calibration: {answerable} answerable, {unanswerable} unanswerable")
-    print(f"best: {rule}")
+    print(f"best: {rule} (one of {keys.count(best[0])} settings that score the same)")
     print(f"declines {right}/{unanswerable} unanswerable, wrongly {wrong}/{answerable} answerable")
     current = Abstention()
-    print(f"current defaults {current}: declines "
-          f"{sum(current.declines(h, q, bot.document) for a, h, q in rows if not a)}/{unanswerable} unanswerable, wrongly "
-          f"{sum(current.declines(h, q, bot.document) for a, h, q in rows if a)}/{answerable}")
+    current_right = sum(current.declines(h, q, bot.document) for a, h, q in rows if not a)
+    current_wrong = sum(current.declines(h, q, bot.document) for a, h, q in rows if a)
+    print(f"current defaults {current}: declines {current_right}/{unanswerable} unanswerable, wrongly "
+          f"{current_wrong}/{answerable}" + (" -- as good as the best: keep them" if (current_right, -current_wrong) == best[0]
+                                              else ""))
 
 
 if __name__ == "__main__":

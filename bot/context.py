@@ -5,13 +5,14 @@ import re
 
 from bot.records import Passage
 
-RECIPE_VERSION = "2"  # bump when the text built here changes: the index is then rebuilt
+RECIPE_VERSION = "3"  # bump when the text built here changes: the index is then rebuilt
 
 # The front matter is mostly codes and English; say in words what it holds.
 HEADER_CONTEXT = "文件的标题、文号（文件编号）、印发日期、语言版本、会议名称、会议日期和地点"
 
 _LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(可能需要反映的问题|能够在.*反映的问题|可能的要素)[:：]?$")
-_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=\.)\s+")
+# after 。；！？ and after a full stop, but not the one of a list number ("7. ", "A. ", "二. ", "；2. ")
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=[^\d\sA-Z一二三四五六七八九十]\.)\s+")
 
 
 def _headings(passage: Passage) -> list[str]:
@@ -38,7 +39,7 @@ def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, verbatim, for quoting: split after 。；！？ and after a full stop."""
+    """Sentences of a passage, verbatim, for quoting; a list number stays with its text, never a bare "7."."""
     if " | " in text:  # a table row: each cell reads on its own
         pieces = text.split(" | ")
     else:

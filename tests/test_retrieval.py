@@ -1,4 +1,5 @@
 """Retrieval and answers with the real default model on the real document (one index per session)."""
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,9 @@ def test_decline_says_what_is_missing(real_bot):
     money = real_bot.ask("工作组第三次会议花了多少美元？")
     assert money.abstained and "金额" in money.text
     assert not real_bot.ask("工作组第三次会议在哪里举行？").abstained
+
+
+def test_no_quotable_sentence_is_a_bare_number(real_bot):
+    bare = [s.text for s in real_bot.index.sentences if re.fullmatch(r"(?:\d+|[A-Z]|[一二三四五六七八九十]+)\.", s.text)]
+    assert not bare
+    assert real_bot.ask("第7段说什么？").quotes[0].sentence.startswith("7. 邀请")

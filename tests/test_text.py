@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bot.bm25 import BM25
+from bot.context import split_sentences
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 
@@ -68,3 +69,9 @@ def test_bm25_prefers_more_occurrences_and_rarer_terms():
 def test_bm25_empty_corpus_and_query():
     assert len(BM25([]).scores(["a"])) == 0
     assert BM25([["a"]]).scores([]).tolist() == [0.0]
+
+
+def test_sentences_keep_the_paragraph_number_with_its_text():
+    assert split_sentences("7. 邀请科学机构提供指导。并请工作组注意。") == ["7. 邀请科学机构提供指导。", "并请工作组注意。"]
+    assert split_sentences("A.  背景") == ["A.  背景"]
+    assert split_sentences("2019 年 11 月 24 日 | 蒙特利尔") == ["2019 年 11 月 24 日", "蒙特利尔"]
