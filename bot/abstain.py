@@ -2,8 +2,8 @@
 
 Three kinds of evidence, cheapest first:
 - the question names something the document never mentions (a title in 《》, an acronym);
-- the question asks for a kind of answer (an amount of money, a share, a count, a date, a person's name)
-  and the top passages hold nothing of that kind;
+- the question asks for a kind of answer (an amount of money, a share, a count, a date, a person's name,
+  how an event ended, practical arrangements) and the top passages hold nothing of that kind;
 - both the cosine and BM25 of the best passage are low.
 Thresholds are chosen by bench/calibrate.py on bench/calibration.jsonl, never on the evaluation set.
 """
