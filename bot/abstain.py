@@ -43,7 +43,8 @@ ANSWER_TYPES = (
                re.compile(r"\d\s*%|百分之|percent")),
     AnswerType("person",
                re.compile(r"(?:主席|秘书|部长|代表|主任|署长|专家|官员|成员|负责人|主持人)[^，。？?]{0,6}(?:叫什么|名字|姓名|是谁|姓什么)|"
-                          r"谁当选|who (?:is|was|are|were) (?:the )?(?:current |new )?(?:executive secretary|president|"
+                          r"谁(?:是|担任)[^，。？?]{0,8}(?:主席|秘书|部长|主任|署长|负责人)|"
+                          r"谁当选|who (?:chairs|heads)\b|who (?:is|was|are|were) (?:the )?(?:current |new )?(?:executive secretary|president|"
                           r"chair|co-?chairs?|minister|executive director|director|head)|names? of the (?:co-?chairs?|chair|president|"
                           r"executive secretary|experts?|members?)|who was elected"),
                re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b")),
