@@ -33,6 +33,7 @@ class AnswerType:
 
 
 _DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
+_PRACTICAL = r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail"
 ANSWER_TYPES = (
     AnswerType("money",
                re.compile(r"多少钱|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|budget|cost|"
@@ -60,9 +61,8 @@ ANSWER_TYPES = (
                re.compile(r"将|要在|要由|会在|会由|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
     # practical arrangements a policy text does not cover
     AnswerType("practical",
-               re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|accommodation|e-?mail|"
-                          r"\burl\b|web address|phone"),
-               re.compile(r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail|http|www")),
+               re.compile(_PRACTICAL + r"|accommodation|\burl\b|web address|phone"),
+               re.compile(_PRACTICAL + r"|http|www")),
     AnswerType("year",
                re.compile(r"哪一年|哪年|何年|what year|which year|in what year"),
                re.compile(r"\d{4}")),
