@@ -140,7 +140,7 @@ def passage_to_dict(passage: Passage) -> dict:
 
 def passage_from_dict(data: dict) -> Passage:
     data = dict(data)
-    for key in ("section", "footnotes", "cited_by"):
+    for key in ("section", "footnotes", "cited_by", "path", "pages"):
         data[key] = tuple(data.get(key, ()))
     data["columns"] = tuple(tuple(pair) for pair in data.get("columns", ()))
     return Passage(**data)

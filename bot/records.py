@@ -6,17 +6,25 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Passage:
-    """One citation unit of the document: a paragraph, an item, a footnote, a table row."""
+    """One citation unit of a document: a paragraph, an item, an article, a footnote, a table row.
 
-    id: str  # stable, e.g. "p7a", "a1-D-4", "fn14", "a2-t1-3"
-    kind: str  # header | preamble | paragraph | item | heading | footnote | table_row | text
-    citation: str  # the label a person would cite, e.g. "第7段(a)项"
+    The parser gives the local id and label; the index prefixes the id with the document's id
+    ("CBD-WG2020-REC-1-1.zh:p7a") and, when several documents are loaded, names the document in `citation`.
+    """
+
+    id: str  # stable, e.g. "p7a", "a1-D-4", "fn14", "a2-t1-3"; "<doc>:<local id>" once in a corpus
+    kind: str  # header | preamble | paragraph | item | article | heading | footnote | table_row | text
+    citation: str  # what a person would cite: the label, with the document named when several are loaded
     text: str  # the document's own words, footnote markers removed
     section: tuple[str, ...] = ()  # heading path from the outside in
     footnotes: tuple[str, ...] = ()  # ids of the footnotes this passage cites
     cited_by: tuple[str, ...] = ()  # for a footnote: ids of the passages that cite it
     columns: tuple[tuple[str, str], ...] = ()  # for a table row: (column name, cell text)
-    order: int = 0  # position in the document
+    order: int = 0  # position in the document (in the corpus, once indexed)
+    doc: str = ""  # the document's id (set by the index)
+    label: str = ""  # the citation within its document: "第7段(a)项", "decision 1/CMA.5, para. 15 (a)"
+    path: tuple[str, ...] = ()  # structural address, outside in: ("decision:1/CMA.5", "para:15", "item:a")
+    pages: tuple[int, ...] = ()  # the pages it stands on (1-based), when the source has pages
 
 
 @dataclass(frozen=True)
