@@ -1,0 +1,616 @@
+"""Turn the glyphs and ruling lines of PDF pages into the project's plain-text markup.
+
+Pure geometry, no PDF library: `bot.sources.pdf` reads a file into `PageLayout` records and this
+module lays them out, so the rules can be tested on glyphs made by hand.
+
+Per page, in this order:
+1. Tables: ruling lines that meet form grids; a grid with two cells or more is a table. A row starts
+   at a rule that crosses the first column (rules that divide only later columns split a cell, not the
+   row); each row becomes one line of tab-separated cells, a cell spanning grid columns followed by
+   empty ones, a row continued from the previous page keeping its empty first cell. A header row that
+   repeats the one of the table on the previous page is dropped.
+2. Lines: the other glyphs grouped by baseline. A glyph much smaller than its line and raised above it
+   is a superscript; a run of superscript digits becomes the marker `^{12}` (or `^{3,4}`), glued to
+   the word before it.
+3. Furniture: in the top and bottom bands of a page, page numbers ("2/32", "- 3 -", "Page 3 of 9"),
+   job numbers ("GE.25-03339(E)"), bar-code text, "Please recycle", the letterhead "United Nations",
+   and lines that repeat on many pages (the running document symbol) are dropped. On the first page
+   the top band is kept but for these patterns: it names the document ("CBD/COP/DEC/16/31").
+4. Footnotes: the lines under the footnote separator (a short rule near the foot of the page, not an
+   underline), or failing one, a run of smaller lines at the foot that starts with a marker. Each note
+   becomes `^{n} text`; a note continued from the previous page is appended to that page's last note.
+   A number printed at full size and glued to a word ("toxicity16") is taken for a marker when the
+   page has a footnote with that number and no marker for it.
+5. Paragraphs: consecutive lines are joined into one when the earlier line is full (the next line's
+   first word would not have fitted on it), the spacing is normal, and the indentation says the next
+   line continues (same continuation indent; a numbered line such as "(a)" or "2." starts anew unless
+   the earlier line ends in words like "paragraph"). A paragraph cut by a page break is joined the same
+   way and stays on the page where it starts.
+
+Pages are joined with form feeds: each page's text ends with a newline and "\\f" stands between pages.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+__all__ = ["Glyph", "Rule", "PageLayout", "render"]
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One character as printed; coordinates in points, y growing downwards from the page's top."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    base: float  # the baseline's y
+    size: float  # font size in points
+    space_before: bool = False  # the text layer has a space between this glyph and the one before
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A thin filled or stroked rectangle: a horizontal or vertical ruling line."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.x1 - self.x0 >= self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    width: float
+    height: float
+    glyphs: tuple[Glyph, ...]
+    rules: tuple[Rule, ...] = ()
+
+
+# -- patterns -------------------------------------------------------------------------------------
+
+_BAND = 0.12  # top and bottom share of a page where running headers and footers stand
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$|^[ivxlc]{1,6}$", re.I)
+_JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b", re.I)
+_LETTERHEAD = re.compile(r"^United Nations$|^Nations Unies$|^联\s*合\s*国$")
+_RULE_TEXT = re.compile(r"^[_\-–—=*\s]{4,}$")
+_LABEL = re.compile(
+    r"^(?:\d{1,3}\.(?!\d)|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|\([ivxlc]{1,6}\)|[IVXLC]{1,6}\.\s|[A-Z]\.\s"
+    r"|(?:Annex|Appendix|Article|Chapter|Part|Section|Table|Rule|Decision|Resolution)\s+[\dIVXLC]"
+    r"|[•▪◦·–—-]\s|第[一二三四五六七八九十百零〇\d]+[条章节部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_REFERENCE_TAIL = re.compile(
+    r"(?:\b(?:paragraphs?|subparagraphs?|paras?\.|articles?|annex(?:es)?|sections?|decisions?|items?"
+    r"|tables?|chapters?|rules?|and|or|to|of|in|see|under|with|by|from)|\d)$", re.I)
+_SUP_MARKER = re.compile(r"^\d{1,4}(?:,\d{1,4})*$")
+_MARKER = re.compile(r"\^\{([\d,]+)\}")
+_NOTE_START = re.compile(r"^(?:\^\{(\d{1,4})\}|(\d{1,4})(?=\s)|(\*{1,3}|[†‡§]))\s*")
+_GLUED = r"(?<=[a-zà-ÿ\)\]’”,;:])({n})(?![\d/.\-])(?=\W|$)"
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+# -- lines ----------------------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """Glyphs on one baseline, left to right, rendered with footnote markers."""
+
+    glyphs: list[Glyph]
+    sup: list[bool]
+    size: float
+    text: str = ""
+    first_word: float = 0.0  # width of the first word: would it have fitted on the line above?
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def base(self) -> float:
+        return median(g.base for g, s in zip(self.glyphs, self.sup) if not s) if not all(self.sup) else self.glyphs[0].base
+
+
+def _main_size(glyphs: list[Glyph]) -> float:
+    return Counter(round(g.size * 2) / 2 for g in glyphs).most_common(1)[0][0]
+
+
+def make_lines(glyphs: list[Glyph]) -> list[Line]:
+    """Group glyphs into lines, top to bottom; superscripts join the line they are raised above."""
+    if not glyphs:
+        return []
+    clusters: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (g.base, g.x0)):
+        if clusters and g.base - clusters[-1][0].base <= max(1.0, 0.12 * min(g.size, clusters[-1][0].size)):
+            clusters[-1].append(g)
+        else:
+            clusters.append([g])
+    # a cluster of small glyphs just above a line of larger ones holds that line's superscripts
+    merged: list[list[Glyph]] = []
+    for k, cluster in enumerate(clusters):
+        nxt = clusters[k + 1] if k + 1 < len(clusters) else None
+        if nxt is not None:
+            size, below = _main_size(cluster), _main_size(nxt)
+            lo, hi = min(g.x0 for g in nxt), max(g.x1 for g in nxt)
+            if (size <= 0.8 * below and nxt[0].base - cluster[0].base <= 0.6 * below
+                    and min(g.x0 for g in cluster) <= hi + below and max(g.x1 for g in cluster) >= lo - below):
+                nxt.extend(cluster)
+                continue
+        merged.append(cluster)
+    lines: list[Line] = []
+    for cluster in merged:
+        lines.extend(_split_line(cluster))
+    lines.sort(key=lambda line: (round(line.base), line.x0))
+    return lines
+
+
+def _split_line(cluster: list[Glyph]) -> list[Line]:
+    """One baseline's glyphs as one Line, or several where a wide gap parts two blocks."""
+    size = _main_size(cluster)
+    normal = [g.base for g in cluster if g.size >= 0.9 * size] or [g.base for g in cluster]
+    base = median(normal)
+    glyphs: list[Glyph] = []
+    for g in sorted(cluster, key=lambda g: g.x0):
+        last = glyphs[-1] if glyphs else None
+        if last and g.text == last.text and abs(g.x0 - last.x0) < 0.3 * max(g.x1 - g.x0, 0.5) \
+                and abs(g.base - last.base) < 0.5:
+            continue  # text drawn twice to look bold
+        glyphs.append(g)
+    parts: list[list[Glyph]] = [[]]
+    for g in glyphs:
+        if parts[-1] and g.x0 - parts[-1][-1].x1 > 5 * size:
+            parts.append([])
+        parts[-1].append(g)
+    lines = []
+    for part in parts:
+        sup = [g.size <= 0.8 * size and base - g.base >= 0.12 * size for g in part]
+        line = Line(part, sup, size)
+        line.text, line.first_word = _render(line)
+        lines.append(line)
+    return lines
+
+
+def _render(line: Line) -> tuple[str, float]:
+    out: list[str] = []
+    gap = 0.15 * line.size
+    k, n = 0, len(line.glyphs)
+    first_word_end = None
+    while k < n:
+        g = line.glyphs[k]
+        if line.sup[k]:
+            j = k
+            while j < n and line.sup[j]:
+                j += 1
+            run = "".join(x.text for x in line.glyphs[k:j]).replace(" ", "")
+            if _SUP_MARKER.match(run):
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append("^{" + run + "}")
+            else:
+                if k > 0 and g.x0 - line.glyphs[k - 1].x1 > gap:
+                    out.append(" ")
+                out.append(run)
+            k = j
+            continue
+        if k > 0:
+            prev = line.glyphs[k - 1]
+            if g.x0 - prev.x1 > gap or g.space_before and g.x0 > prev.x0:
+                out.append(" ")
+                if first_word_end is None:
+                    first_word_end = prev.x1
+            elif first_word_end is None and (_CJK.match(g.text) or _CJK.match(prev.text)):
+                first_word_end = prev.x1
+        out.append(g.text)
+        k += 1
+    text = "".join(out).strip()
+    end = first_word_end if first_word_end is not None else line.glyphs[-1].x1
+    return text, end - line.glyphs[0].x0
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join wrapped lines into one: a space between words, none after a hyphen or between CJK characters."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif out.endswith("\u00ad"):
+            out = out[:-1] + text
+        elif (out.endswith("-") and not out.endswith(" -") or text.startswith("^{")
+              or _CJK.match(out[-1]) and _CJK.match(text[0])):
+            out += text
+        else:
+            out += " " + text
+    return out.replace("\u00ad", "")
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    columns: list[float]  # x of every vertical rule
+    rows: list[tuple[float, float, list[tuple[float, float]]]]  # (top, bottom, cells as (x0, x1))
+    cells: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # the rows' (top, bottom)
+
+    def __post_init__(self) -> None:
+        self.spans = [(top, bottom) for top, bottom, _ in self.rows]
+
+    def contains(self, g: Glyph) -> bool:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        return self.x0 - 1 <= cx <= self.x1 + 1 and self.top - 1 <= cy <= self.bottom + 1
+
+    def add(self, g: Glyph) -> None:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        r = _nearest(self.spans, cy)
+        c = _nearest(self.rows[r][2], cx)
+        self.cells.setdefault((r, c), []).append(g)
+
+    def lines(self) -> list[str]:
+        out = []
+        for r, (_, _, cells) in enumerate(self.rows):
+            row = [""] * max(len(self.columns) - 1, 1)
+            for c, (a, _) in enumerate(cells):
+                text = join_lines([line.text for line in make_lines(self.cells.get((r, c), []))])
+                start = min(range(len(self.columns)), key=lambda i: abs(self.columns[i] - a))
+                row[min(start, len(row) - 1)] = text.replace("\t", " ")
+            while row and not row[-1]:
+                row.pop()
+            if row:
+                out.append("\t".join(row))
+        return out
+
+
+def _nearest(spans: list[tuple[float, float]], v: float) -> int:
+    """Index of the span (sorted, not overlapping) that holds v, or of the nearest one."""
+    k = bisect_right([a for a, _ in spans], v) - 1
+    if k < 0:
+        return 0
+    if v > spans[k][1] and k + 1 < len(spans) and spans[k + 1][0] - v < v - spans[k][1]:
+        return k + 1
+    return k
+
+
+def _merge(segments: list[tuple[float, float, float]], tol: float = 2.0) -> list[tuple[float, float, float]]:
+    """Collinear segments (position, start, end) that touch or overlap become one."""
+    out: list[list[float]] = []
+    for pos, a, b in sorted(segments):
+        for seg in out:
+            if abs(seg[0] - pos) <= tol and a <= seg[2] + 3 and b >= seg[1] - 3:
+                seg[1], seg[2] = min(seg[1], a), max(seg[2], b)
+                break
+        else:
+            out.append([pos, a, b])
+    return [tuple(s) for s in out]  # type: ignore[misc]
+
+
+def find_tables(rules: tuple[Rule, ...]) -> list[Table]:
+    hs = _merge([((r.top + r.bottom) / 2, r.x0, r.x1) for r in rules if r.horizontal])
+    vs = _merge([((r.x0 + r.x1) / 2, r.top, r.bottom) for r in rules if not r.horizontal])
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, a, b) in enumerate(hs):
+        for j, (x, c, d) in enumerate(vs):
+            if a - 3 <= x <= b + 3 and c - 3 <= y <= d + 3:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    tables = []
+    for h_group, v_group in groups.values():
+        if len(h_group) < 2 or len(v_group) < 2:
+            continue
+        table = _grid(h_group, v_group)
+        if table is not None:
+            tables.append(table)
+    return sorted(tables, key=lambda t: t.top)
+
+
+def _grid(hs: list, vs: list) -> Table | None:
+    columns = sorted({round(x, 1) for x, _, _ in vs})
+    columns = [x for k, x in enumerate(columns) if k == 0 or x - columns[k - 1] > 2]
+    if len(columns) < 2:
+        return None
+    left, first_right = columns[0], columns[1]
+    # a row begins at a rule that crosses the first column
+    bounds = sorted(y for y, a, b in hs if a <= left + 3 and b >= first_right - 3)
+    bounds = [y for k, y in enumerate(bounds) if k == 0 or y - bounds[k - 1] > 2]
+    rows = []
+    for top, bottom in zip(bounds, bounds[1:]):
+        height = bottom - top
+        xs = sorted(x for x, a, b in vs
+                    if min(b, bottom) - max(a, top) >= 0.6 * height)
+        xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 2]
+        if len(xs) >= 2:
+            rows.append((top, bottom, list(zip(xs, xs[1:]))))
+    if not rows or (len(rows) < 2 and len(rows[0][2]) < 2):
+        return None  # a box around text is not a table
+    return Table(min(a for _, a, _ in hs), rows[0][0], max(b for _, _, b in hs), rows[-1][1], columns, rows)
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+@dataclass
+class Block:
+    """A body line or a table, in reading order."""
+
+    top: float
+    line: Line | None = None
+    table: list[str] | None = None
+
+
+@dataclass
+class _Page:
+    number: int
+    layout: PageLayout
+    blocks: list[Block]
+    notes: list[str]
+    left: float = 0.0
+    right: float = 0.0
+    continued_note: str = ""  # text at the top of the foot that continues the previous page's last note
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
+
+
+def _in_band(line: Line, height: float) -> bool:
+    return line.top < _BAND * height or line.top > (1 - _BAND) * height
+
+
+def render(pages: list[PageLayout]) -> str:
+    """The markup for a document's pages."""
+    laid: list[tuple[list[Table], list[Line]]] = []
+    for page in pages:
+        tables = find_tables(page.rules)
+        loose = []
+        for g in page.glyphs:
+            table = next((t for t in tables if t.contains(g)), None)
+            if table is not None:
+                table.add(g)
+            else:
+                loose.append(g)
+        laid.append((tables, make_lines(loose)))
+    repeated = _repeated_furniture(pages, [lines for _, lines in laid])
+    built = []
+    for number, (page, (tables, lines)) in enumerate(zip(pages, laid)):
+        kept = [line for line in lines if not _is_furniture(line, page, number, repeated)]
+        body, foot = _split_foot(kept, page, tables)
+        notes, continued = _notes(foot)
+        blocks = [Block(line.top, line=line) for line in body]
+        blocks += [Block(t.top, table=t.lines()) for t in tables]
+        blocks.sort(key=lambda b: b.top)
+        built.append(_Page(number, page, blocks, notes, continued_note=continued))
+        _glued_markers(built[-1])
+    _margins(built)
+    return _assemble(built)
+
+
+def _margins(pages: list[_Page]) -> None:
+    """Each page's left margin (where most lines start) and right margin (where full lines end).
+
+    A page with few lines of text (a table page, the last page) takes the right margin of the fuller
+    pages of its width: its own few lines may all be short."""
+    rights: dict[int, list[float]] = {}
+    for page in pages:
+        lines = [b.line for b in page.blocks if b.line is not None]
+        ends = sorted(line.x1 for line in lines)
+        page.left = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else 0.0
+        page.right = ends[int(0.9 * (len(ends) - 1))] if ends else page.layout.width
+        if len(lines) >= 8:
+            rights.setdefault(round(page.layout.width), []).append(page.right)
+    for page in pages:
+        lines = [b.line for b in page.blocks if b.line is not None]
+        fuller = rights.get(round(page.layout.width))
+        if len(lines) < 8:
+            page.right = median(fuller) if fuller else max((line.x1 for line in lines), default=page.layout.width)
+
+
+def _repeated_furniture(pages: list[PageLayout], lines: list[list[Line]]) -> set[str]:
+    counts: Counter[str] = Counter()
+    for page, page_lines in zip(pages, lines):
+        counts.update({_furniture_key(line.text) for line in page_lines if _in_band(line, page.height)})
+    need = max(2, round(0.4 * len(pages)))
+    return {key for key, n in counts.items() if n >= need and len(pages) >= 2}
+
+
+def _is_furniture(line: Line, page: PageLayout, number: int, repeated: set[str]) -> bool:
+    text = line.text.strip()
+    if _RULE_TEXT.match(text):
+        return True
+    if not _in_band(line, page.height):
+        return False
+    if _PAGE_NUMBER.match(text) or _JOB_NUMBER.match(text):
+        return True
+    if number == 0 and line.top < _BAND * page.height:
+        return bool(_LETTERHEAD.match(text))  # the first page's masthead names the document: keep it
+    return _furniture_key(text) in repeated
+
+
+def _split_foot(lines: list[Line], page: PageLayout, tables: list[Table]) -> tuple[list[Line], list[Line]]:
+    """Body lines and footnote lines: under the footnote separator, or a run of small lines at the foot."""
+    if not lines:
+        return [], []
+    in_table = [(t.top, t.bottom, t.x0, t.x1) for t in tables]
+    left = min(line.x0 for line in lines)
+    candidates = []
+    for rule in page.rules:
+        width = rule.x1 - rule.x0
+        if not rule.horizontal or not 30 <= width <= 0.6 * page.width or abs(rule.x0 - left) > 25:
+            continue
+        y = (rule.top + rule.bottom) / 2
+        if y < 0.3 * page.height or any(t - 3 <= y <= b + 3 and a - 3 <= rule.x0 <= c + 3 for t, b, a, c in in_table):
+            continue
+        underline = any(0 <= y - g.base <= 4 and g.x1 > rule.x0 and g.x0 < rule.x1
+                        for line in lines for g in line.glyphs)
+        if not underline and any(line.top >= y for line in lines):
+            candidates.append(y)
+    if candidates:
+        y = min(candidates)
+        return [line for line in lines if line.top < y], [line for line in lines if line.top >= y]
+    body_size = _main_size([g for line in lines for g in line.glyphs])
+    k = len(lines)
+    while k > 0 and lines[k - 1].size <= 0.85 * body_size:
+        k -= 1
+    while k < len(lines) and not _NOTE_START.match(lines[k].text):
+        k += 1
+    return lines[:k], lines[k:]
+
+
+def _notes(foot: list[Line]) -> tuple[list[str], str]:
+    """Footnote lines as `^{n} text` notes, and any text that continues the previous page's last note."""
+    notes: list[list[str]] = []
+    continued: list[str] = []
+    left = min((line.x0 for line in foot), default=0.0)
+    last_number = 0
+    for line in foot:
+        match = _NOTE_START.match(line.text)
+        starts = False
+        if match and line.x0 <= left + 3:
+            if match[1] or match[3]:
+                starts = True
+            elif match[2] and last_number < int(match[2]) <= last_number + 3:
+                starts = True
+        if starts:
+            assert match is not None
+            if match[1] or match[2]:
+                last_number = int(match[1] or match[2])
+                notes.append([f"^{{{last_number}}}", line.text[match.end():]])
+            else:
+                notes.append([line.text])
+        elif notes:
+            notes[-1].append(line.text)
+        else:
+            continued.append(line.text)
+    texts = []
+    for parts in notes:
+        head = parts[0] if parts[0].startswith("^{") else ""
+        body = join_lines(parts[1:] if head else parts)
+        texts.append(f"{head} {body}".strip() if head else body)
+    return texts, join_lines(continued)
+
+
+def _glued_markers(page: _Page) -> None:
+    """'toxicity16' where footnote 16 is printed on this page and no marker cites it: a marker."""
+    numbers = {int(m[1]) for note in page.notes if (m := re.match(r"\^\{(\d+)\}", note))}
+    texts = [b.line.text for b in page.blocks if b.line] + [row for b in page.blocks if b.table for row in b.table]
+    cited = {int(n) for text in texts for m in _MARKER.finditer(text) for n in m[1].split(",")}
+    for n in sorted(numbers - cited):
+        pattern = re.compile(_GLUED.format(n=n))
+        for block in page.blocks:
+            if block.line is not None:
+                new = pattern.sub(f"^{{{n}}}", block.line.text, count=1)
+                if new != block.line.text:
+                    block.line.text = new
+                    break
+            elif block.table is not None:
+                hit = False
+                for k, row in enumerate(block.table):
+                    new = pattern.sub(f"^{{{n}}}", row, count=1)
+                    if new != row:
+                        block.table[k], hit = new, True
+                        break
+                if hit:
+                    break
+
+
+# -- paragraphs -----------------------------------------------------------------------------------
+
+@dataclass
+class _Paragraph:
+    lines: list[Line]
+    page: _Page
+    cont_x: float | None = None  # x of its continuation lines, relative to the page's left margin
+
+
+def _continues(par: _Paragraph, line: Line, page: _Page) -> bool:
+    last = par.lines[-1]
+    if page is par.page and line.base - last.base > 1.45 * max(last.size, line.size):
+        return False  # wider spacing than between wrapped lines
+    if last.x1 + 0.25 * last.size + line.first_word < par.page.right - 1:
+        return False  # the next line's first word would have fitted: the paragraph ended
+    x = line.x0 - page.left
+    if par.cont_x is not None:
+        if abs(x - par.cont_x) > 2.5:
+            return False
+    elif x > last.x0 - par.page.left + 2.5:
+        if not _LABEL.match(last.text):
+            return False  # more indented than a first line that has no number to hang from
+    labelled = bool(_LABEL.match(line.text))
+    if labelled and not _REFERENCE_TAIL.search(last.text.rstrip(" ,")):
+        return False
+    return True
+
+
+def _assemble(pages: list[_Page]) -> str:
+    bodies: list[list[str]] = [[] for _ in pages]
+    notes: list[list[str]] = [list(page.notes) for page in pages]
+    open_par: _Paragraph | None = None
+    previous_header: str | None = None
+    last_notes: int | None = None  # the last page that printed a note
+
+    def close() -> None:
+        nonlocal open_par
+        if open_par is not None:  # written where it starts, however many pages it crossed
+            bodies[open_par.page.number].append(join_lines([line.text for line in open_par.lines]))
+        open_par = None
+
+    for page in pages:
+        if page.continued_note:
+            if last_notes is not None:
+                notes[last_notes][-1] = join_lines([notes[last_notes][-1], page.continued_note])
+            else:
+                notes[page.number].insert(0, page.continued_note)
+        if notes[page.number]:
+            last_notes = page.number
+        for k, block in enumerate(page.blocks):
+            if block.table is not None:
+                close()
+                rows = block.table
+                if k == 0 and rows and rows[0] == previous_header:
+                    rows = rows[1:]  # the header repeated on a new page
+                elif rows:
+                    previous_header = rows[0]
+                bodies[page.number].extend(rows)
+                continue
+            line = block.line
+            assert line is not None
+            if open_par is not None and _continues(open_par, line, page):
+                if open_par.cont_x is None:
+                    open_par.cont_x = line.x0 - page.left
+                open_par.lines.append(line)
+            else:
+                close()
+                open_par = _Paragraph([line], page)
+    close()
+    return "\f".join("".join(text + "\n" for text in body + foot) for body, foot in zip(bodies, notes))
