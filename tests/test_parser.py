@@ -16,8 +16,7 @@ SOURCE = (Path(__file__).parents[1] / "corpus" / "CBD-WG2020-REC-1-1.zh.txt").re
 ANNEX1 = "附件一 供进一步讨论的 2020 年后全球生物多样性框架的可能要素"
 SECTION2 = "二. 供进一步讨论的 2020 年后全球生物多样性框架的可能要素"
 TABLE1_PATH = ("附件二 将制定 2020 年后全球生物多样性框架的任务分配给其他机构和进程", "表 1： 缔约方会议授权的正式会议")
-ITEM_COUNTS = {"A": 9, "B": 4, "C": 13, "D": 8, "D-target": 5, "D-sub": 1, "D-ind": 3, "E": 16, "F": 7, "G": 14,
-               "H": 2}
+ITEM_COUNTS = {"A": 9, "B": 4, "C": 13, "D": 8, "D-l2": 5, "D-l3": 1, "D-l4": 3, "E": 16, "F": 7, "G": 14, "H": 2}
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +85,12 @@ def test_annex_one_headings_and_intro(by_id):
         assert by_id[f"a1-{letter}"].kind == "heading"
     assert by_id["a1-A"].text == "A. 理由和范围 可能需要反映的问题："
     assert "(a) 能够在目标中反映的问题：" in by_id["a1-D"].text
-    assert by_id["a1-D-target"].citation == "附件一 第二节 D 具体目标"
-    assert by_id["a1-D-sub"].citation == "附件一 第二节 D 次级指标"
-    assert by_id["a1-D-ind"].citation == "附件一 第二节 D 指标数"
-    assert by_id["a1-D-sub"].text == "能够在次级指标中反映的问题："
+    # lists opened by a lead-in are numbered in their section (the items under "(a)" are the first) and
+    # named by the words that set their lead-in apart from the others'
+    assert by_id["a1-D-l2"].citation == "附件一 第二节 D 具体目标"
+    assert by_id["a1-D-l3"].citation == "附件一 第二节 D 次级指标"
+    assert by_id["a1-D-l4"].citation == "附件一 第二节 D 各项指标数"
+    assert by_id["a1-D-l3"].text == "能够在次级指标中反映的问题："
 
 
 @pytest.mark.parametrize("pid, citation", [
@@ -98,8 +99,8 @@ def test_annex_one_headings_and_intro(by_id):
     ("a1-C-13", "附件一 第二节 C (十三)"),
     ("a1-E-16", "附件一 第二节 E (十六)"),
     ("a1-E-11", "附件一 第二节 E (十一)"),
-    ("a1-D-target-5", "附件一 第二节 D 具体目标 (五)"),
-    ("a1-D-ind-1", "附件一 第二节 D 指标数 (一)"),
+    ("a1-D-l2-5", "附件一 第二节 D 具体目标 (五)"),
+    ("a1-D-l4-1", "附件一 第二节 D 各项指标数 (一)"),
     ("fn14", "脚注14"),
     ("a2", "附件二"),
     ("a2-t3", "附件二 表3"),
@@ -109,7 +110,7 @@ def test_citations(by_id, pid, citation):
 
 
 def test_section_paths(by_id):
-    assert by_id["a1-D-target-1"].section == (ANNEX1, SECTION2, "D. 目标、指标、次级目标和指标数", "能够在具体目标中反映的问题：")
+    assert by_id["a1-D-l2-1"].section == (ANNEX1, SECTION2, "D. 目标、指标、次级目标和指标数", "能够在具体目标中反映的问题：")
     assert by_id["a1-D-1"].section == (ANNEX1, SECTION2, "D. 目标、指标、次级目标和指标数")
     assert by_id["a1-s1-1"].section == (ANNEX1, "一. 引言")
     assert by_id["a2-t1-5"].section == TABLE1_PATH
@@ -135,7 +136,7 @@ def test_footnotes(passages, by_id):
 
 @pytest.mark.parametrize("pid, footnotes", [
     ("a1", ("fn1",)), ("a1-A-5", ("fn2",)), ("a1-C", ("fn6",)), ("a1-C-1", ("fn7",)), ("a1-D", ("fn12", "fn13")),
-    ("a1-D-4", ("fn14",)), ("a1-D-sub", ("fn17",)), ("a1-E", ("fn18",)), ("a1-E-12", ("fn19",)),
+    ("a1-D-4", ("fn14",)), ("a1-D-l3", ("fn17",)), ("a1-E", ("fn18",)), ("a1-E-12", ("fn19",)),
     ("a1-F", ("fn21", "fn22")), ("a1-G", ("fn23",)), ("a1-H", ("fn27",)), ("a2-t1", ("fn28",)),
     ("a2-t1-1", ("fn29",)), ("a1-D-1", ()), ("p1", ()),
 ])
@@ -153,7 +154,7 @@ def test_footnote_links_go_both_ways(passages, by_id):
 
 
 def test_footnote_section_is_where_it_is_first_cited(by_id):
-    assert by_id["fn17"].section == by_id["a1-D-sub"].section
+    assert by_id["fn17"].section == by_id["a1-D-l3"].section
     assert by_id["fn9"].section == (ANNEX1, SECTION2, "C. 2030 年任务和/或最高目标和进度标志")
     assert by_id["fn29"].section == TABLE1_PATH
 
@@ -281,9 +282,10 @@ def test_empty_text():
 
 
 def test_unrecognised_lines_become_text():
-    result = parse("hello\nworld ¹ again")
+    result = parse("hello\nworld ¹ again", language="zh")
     assert [(p.id, p.kind, p.citation, p.text) for p in result] == [("t1", "text", "第1行", "hello"),
                                                                   ("t2", "text", "第2行", "world again")]
+    assert [p.citation for p in parse("hello\nworld ¹ again")] == ["line 1", "line 2"]  # English detected
 
 
 def test_binary_junk_keeps_its_characters():
@@ -292,8 +294,9 @@ def test_binary_junk_keeps_its_characters():
     assert _passage_words(result) == _nonspace(strip_markers(junk))
 
 
-# Content that cannot form a bullet, a link or a table, so every non-space character must come back.
-_PLAIN = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="-[\t\ufeff"), max_size=60)
+# Content that cannot form a bullet, a link, a table or a page break (page furniture is dropped by design), so
+# every non-space character must come back.
+_PLAIN = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="-[\t\ufeff\f"), max_size=60)
 _LINE = st.one_of(_PLAIN, st.sampled_from(["1. 段落", "(a) 项", "(十一) 项", "附件一", "一. 节", "A. 节", "表 1： 表",
                                           "¹ 脚注", "¹⁴", "前言，", "开放的", "问题：", "^{1,2}", ""]))
 # Anything at all, including table, bullet and link shapes.

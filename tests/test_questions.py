@@ -37,7 +37,8 @@ def scheme_ids() -> set[str]:
     for sec, count in items.items():
         ids.add(f"a1-{sec}")
         ids |= {f"a1-{sec}-{n}" for n in range(1, count + 1)}
-    for sub, count in {"target": 5, "sub": 1, "ind": 3}.items():
+    # section D's lead-in lists after its first; before parser version 2 they were target, sub and ind
+    for sub, count in {"l2": 5, "l3": 1, "l4": 3}.items():
         ids.add(f"a1-D-{sub}")
         ids |= {f"a1-D-{sub}-{n}" for n in range(1, count + 1)}
     ids |= {f"fn{n}" for n in range(1, 30)}

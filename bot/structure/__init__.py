@@ -1,0 +1,56 @@
+"""The structure of UN documents, Chinese and English: what a document is, and its citation units.
+
+    parse(text, language=None) -> list[Passage]   every unit with id, kind, label, path, text, footnote links
+    detect(text, file_name) -> DocumentInfo       symbol, title, language, date and kind from the front matter
+
+Steps: lines.py (line ends, pages, furniture, contents) → grammar.py (what each line is) → build.py
+(lines → units under their scopes) → settle.py (paths, ids, labels, texts, links) with labels.py.
+"""
+from __future__ import annotations
+
+from bot.records import Passage
+from bot.structure.build import Builder, lone_letters
+from bot.structure.detect import DocumentInfo, detect, detect_language
+from bot.structure.grammar import classify
+from bot.structure.lines import is_pipe_rule, mark_contents, mark_furniture, pipe_cells, split_lines
+from bot.structure.settle import Settler
+from bot.structure.text import strip_markers
+
+__all__ = ["PARSER_VERSION", "DocumentInfo", "detect", "detect_language", "parse", "strip_markers"]
+
+PARSER_VERSION = "2"
+_BODY_START = {"decision", "annex", "article", "section", "paragraph", "table"}
+
+
+def parse(text: str, language: str | None = None) -> list[Passage]:
+    """The citation units of `text` in document order; never raises. `language` ("zh"/"en") is
+    detected when not given; it decides labels and how wrapped lines are joined."""
+    lines = split_lines(text)
+    _unwrap_pipes(lines)
+    mark_furniture(lines, lambda text: classify(text).kind != "plain")
+    for line in lines:
+        if line.text and not line.furniture:
+            line.token = classify(line.text)
+    mark_contents(lines, _starts_body)
+    language = language if language in ("zh", "en") else detect_language(text)
+    has_body = any(line.token is not None and line.token.kind in _BODY_START and not line.contents for line in lines)
+    drafts = Builder(lines, language, lone_letters(lines)).run(has_body)
+    return Settler(drafts, lines, language).passages()
+
+
+def _unwrap_pipes(lines) -> None:
+    """A one-cell pipe row is a line put in a box by a converter: read its cell; rules are dropped."""
+    for line in lines:
+        cells = pipe_cells(line.text)
+        if cells is None:
+            continue
+        filled = [cell for cell in cells if cell]
+        if is_pipe_rule(line.text):
+            line.text = ""
+        elif len(filled) <= 1:
+            line.text = filled[0] if filled else ""
+
+
+def _starts_body(line) -> bool:
+    token = line.token
+    return token is not None and (token.kind == "decision" or (token.kind == "paragraph" and len(token.rest) > 80))

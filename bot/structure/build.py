@@ -1,0 +1,519 @@
+"""Lines → draft units with their scopes: one builder for both languages.
+
+The builder reads the lines once, keeping a stack of open scopes: the document root, then containers
+that number paragraphs apart (decision, annex, appendix, article), then headings (sections, lists
+introduced by a lead-in, tables). Each container remembers where it is: its front matter (title,
+chapeau), its preamble, or its body with the current paragraph, item and subitem. A line the grammar
+cannot place becomes a "text" unit, so nothing is lost.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.structure import grammar_en as en
+from bot.structure.grammar import Token, classify, unbullet
+from bot.structure.lines import Line, is_pipe_rule, pipe_cells
+from bot.structure.text import clean, is_open, roman_value
+
+CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
+_BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
+_RULE = re.compile(r"^[-|:\s]*-{3,}[-|:\s]*$")
+_FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
+_LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
+_TITLE_MAX = 150  # a title line longer than this is running text
+
+
+@dataclass(eq=False)
+class Draft:
+    """A unit while it is being read; its path, id, label and text are settled at the end."""
+
+    kind: str  # header contents heading article preamble paragraph item footnote table_row text
+    seg: tuple[str, str, str, str] | None  # its own path segment (kind, value, mark, style), if any
+    scopes: tuple[Scope, ...]
+    parts: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    owner: Draft | Scope | None = None  # the paragraph/item an item hangs from, or the section of a list item
+    number: int = 0  # a paragraph's or footnote's number, a table row's position, a text's line
+    rows: list[tuple[Line, list[str]]] = field(default_factory=list)  # a table row's raw cells
+
+    def add(self, line: Line, text: str) -> None:
+        self.parts.append(text)
+        self.lines.append(line)
+
+
+@dataclass(eq=False)
+class Scope:
+    """An open part of the document: the root, a container, a heading, a lead-in list or a table."""
+
+    kind: str  # root decision resolution annex appendix article section list table
+    value: str = ""
+    mark: str = ""
+    style: str = ""
+    level: int = 0  # sections: 1 chapter (I. / 一.), 2 lettered, 3 numbered heading
+    heading: Draft | None = None
+    title: list[str] = field(default_factory=list)  # its entry in a passage's section path
+    parent: Scope | None = None  # the enclosing container
+    # containers
+    phase: str = "body"  # front | preamble | body
+    last_para: int = 0
+    heading_since_para: bool = False
+    chain: list[Draft] = field(default_factory=list)  # open paragraph, item, subitem
+    nested: Draft | None = None  # the unit a numbered sub-list ("1. … 2. …" inside a paragraph) hangs from
+    nested_last: int = 0
+    preambles: int = 0
+    tables: int = 0
+    last_letter: str = ""  # the last lettered heading, to read "I." after "H."
+    paragraphs: list[Draft] = field(default_factory=list)
+    last_footnote: int = 0
+    # sections and lists
+    items: int = 0
+    lists: int = 0
+    leadins: list[str] = field(default_factory=list)
+    parent_section: Scope | None = None  # a list's section
+    # tables
+    columns: list[str] | None = None
+    header_key: str = ""
+    row: Draft | None = None
+    rows: int = 0
+
+    @property
+    def label(self) -> str:
+        return clean(" ".join(self.title))
+
+
+class Builder:
+    """Reads classified lines into drafts."""
+
+    def __init__(self, lines: list[Line], language: str, lone_letters: set[int]) -> None:
+        self.lines = lines
+        self.language = language
+        self.lone_letters = lone_letters  # line numbers of an "(a)" with no "(b)" before the next heading
+        self.root = Scope("root")
+        self.scopes: list[Scope] = [self.root]
+        self.drafts: list[Draft] = []
+        self.header: Draft | None = None
+        self.contents: Draft | None = None
+        self.open: Draft | None = None  # the unit a cut-off line continues
+        self.note: Draft | None = None  # the footnote read on the previous line
+
+    # -- scopes ------------------------------------------------------------------------------
+
+    @property
+    def container(self) -> Scope:
+        return next(s for s in reversed(self.scopes) if s.kind in CONTAINERS)
+
+    @property
+    def innermost(self) -> Scope:
+        return self.scopes[-1]
+
+    def _pop_to(self, keep: tuple[str, ...]) -> Scope:
+        """Close scopes until the innermost is one of `keep` (the root always stays)."""
+        while len(self.scopes) > 1 and self.scopes[-1].kind not in keep:
+            self.scopes.pop()
+        return self.scopes[-1]
+
+    def _push(self, scope: Scope, draft_kind: str = "heading", line: Line | None = None, text: str = "") -> Scope:
+        scope.parent = self.container
+        self.scopes.append(scope)
+        seg = (scope.kind, scope.value, scope.mark, scope.style)
+        scope.heading = self._add(draft_kind, seg, line, text)
+        if text:
+            scope.title.append(text)
+        self.open = scope.heading if draft_kind == "article" else None
+        return scope
+
+    def _add(self, kind: str, seg: tuple[str, str, str, str] | None, line: Line | None, text: str | None) -> Draft:
+        draft = Draft(kind, seg, tuple(self.scopes))
+        if line is not None and text is not None:
+            draft.add(line, text)
+        self.drafts.append(draft)
+        return draft
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def run(self, has_body: bool) -> list[Draft]:
+        self.root.phase = "front" if has_body else "body"
+        for line in self.lines:
+            if line.text and not line.furniture:
+                self.feed(line)
+        return self.drafts
+
+    def feed(self, line: Line) -> None:
+        if line.contents:
+            self._contents(line)
+            return
+        token = line.token or classify(line.text)
+        if token.kind == "footnote":
+            self._footnote(line, token)
+            return
+        note, self.note = self.note, None
+        if token.kind == "plain" and self._plain_footnote(line, token, note):
+            return
+        table = self.innermost if self.innermost.kind == "table" else None
+        if table is not None and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
+            self._table_line(table, line, [cell.strip() for cell in line.raw.strip("\r\n ").split("\t")])
+            return
+        cells = pipe_cells(line.text)
+        if cells is not None and self._pipe_row(line, cells):
+            return
+        if note is not None and token.kind == "plain" and is_open(note.parts[-1], self.language):
+            note.add(line, line.text)
+            self.note = note
+            return
+        frame = self.container
+        if frame.phase == "front" and self._front(frame, line, token):
+            return
+        if frame.phase == "preamble" and self._preamble(frame, line, token):
+            return
+        frame.phase = "body"
+        self._body(line, token)
+
+    def _body(self, line: Line, token: Token) -> None:
+        handler = {"decision": self._decision, "annex": self._annex, "article": self._article,
+                   "section": self._section, "table": self._table, "paragraph": self._paragraph,
+                   "item": self._item}.get(token.kind, self._plain)
+        handler(line, token)
+
+    # -- front matter and preamble -----------------------------------------------------------
+
+    def _front(self, frame: Scope, line: Line, token: Token) -> bool:
+        """Title lines and the chapeau of the root, a decision or an annex; an article's own text."""
+        if token.kind in _BODY_START or (token.kind == "item" and frame.kind == "article"):
+            return False
+        text = line.text
+        if frame.kind == "root":
+            if self.header is None:
+                self.header = self._add("header", ("header", "", "", ""), None, None)
+            self.header.add(line, text)
+        elif frame.kind == "article":
+            frame.heading.add(line, unbullet(text))
+            return True
+        elif frame.kind in ("annex", "appendix") and not self._chapeau(text) and not self._title_line(frame, text):
+            return False
+        else:
+            frame.heading.add(line, text)
+            if not self._chapeau(text):
+                frame.title.append(text)
+        if self._chapeau(text):
+            frame.phase = "preamble"
+        return True
+
+    def _title_line(self, frame: Scope, text: str) -> bool:
+        bare = clean(text)
+        return len(frame.title) < 3 and len(bare) <= _TITLE_MAX and bool(bare) and bare[-1] not in ".;。；"
+
+    def _chapeau(self, text: str) -> bool:
+        """The line naming the body that adopts the text ("The Conference of the Parties," / "…工作组，")."""
+        bare = clean(text)
+        return bool(bare) and bare[-1] in "，,"
+
+    def _preamble(self, frame: Scope, line: Line, token: Token) -> bool:
+        if token.kind in _BODY_START:
+            return False
+        text = unbullet(line.text)
+        if self.open is not None and self.open.kind == "preamble" and self._continues(self.open, text):
+            self.open.add(line, text)
+            return True
+        frame.preambles += 1
+        self.open = self._add("preamble", ("preamble", str(frame.preambles), "", ""), line, text)
+        return True
+
+    def _continues(self, draft: Draft, text: str) -> bool:
+        """Does `text` carry on the unit cut off in `draft`?"""
+        if is_open(draft.parts[-1], self.language):
+            return True
+        return self.language == "en" and text[:1].islower()
+
+    # -- containers --------------------------------------------------------------------------
+
+    def _decision(self, line: Line, token: Token) -> None:
+        self._pop_to(("root",))
+        self._push(Scope(token.style, token.value), line=line, text=line.text).phase = "front"
+
+    def _annex(self, line: Line, token: Token) -> None:
+        if token.style == "appendix" and any(s.kind == "annex" for s in self.scopes):
+            self._pop_to(("annex",))
+        else:
+            self._pop_to(("root", "decision", "resolution"))
+        self._push(Scope(token.style, token.value, token.mark), line=line, text=line.text).phase = "front"
+
+    def _article(self, line: Line, token: Token) -> None:
+        self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
+        self._push(Scope("article", token.value, token.mark), "article", line, line.text).phase = "front"
+
+    # -- headings ----------------------------------------------------------------------------
+
+    def _section(self, line: Line, token: Token) -> None:
+        frame = self.container
+        style, value = token.style, token.value
+        if style == "roman" and frame.last_letter == _LETTER_BEFORE.get(value.lower()):
+            style = "letter"
+        level = {"cn": 1, "roman": 1, "letter": 2}.get(style, 3)
+        self._open_section(frame, line, value, token.mark, style, level)
+
+    def _open_section(self, frame: Scope, line: Line, value: str, mark: str, style: str, level: int) -> None:
+        while self.innermost is not frame and (self.innermost.kind != "section" or self.innermost.level >= level):
+            self.scopes.pop()
+        if style == "letter":
+            frame.last_letter = value.lower()
+        self._push(Scope("section", value, mark, style, level), line=line, text=line.text)
+        self._reset_units(frame)
+
+    def _reset_units(self, frame: Scope) -> None:
+        frame.chain = []
+        frame.nested = None
+        frame.heading_since_para = True
+
+    def _table(self, line: Line, token: Token) -> None:
+        frame = self.container
+        while self.innermost is not frame and self.innermost.kind in ("table", "list"):
+            self.scopes.pop()
+        frame.tables += 1
+        self._push(Scope("table", token.value), line=line, text=line.text)
+        self._reset_units(frame)
+
+    # -- numbered units ----------------------------------------------------------------------
+
+    def _paragraph(self, line: Line, token: Token) -> None:
+        """A paragraph, an entry of a numbered sub-list, or a numbered heading ("1. Finance")."""
+        frame = self.container
+        number = int(token.value)
+        text = unbullet(line.text)
+        if frame.nested is not None and number == frame.nested_last + 1 and frame.chain:
+            self._nested_item(frame, line, token, text)
+        elif number == frame.last_para + 1 and not (frame.nested and number == frame.nested_last + 1):
+            self._new_paragraph(frame, line, number, text)
+        elif _title_like(token.rest):
+            self._open_section(frame, line, token.value, token.mark, "number", 3)
+        elif number == 1 and frame.heading_since_para:
+            self._new_paragraph(frame, line, number, text)
+        elif number == 1 and frame.chain and clean(frame.chain[-1].parts[-1]).endswith((":", "：")):
+            frame.nested = frame.chain[-1]
+            frame.nested_last = 0
+            self._nested_item(frame, line, token, text)
+        else:
+            self._new_paragraph(frame, line, number, text)
+
+    def _new_paragraph(self, frame: Scope, line: Line, number: int, text: str) -> None:
+        draft = self._add("paragraph", ("para", str(number), "", ""), line, text)
+        draft.number = number
+        frame.last_para = number
+        frame.heading_since_para = False
+        frame.chain = [draft]
+        frame.nested = None
+        frame.paragraphs.append(draft)
+        self.open = draft
+
+    def _nested_item(self, frame: Scope, line: Line, token: Token, text: str) -> None:
+        owner = frame.nested
+        depth = frame.chain.index(owner) + 1 if owner in frame.chain else 1
+        kind = "item" if depth == 1 else "subitem"
+        draft = self._add("item", (kind, token.value, token.mark, "number"), line, text)
+        draft.owner = owner
+        frame.nested_last = int(token.value)
+        frame.chain = frame.chain[:depth] + [draft]
+        self.open = draft
+
+    def _item(self, line: Line, token: Token) -> None:
+        frame = self.container
+        text = unbullet(line.text)
+        if not frame.chain:
+            owner = self._item_owner(frame)
+            if owner is None:
+                self._text(line)
+                return
+            frame.chain = [owner]
+        depth = self._item_depth(frame.chain, token)
+        owner = frame.chain[depth - 1]
+        scope = self._heading_scope(owner)
+        if scope is not None and depth == 1 and self._lone_leadin(scope, line, token, text):
+            return
+        style = "roman" if token.style == "letter" and depth == 2 and roman_value(token.value) else token.style
+        draft = self._add("item", ("item" if depth == 1 else "subitem", token.value, token.mark, style), line, text)
+        draft.owner = owner
+        if scope is not None and depth == 1:
+            scope.items += 1
+        frame.chain = frame.chain[:depth] + [draft]
+        self.open = draft
+
+    @staticmethod
+    def _item_depth(chain: list[Draft], token: Token) -> int:
+        """1 for an item of the paragraph (or heading), 2 for a subitem of the current item: "(i)" is
+        roman unless it follows "(h)", "(一)" and "(1)" under a lettered item are subitems."""
+        item = chain[1] if len(chain) > 1 else None
+        sub = chain[2] if len(chain) > 2 else None
+        if item is None:
+            return 1
+        style, value = item.seg[3], item.seg[1]
+        if token.style == "letter" and roman_value(token.value):
+            number = roman_value(token.value)
+            if sub is not None and sub.seg[3] == "roman" and roman_value(sub.seg[1]) == number - 1:
+                return 2
+            if style == "letter" and value == _LETTER_BEFORE.get(token.value):
+                return 1
+            return 2 if number == 1 and style in ("letter", "number") else 1
+        if token.style == "letter":
+            return 2 if style == "number" and token.value == "a" or (sub is not None and sub.seg[3] == "letter") else 1
+        return 2 if style == "letter" and token.style in ("cn", "number") else 1
+
+    def _item_owner(self, frame: Scope) -> Draft | None:
+        """What an item hangs from when no paragraph is open: the article, or the innermost heading."""
+        if frame.kind == "article":
+            return frame.heading
+        scope = self.innermost
+        if scope.kind in ("section", "list") and scope.parent is frame:
+            return scope.heading
+        return None
+
+    def _heading_scope(self, draft: Draft) -> Scope | None:
+        scope = draft.scopes[-1] if draft.kind == "heading" and draft.scopes else None
+        return scope if scope is not None and scope.kind in ("section", "list") else None
+
+    def _lone_leadin(self, scope: Scope, line: Line, token: Token, text: str) -> bool:
+        """A lone "(a) …:" opening a heading's content is the heading's lead-in, not an item."""
+        if token.style != "letter" or scope.items or line.number not in self.lone_letters \
+                or not clean(text).endswith((":", "：")):
+            return False
+        scope.heading.add(line, text)
+        scope.leadins.append(text)
+        return True
+
+    # -- plain lines -------------------------------------------------------------------------
+
+    def _plain(self, line: Line, token: Token) -> None:
+        """An unlabelled line: the rest of a cut-off unit, a lead-in, or plain text."""
+        text = unbullet(line.text)
+        if self.open is not None and self._continues(self.open, text):
+            self.open.add(line, text)
+            return
+        frame, scope = self.container, self.innermost
+        in_paragraph = bool(frame.chain) and frame.chain[0].kind in ("paragraph", "article")
+        if scope.kind in ("section", "list") and not in_paragraph and clean(text).endswith((":", "：")):
+            self._leadin(scope, line, text)
+            return
+        self._text(line)
+
+    def _leadin(self, scope: Scope, line: Line, text: str) -> None:
+        """A lead-in such as "Issues that could be reflected in targets:" heads the list below it."""
+        section = scope.parent_section if scope.kind == "list" else scope
+        if section.items == 0 and section.lists == 0:
+            section.heading.add(line, text)
+            section.leadins.append(text)
+            return
+        if scope.kind == "list":
+            self.scopes.pop()
+        section.lists += 1
+        section.leadins.append(text)
+        lst = Scope("list", str(section.lists + 1))
+        lst.parent_section = section
+        self._push(lst, line=line, text=text)
+        self.container.chain = []
+
+    def _text(self, line: Line) -> None:
+        draft = self._add("text", ("line", str(line.number + 1), "", ""), line, line.text)
+        draft.number = line.number + 1
+        self.open = None
+
+    def _contents(self, line: Line) -> None:
+        if self.contents is None:
+            self.contents = self._add("contents", ("contents", "", "", ""), None, None)
+        self.contents.add(line, line.text)
+
+    # -- footnotes ---------------------------------------------------------------------------
+
+    def _footnote(self, line: Line, token: Token) -> None:
+        draft = self._add("footnote", ("footnote", token.value, "", ""), line, token.rest)
+        draft.number = int(token.value)
+        self._footnote_scope().last_footnote = draft.number
+        self.note = draft
+
+    def _footnote_scope(self) -> Scope:
+        return next(s for s in reversed(self.scopes) if s.kind in ("root", "decision", "resolution"))
+
+    def _plain_footnote(self, line: Line, token: Token, previous_note: Draft | None) -> bool:
+        """English converters print footnote texts in plain digits ("3 See document …"): taken as a
+        footnote when its number is the next one expected, or comes soon after with no unit left open."""
+        if self.language != "en" or self.innermost.kind == "table":
+            return False
+        match = en.PLAIN_FOOTNOTE.match(line.text)
+        if not match:
+            return False
+        number, last = int(match[1]), self._footnote_scope().last_footnote
+        unit_open = self.open is not None and is_open(self.open.parts[-1], self.language)
+        if number != last + 1 and (unit_open or not last < number <= last + 10):
+            return False
+        self._footnote(line, Token("footnote", str(number), rest=match[2]))
+        return True
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _pipe_row(self, line: Line, cells: list[str]) -> bool:
+        """A pipe-table row in the body is a row of the open table, or opens an untitled one."""
+        if self.container.phase == "front":
+            return False
+        table = self.innermost if self.innermost.kind == "table" else None
+        if table is None:
+            frame = self.container
+            frame.tables += 1
+            table = self._push(Scope("table", str(frame.tables)))
+            table.columns = []
+            table.header_key = "\0"
+            self._reset_units(frame)
+        self._table_line(table, line, cells)
+        return True
+
+    def _table_line(self, table: Scope, line: Line, cells: list[str]) -> None:
+        """The header, a repeat of it after a page break, a new row, or more cells of the last one."""
+        if all(_FURNITURE_CELL.match(cell) for cell in cells):
+            return
+        key = "".join(column_name(cell) for cell in cells)
+        if table.columns is None:
+            table.columns = [column_name(cell) for cell in cells]
+            table.header_key = key
+            table.heading.add(line, line.raw.strip())
+            return
+        if key == table.header_key:
+            return
+        if cells[0] or table.row is None:
+            table.rows += 1
+            table.row = self._add("table_row", ("row", str(table.rows), "", ""), None, None)
+            table.row.number = table.rows
+        table.row.rows.append((line, cells))
+        table.row.lines.append(line)
+
+
+def column_name(cell: str) -> str:
+    """A header cell as a column name: markers and spaces dropped; a long Chinese heading is named
+    by its head noun, the words after its last 的 ("…框架的要素" → "要素")."""
+    name = re.sub(r"\s+", "", clean(cell))
+    head = name.rsplit("的", 1)[-1]
+    return head if len(name) > 12 and "的" in name and len(head) >= 2 else name
+
+
+def _title_like(text: str) -> bool:
+    """A numbered heading's title ("Finance"): short, no closing punctuation, not lower case."""
+    bare = clean(text)
+    return bool(bare) and len(bare.split()) <= 12 and len(bare) <= 120 and bare[-1] not in ".;:,。；：，" \
+        and not bare[0].islower()
+
+
+def lone_letters(lines: list[Line]) -> set[int]:
+    """Line numbers of "(a)" lines with no "(b)" before the next heading: a lone "(a)" is a lead-in."""
+    lone: set[int] = set()
+    pending: list[int] = []
+    for line in lines:
+        if not line.text or line.furniture or line.contents:
+            continue
+        token = line.token
+        if token.kind == "item" and token.style == "letter":
+            if token.value == "a":
+                lone.update(pending)
+                pending = [line.number]
+            elif token.value == "b":
+                pending = []
+        elif token.kind in ("section", "annex", "decision", "article", "table"):
+            lone.update(pending)
+            pending = []
+    lone.update(pending)
+    return lone

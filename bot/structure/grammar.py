@@ -1,0 +1,167 @@
+"""One grammar for UN documents in both languages: what kind of line is this?
+
+`classify` names the line's role from its form alone (a marker, a heading word, a number); where the
+role depends on what came before (is "(i)" the ninth letter or a roman subitem? is "1." a paragraph
+or a numbered heading?) the builder decides. The English and Chinese vocabularies live in
+grammar_en.py and grammar_zh.py; both are tried on every line, so a Chinese text quoting an English
+heading still parses.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.structure import grammar_en as en
+from bot.structure import grammar_zh as zh
+from bot.structure.text import SUPERSCRIPTS, cn_number, marker_numbers, roman_value, strip_markers
+
+_BULLET = re.compile(r"^(?:[-•▪◦●]\s+|-(?=\s*[(（]))")
+_SUP_FOOTNOTE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s*(.*)$")
+_CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
+_PARAGRAPH = re.compile(r"^([0-9]{1,3})[.．](?![0-9])\s*(.*)$")
+_LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2})[)）]\s*(.*)$")
+_CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
+_NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
+_TITLE_WORDS = 12  # a heading title longer than this is a sentence
+
+
+@dataclass(frozen=True)
+class Token:
+    """A line's role: kind, its path value ("1/CMA.5", "2", "II", "D", "7", "a"), how it was
+    numbered (style), the marker as printed (mark) and the text after the marker (rest)."""
+
+    kind: str  # footnote decision annex article section paragraph item table contents formula plain
+    value: str = ""
+    style: str = ""
+    mark: str = ""
+    rest: str = ""
+
+
+def unbullet(line: str) -> str:
+    """The line without a leading list bullet ("- ", "• ")."""
+    return _BULLET.sub("", line, count=1).lstrip() if _BULLET.match(line) else line
+
+
+def classify(line: str) -> Token:
+    """The role of one stripped, non-blank line."""
+    footnote = _footnote(line)
+    if footnote:
+        return footnote
+    body = unbullet(line)
+    bare = strip_markers(body).strip()
+    for rule in (_contents, _decision, _annex, _article, _table, _section, _paragraph, _item):
+        token = rule(body, bare)
+        if token:
+            return token
+    if en.TREATY_FORMULA.match(bare):
+        return Token("formula", rest=body)
+    return Token("plain", rest=body)
+
+
+def _footnote(line: str) -> Token | None:
+    match = _SUP_FOOTNOTE.match(line) or _CARET_FOOTNOTE.match(line)
+    if not match:
+        return None
+    numbers = marker_numbers(match[1])
+    if not numbers:
+        return None
+    return Token("footnote", str(numbers[0]), mark=match[1], rest=match[2])
+
+
+def _contents(body: str, bare: str) -> Token | None:
+    return Token("contents", rest=body) if en.CONTENTS.match(bare) or zh.CONTENTS.match(bare) else None
+
+
+def _decision(body: str, bare: str) -> Token | None:
+    match = en.DECISION.match(bare)
+    if match:
+        return Token("decision", f"{match[2]}/{match[3]}", match[1].lower(), rest=body)
+    match = zh.DECISION.match(bare)
+    if match:
+        return Token("decision", f"{match[1]}/{match[2]}", "resolution" if match[3] == "决议" else "decision",
+                     rest=body)
+    return None
+
+
+def _annex(body: str, bare: str) -> Token | None:
+    match = en.ANNEX.match(bare)
+    if match:
+        numeral = match[2] or ""
+        value = int(numeral) if numeral.isdigit() else (roman_value(numeral) if numeral else 1)
+        if value:
+            return Token("annex", str(value), en.annex_kind(match[1]), numeral, body)
+    match = zh.ANNEX.match(bare)
+    if match:
+        numeral = match[2] or ""
+        value = int(numeral) if numeral.isdigit() else (cn_number(numeral) if numeral else 1)
+        if value:
+            return Token("annex", str(value), zh.annex_kind(match[1]), numeral, body)
+    return None
+
+
+def _article(body: str, bare: str) -> Token | None:
+    match = en.ARTICLE.match(bare) or zh.ARTICLE.match(bare)
+    if not match:
+        return None
+    numeral, title = match[1], (match[2] or "").strip()
+    value = int(numeral) if numeral.isdigit() else cn_number(numeral)
+    if value is None or (title and not _title_like(title)):
+        return None
+    return Token("article", str(value), mark=numeral, rest=body)
+
+
+def _title_like(text: str) -> bool:
+    """A heading's title: short, capitalised or Chinese, not a sentence."""
+    text = text.strip()
+    if not text or text[-1] in ".;:,。；：，" or len(text.split()) > _TITLE_WORDS:
+        return False
+    return not text[0].islower()
+
+
+def _table(body: str, bare: str) -> Token | None:
+    match = zh.TABLE.match(bare)
+    if match:
+        return Token("table", match[1], rest=body)
+    match = en.TABLE.match(bare)
+    if match and (not match[2] or _title_like(match[2])):
+        return Token("table", match[1], rest=body)
+    return None
+
+
+def _section(body: str, bare: str) -> Token | None:
+    match = zh.CN_HEADING.match(bare)
+    if match and cn_number(match[1]):
+        return Token("section", str(cn_number(match[1])), "cn", match[1], body)
+    match = en.ROMAN_HEADING.match(bare)
+    if match and roman_value(match[1]):
+        return Token("section", match[1], "roman", match[1], body)  # may be the letter I, V or X
+    match = en.LETTER_HEADING.match(bare)
+    if match:
+        return Token("section", match[1], "letter", match[1], body)
+    return None
+
+
+def _paragraph(body: str, bare: str) -> Token | None:
+    match = _PARAGRAPH.match(body)
+    if not match:
+        return None
+    return Token("paragraph", str(int(match[1])), mark=match[1], rest=match[2])
+
+
+def _item(body: str, bare: str) -> Token | None:
+    match = _LETTER_ITEM.match(body)
+    if match:
+        return Token("item", match[1], "letter", match[1], match[2])
+    match = _CN_ITEM.match(body)
+    if match and cn_number(match[1]):
+        return Token("item", str(cn_number(match[1])), "cn", match[1], match[2])
+    match = _NUMBER_ITEM.match(body)
+    if match:
+        return Token("item", str(int(match[1])), "number", match[1], match[2])
+    match = en.ROMAN_ITEM_DOT.match(body)
+    if match and roman_value(match[1]):
+        return Token("item", match[1], "letter", match[1], match[2])
+    match = en.LETTER_ITEM_DOT.match(body)
+    if match:
+        return Token("item", match[1], "letter", match[1], match[2])
+    return None

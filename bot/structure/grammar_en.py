@@ -1,0 +1,25 @@
+"""What an English UN line is: Decision 1/CMA.5, Annex I, Appendix, Article 8, I. / A. headings,
+Table 1, Contents, and the English date and chapeau forms."""
+from __future__ import annotations
+
+import re
+
+DECISION = re.compile(r"^(?:Draft\s+)?(Decision|Resolution)\s+(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*\**$",
+                      re.IGNORECASE)
+ANNEX = re.compile(r"^(Annex|Appendix)(?:\s+([IVXL]{1,6}|\d{1,2}))?\s*\**$", re.IGNORECASE)
+ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
+ROMAN_HEADING = re.compile(r"^([IVXL]{1,6})\.\s*(\S.*)$")
+LETTER_HEADING = re.compile(r"^([A-Z])\.\s*(\S.*)$")
+TABLE = re.compile(r"^Table\s+(\d{1,3})\b\s*[.:]?\s*(.*)$")
+CONTENTS = re.compile(r"^(?:Contents|CONTENTS|Table of contents)$")
+ROMAN_ITEM_DOT = re.compile(r"^([ivx]{1,5})\.\s+(\S.*)$")
+LETTER_ITEM_DOT = re.compile(r"^([a-z])\.\s+(\S.*)$")
+MONTHS = ("January February March April May June July August September October November December").split()
+DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b")
+# A footnote text in plain digits, as text converters leave it: "12 See document FCCC/SBI/2021/10."
+PLAIN_FOOTNOTE = re.compile(rf"^(\d{{1,3}})\s+(?!(?:{'|'.join(MONTHS)})\b)([^\d\s].*)$")
+TREATY_FORMULA = re.compile(r"^Have agreed as follows\s*:?$", re.IGNORECASE)
+
+
+def annex_kind(word: str) -> str:
+    return "appendix" if word.lower() == "appendix" else "annex"

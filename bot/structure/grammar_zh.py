@@ -1,0 +1,18 @@
+"""What a Chinese UN line is: 第1/CMA.5号决定, 附件一, 附录一, 第八条, 一. / A. headings, 表1：, 目录,
+and the Chinese date form."""
+from __future__ import annotations
+
+import re
+
+_CN = "一二三四五六七八九十"
+DECISION = re.compile(r"^第\s*(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*号(决定|决议)\s*\**$")
+ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?\s*\**$")
+ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
+CN_HEADING = re.compile(rf"^([{_CN}]+)\s*[.．、]\s*(\S.*)$")
+TABLE = re.compile(r"^表\s*([0-9]{1,2})\s*[：:]")
+CONTENTS = re.compile(r"^目\s*录$")
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def annex_kind(word: str) -> str:
+    return "appendix" if word == "附录" else "annex"

@@ -1,0 +1,330 @@
+"""Draft units → Passages: paths, ids and labels, texts, table cells, footnote links, pages.
+
+Paths are settled here, not while reading, because two facts are known only at the end: whether a
+part numbers its paragraphs through its sections (UN decisions do; then sections stay out of a
+paragraph's path) or afresh in each, and whether a lettered section is the only one of its letter
+(then its id leaves out its chapter, "a1-D").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.records import Passage
+from bot.structure.build import CONTAINERS, Draft, Scope
+from bot.structure.labels import Seg, address, label, local_id
+from bot.structure.lines import Line
+from bot.structure.text import clean, join_wrapped, marker_numbers, squash
+
+_BARE_NUMBER = re.compile(r"\s([0-9]{1,3})$")
+_DEFAULT_COLUMN = {"zh": "列{}", "en": "column {}"}
+
+
+class Settler:
+    def __init__(self, drafts: list[Draft], lines: list[Line], language: str) -> None:
+        self.drafts = drafts
+        self.lines = lines
+        self.language = language
+        self.paths: dict[int, tuple[Seg, ...]] = {}
+        self.sectioned: dict[int, bool] = {}
+        self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
+
+    def passages(self) -> list[Passage]:
+        explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
+        explicit |= {n for d in self.drafts for _, cells in d.rows for c in cells for n in marker_numbers(c)}
+        page_notes = _page_footnotes(self.lines)
+        for draft in self.drafts:
+            if draft.kind == "table_row":
+                self.cells[id(draft)] = self._row_cells(draft, explicit, page_notes)
+        self._name_rows()
+        self._name_lists()
+        short = self._short_letters()
+        paths = [self._path(d) for d in self.drafts]
+        ids = _unique([local_id(path, short) for path in paths])
+        notes = self._footnote_index(ids)
+        texts, cited = [], []
+        for draft in self.drafts:
+            text, markers = self._text(draft)
+            texts.append(text)
+            cited.append(self._resolve(draft, markers, notes, ids))
+        citers: dict[int, list[int]] = {}
+        for k, targets in enumerate(cited):
+            for target in targets:
+                citers.setdefault(target, []).append(k)
+        result = []
+        for k, (draft, path) in enumerate(zip(self.drafts, paths)):
+            section = _section(draft)
+            by = citers.get(k, []) if draft.kind == "footnote" else []
+            if by:
+                section = _section(self.drafts[by[0]])  # a footnote sits where it is first cited
+            citation = label(path, self.language)
+            result.append(Passage(
+                id=ids[k], kind=_KIND.get(draft.kind, draft.kind), citation=citation, text=texts[k],
+                section=section, footnotes=tuple(ids[t] for t in cited[k]), cited_by=tuple(ids[c] for c in by),
+                columns=tuple(self.cells[id(draft)][0]) if draft.kind == "table_row" else (),
+                order=k, label=citation, path=address(path),
+                pages=tuple(sorted({line.page for line in draft.lines}))))
+        return result
+
+    # -- paths -------------------------------------------------------------------------------
+
+    def _path(self, draft: Draft) -> tuple[Seg, ...]:
+        key = id(draft)
+        if key not in self.paths:
+            self.paths[key] = self._compute_path(draft)
+        return self.paths[key]
+
+    def _compute_path(self, draft: Draft) -> tuple[Seg, ...]:
+        own = Seg(*draft.seg) if draft.seg else None
+        kind = draft.kind
+        if kind in ("header", "contents", "text"):
+            return (own,)
+        if kind == "footnote":
+            return _containers(draft.scopes, ("root", "decision", "resolution")) + (own,)
+        if kind == "table_row":
+            return self._path(draft.scopes[-1].heading) + (own,)
+        if kind == "item":
+            return self._path(draft.owner) + (own,)
+        base = _containers(draft.scopes)
+        if kind in ("preamble",):
+            return base + (own,)
+        if kind == "paragraph":
+            frame = _innermost_container(draft.scopes)
+            if self._is_sectioned(frame):
+                base += _section_segs(draft.scopes)
+            return base + (own,)
+        # headings and articles: their own scope is the last one in their snapshot
+        scope = draft.scopes[-1]
+        if scope.kind in CONTAINERS:
+            return base
+        if scope.kind == "table":
+            return base + (_scope_seg(scope),)
+        return base + _section_segs(draft.scopes)
+
+    def _is_sectioned(self, frame: Scope) -> bool:
+        """Does this part number its paragraphs afresh in each section? Yes when a section starts again
+        at 1, no when one goes on from the last; with one section only, yes (it is then harmless)."""
+        key = id(frame)
+        if key not in self.sectioned:
+            restart = running = 0
+            previous: tuple[int, object] | None = None
+            sections = set()
+            for paragraph in frame.paragraphs:
+                section = _innermost_section(paragraph.scopes)
+                sections.add(id(section) if section else None)
+                if previous is not None and section is not previous[1]:
+                    restart += paragraph.number == 1
+                    running += paragraph.number == previous[0] + 1
+                previous = (paragraph.number, section)
+            if restart or running:
+                self.sectioned[key] = restart > running
+            else:
+                self.sectioned[key] = len(sections) == 1 and None not in sections
+        return self.sectioned[key]
+
+    def _short_letters(self) -> frozenset[tuple[str, ...]]:
+        """Lettered sections whose letter no other section of their part and depth shares."""
+        entries = []
+        for draft in self.drafts:
+            scope = draft.scopes[-1] if draft.kind == "heading" and draft.scopes else None
+            if scope is None or scope.kind != "section" or scope.style != "letter":
+                continue
+            segs = _section_segs(draft.scopes)
+            if len(segs) < 2:
+                continue
+            part = address(_containers(draft.scopes))
+            entries.append(((part, len(segs), scope.value), address(_containers(draft.scopes) + segs)))
+        counts = Counter(key for key, _ in entries)
+        return frozenset(full for key, full in entries if counts[key] == 1)
+
+    # -- texts -------------------------------------------------------------------------------
+
+    def _text(self, draft: Draft) -> tuple[str, list[int]]:
+        if draft.kind == "table_row":
+            pairs, markers = self.cells[id(draft)]
+            return " | ".join(cell for _, cell in pairs), markers
+        markers = [n for part in draft.parts for n in marker_numbers(part)]
+        if draft.kind in ("header", "heading", "contents"):
+            return clean(" ".join(draft.parts)), markers
+        if draft.kind == "text":
+            return clean(" ".join(draft.parts), links=False), markers
+        return join_wrapped([clean(p) for p in draft.parts], self.language), markers
+
+    def _row_cells(self, row: Draft, explicit: set[int], page_notes: dict[int, frozenset[int]]):
+        """A row's (column, cell) pairs, empty cells left out, and the footnotes its cells cite. A bare
+        number ending a cell is a footnote marker when that footnote is printed on the row's page and
+        cited by no marker anywhere (a superscript lost in conversion, "草案 29")."""
+        table = row.scopes[-1]
+        columns = table.columns or []
+        pairs: list[tuple[str, str]] = []
+        markers: list[int] = []
+        for line, cells in row.rows:
+            for j, cell in enumerate(cells):
+                name = columns[j] if j < len(columns) and columns[j] else _DEFAULT_COLUMN[self.language].format(j + 1)
+                markers += marker_numbers(cell)
+                text = clean(cell)
+                bare = _BARE_NUMBER.search(text)
+                if bare and int(bare[1]) in page_notes.get(line.number, ()) and int(bare[1]) not in explicit:
+                    markers.append(int(bare[1]))
+                    text = text[:bare.start()].rstrip()
+                if text:
+                    pairs.append((name, text))
+        return pairs, markers
+
+    def _name_rows(self) -> None:
+        """A row is cited by its key: its cell in the first column that names rather than dates or
+        counts (most of its cells do not begin with a digit), else its first cell."""
+        tables: dict[int, list[Draft]] = {}
+        for draft in self.drafts:
+            if draft.kind == "table_row":
+                tables.setdefault(id(draft.scopes[-1]), []).append(draft)
+        for rows in tables.values():
+            firsts = [cells for row in rows for _, cells in row.rows[:1]]
+            width = max((len(cells) for cells in firsts), default=0)
+            key = next((j for j in range(width) if _names(firsts, j)), 0)
+            for row, cells in zip(rows, firsts):
+                cell = clean(cells[key]) if key < len(cells) else ""
+                cell = _BARE_NUMBER.sub("", cell) if cell else cell
+                row.seg = (*row.seg[:2], squash(cell), row.seg[3])
+
+    def _name_lists(self) -> None:
+        """A list opened by a lead-in is named by the words that set its lead-in apart from its
+        siblings' ("能够在具体目标中反映的问题：" among "能够在目标中…" → "具体目标")."""
+        for draft in self.drafts:
+            scope = draft.scopes[-1] if draft.kind == "heading" and draft.scopes else None
+            if scope is None or scope.kind != "list" or scope.parent_section is None:
+                continue
+            leadins = [_leadin_words(text, self.language) for text in scope.parent_section.leadins]
+            own = _leadin_words(scope.title[0], self.language)
+            scope.mark = _distinct(own, leadins, self.language)
+
+    # -- footnotes ---------------------------------------------------------------------------
+
+    def _footnote_index(self, ids: list[str]) -> dict[tuple[int, int], int]:
+        """(footnote scope, number) → draft position; scope 0 holds every number's first footnote."""
+        index: dict[tuple[int, int], int] = {}
+        for k, draft in enumerate(self.drafts):
+            if draft.kind == "footnote":
+                index.setdefault((id(_note_scope(draft.scopes)), draft.number), k)
+                index.setdefault((0, draft.number), k)
+        return index
+
+    def _resolve(self, draft: Draft, markers: list[int], notes: dict[tuple[int, int], int],
+                 ids: list[str]) -> list[int]:
+        scope = id(_note_scope(draft.scopes))
+        found: list[int] = []
+        for number in markers:
+            k = notes.get((scope, number), notes.get((0, number)))
+            if k is not None and k not in found and self.drafts[k] is not draft:
+                found.append(k)
+        return found
+
+
+_KIND = {"contents": "text"}
+
+
+def _names(firsts: list[list[str]], j: int) -> bool:
+    cells = [clean(cells[j]) for cells in firsts if j < len(cells) and clean(cells[j])]
+    digits = sum(cell[0].isdigit() for cell in cells)
+    return bool(cells) and digits * 2 < len(cells)
+
+
+_ITEM_LABEL = re.compile(r"^[(（][a-z一二三四五六七八九十0-9]{1,3}[)）]\s*")
+
+
+def _leadin_words(text: str, language: str) -> list[str]:
+    bare = _ITEM_LABEL.sub("", clean(text)).rstrip(":：").strip()
+    return bare.split() if language == "en" else list(bare)
+
+
+def _distinct(own: list[str], leadins: list[list[str]], language: str) -> str:
+    """`own` without the words all the lead-ins begin and end with."""
+    glue = " " if language == "en" else ""
+    if len(leadins) < 2:
+        return glue.join(own)
+    head = 0
+    while head < len(own) and all(len(words) > head and words[head] == own[head] for words in leadins):
+        head += 1
+    tail = 0
+    while tail < len(own) - head and all(len(words) > tail + head and words[-1 - tail] == own[-1 - tail]
+                                         for words in leadins):
+        tail += 1
+    middle = own[head:len(own) - tail]
+    return glue.join(middle) if middle else glue.join(own)
+
+
+def _scope_seg(scope: Scope) -> Seg:
+    return Seg(scope.kind, scope.value, scope.mark, scope.style)
+
+
+def _containers(scopes: tuple[Scope, ...], kinds: tuple[str, ...] = CONTAINERS) -> tuple[Seg, ...]:
+    """The container segments of a snapshot; with `kinds`, only up to the innermost of those kinds."""
+    chain = [s for s in scopes if s.kind in CONTAINERS]
+    if kinds is not CONTAINERS:
+        last = max((i for i, s in enumerate(chain) if s.kind in kinds), default=0)
+        chain = chain[:last + 1]
+    return tuple(_scope_seg(s) for s in chain if s.kind != "root")
+
+
+def _innermost_container(scopes: tuple[Scope, ...]) -> Scope:
+    return next(s for s in reversed(scopes) if s.kind in CONTAINERS)
+
+
+def _note_scope(scopes: tuple[Scope, ...]) -> Scope:
+    return next(s for s in reversed(scopes) if s.kind in ("root", "decision", "resolution"))
+
+
+def _section_segs(scopes: tuple[Scope, ...]) -> tuple[Seg, ...]:
+    """The section and list segments after the innermost container."""
+    frame = _innermost_container(scopes)
+    after = scopes[scopes.index(frame) + 1:]
+    return tuple(_scope_seg(s) for s in after if s.kind in ("section", "list"))
+
+
+def _innermost_section(scopes: tuple[Scope, ...]) -> Scope | None:
+    frame = _innermost_container(scopes)
+    sections = [s for s in scopes[scopes.index(frame) + 1:] if s.kind == "section"]
+    return sections[-1] if sections else None
+
+
+def _section(draft: Draft) -> tuple[str, ...]:
+    return tuple(scope.label for scope in draft.scopes if scope.kind != "root" and scope.label)
+
+
+def _unique(ids: list[str]) -> list[str]:
+    """Odd input can repeat a number ("1." twice); later copies get a suffix."""
+    seen: set[str] = set()
+    out = []
+    for base in ids:
+        candidate, k = base, 1
+        while candidate in seen:
+            k += 1
+            candidate = f"{base}_{k}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _page_footnotes(lines: list[Line]) -> dict[int, frozenset[int]]:
+    """For each line number, the footnotes printed on its page: with form feeds, those of the same
+    page; without, those of the next footnote block below it."""
+    notes = [(line, int(line.token.value)) for line in lines if line.token is not None and line.token.kind == "footnote"]
+    if any(line.page > 1 for line in lines):
+        on_page: dict[int, set[int]] = {}
+        for line, number in notes:
+            on_page.setdefault(line.page, set()).add(number)
+        return {line.number: frozenset(on_page.get(line.page, ())) for line in lines}
+    result: dict[int, frozenset[int]] = {}
+    upcoming: set[int] = set()
+    in_block = False
+    for line in reversed(lines):
+        token = line.token
+        if token is not None and token.kind == "footnote":
+            if not in_block:
+                upcoming = set()
+            upcoming.add(int(token.value))
+            in_block = True
+        elif line.text:
+            in_block = False
+        result[line.number] = frozenset(upcoming)
+    return result
