@@ -85,4 +85,8 @@ def sniff(data: bytes) -> Kind | str:
 
 def _check_size(size: int, name: str) -> None:
     if size > MAX_BYTES:
-        raise CorpusError(f"{name}: the file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES / 1024 / 1024:g} MB limit")
+        raise CorpusError(f"{name}: the file is {_size(size)}, over the limit of {_size(MAX_BYTES)}")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"

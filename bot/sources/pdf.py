@@ -54,7 +54,8 @@ def read_pdf(data: bytes, name: str) -> SourceText:
 
 def _reason(error: Exception) -> str:
     message = str(error)
-    return message[message.find("(") + 1:message.rfind(")")] if "(" in message else message
+    inner = message[message.find("(") + 1:message.rfind(")")] if "(" in message else message
+    return inner.removeprefix("PDFium: ")
 
 
 def _page(page) -> tuple[PageLayout, int]:

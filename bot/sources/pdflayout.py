@@ -417,23 +417,29 @@ def render(pages: list[PageLayout]) -> str:
 
 
 def _margins(pages: list[_Page]) -> None:
-    """Each page's left margin (where most lines start) and right margin (where full lines end).
+    """Each page's right margin (where full lines end) and left margin (where full lines start).
 
-    A page with few lines of text (a table page, the last page) takes the right margin of the fuller
-    pages of its width: its own few lines may all be short."""
+    The right margin is where nine lines in ten end; a page with few lines (a table page, a short
+    last page) takes that of the fuller pages of its width, or failing them mirrors its left margin.
+    The left margin is the leftmost start of a full line: continuation lines start there, while a
+    masthead or a first-line indent would mislead a plain count."""
     rights: dict[int, list[float]] = {}
     for page in pages:
         lines = [b.line for b in page.blocks if b.line is not None]
         ends = sorted(line.x1 for line in lines)
-        page.left = Counter(round(line.x0) for line in lines).most_common(1)[0][0] if lines else 0.0
         page.right = ends[int(0.9 * (len(ends) - 1))] if ends else page.layout.width
         if len(lines) >= 8:
             rights.setdefault(round(page.layout.width), []).append(page.right)
     for page in pages:
         lines = [b.line for b in page.blocks if b.line is not None]
-        fuller = rights.get(round(page.layout.width))
+        if not lines:
+            continue
         if len(lines) < 8:
-            page.right = median(fuller) if fuller else max((line.x1 for line in lines), default=page.layout.width)
+            fuller = rights.get(round(page.layout.width))
+            page.right = median(fuller) if fuller else max(
+                max(line.x1 for line in lines), page.layout.width - min(line.x0 for line in lines))
+        full = [line.x0 for line in lines if line.x1 >= page.right - 2]
+        page.left = min(full or [line.x0 for line in lines])
 
 
 def _repeated_furniture(pages: list[PageLayout], lines: list[list[Line]]) -> set[str]:

@@ -1,0 +1,485 @@
+"""bot.sources: PDF, .docx, Markdown and text files read into the parser's markup, and every bad file refused in one line.
+
+Every file is built here (reportlab for PDFs, zipfile for .docx): a fresh clone has no ../shared.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import bot.sources
+from bot.errors import CorpusError
+from bot.sources import SourceText, read_source
+from bot.sources.docx import format_number
+from bot.sources.markdown import markdown_to_markup
+
+reportlab = pytest.importorskip("reportlab")
+from reportlab.lib import pdfencrypt  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+LEFT, RIGHT = 72.0, 523.0  # text block of an A4 page
+
+
+# -- building PDFs --------------------------------------------------------------------------------
+
+class _Page:
+    """Draws lines of text top-down the way a word processor lays out a UN document."""
+
+    def __init__(self, c: canvas.Canvas, top: float = 760.0):
+        self.c, self.y = c, top
+
+    def line(self, text: str, x: float = LEFT, size: float = 11, font: str = "Times-Roman",
+             justify: bool = False, lead: float = 13.0, sup: tuple[str, str] | None = None) -> None:
+        """One line; `justify` stretches its spaces to the right margin; `sup` = (word, marker) puts a
+        superscript marker right after that word."""
+        c = self.c
+        spaces = text.count(" ")
+        natural = stringWidth(text, font, size) + (stringWidth(sup[1], font, size * 0.6) if sup else 0.0)
+        word_space = (RIGHT - x - natural) / spaces if justify and spaces else 0.0
+        t = c.beginText(x, self.y)
+        t.setFont(font, size)
+        t.setWordSpace(word_space)
+        if sup is None:
+            t.textOut(text)
+        else:
+            word, marker = sup
+            head, tail = text.split(word, 1) if word else ("", " " + text)
+            t.textOut(head + word)
+            t.setFont(font, size * 0.6)
+            t.setRise(size * 0.35)
+            t.textOut(marker)
+            t.setRise(0)
+            t.setFont(font, size)
+            t.textOut(tail)
+        c.drawText(t)
+        self.y -= lead
+
+    def gap(self, points: float) -> None:
+        self.y -= points
+
+
+def _pdf(draw, pages: int = 2, **options) -> bytes:
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, **options)
+    for number in range(1, pages + 1):
+        draw(c, number)
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _decision(c: canvas.Canvas, number: int) -> None:
+    """Two pages of a small decision: masthead, numbered paragraphs, a footnote, a table, a page break."""
+    if number == 1:
+        c.setFont("Times-Roman", 14)
+        c.drawRightString(RIGHT, 800, "CBD/TEST/1")
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 28, "GE.25-01234(E)")
+        p = _Page(c, 740)
+        p.line("Decision 1/1. Test decision", font="Times-Bold", size=12, lead=20)
+        p.line("The Conference of the Parties,", x=LEFT + 36)
+        p.line("Recalling its earlier work on the monitoring framework for the Kunming-Montreal",
+               x=LEFT + 36, justify=True, sup=("framework", "1"))
+        p.line("Global Biodiversity Framework,")
+        p.gap(6)
+        p.line("1.    Decides to review the indicators at its next meeting, taking into account:",
+               x=LEFT + 36)
+        p.line("(a)    The views of Parties;", x=LEFT + 36)
+        p.line("(b)    The work of the expert group;", x=LEFT + 36)
+        p.gap(6)
+        # a table with a header row, a cell wrapped onto two lines, drawn as one stroked grid
+        xs, ys = [LEFT, 200, RIGHT], [p.y + 10, p.y - 6, p.y - 36, p.y - 52]
+        c.setLineWidth(0.5)
+        c.grid(xs, ys)
+        c.setFont("Times-Italic", 10)
+        c.drawString(LEFT + 4, ys[0] - 11, "Meeting")
+        c.drawString(204, ys[0] - 11, "Dates and venue")
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT + 4, ys[1] - 11, "SBI 60")
+        c.drawString(204, ys[1] - 11, "3-13 June 2024,")
+        c.drawString(204, ys[1] - 23, "Bonn, Germany")
+        c.drawString(LEFT + 4, ys[2] - 11, "COP 29")
+        c.drawString(204, ys[2] - 11, "11-22 November 2024")
+        p.y = ys[3] - 22
+        p.line("2.    Requests the Executive Secretary to prepare a report on the use of the headline",
+               x=LEFT + 36, justify=True)
+        p.line("indicators and to share it with Parties through the clearing-house mechanism of the",
+               justify=True)
+        # the footnote, under a short separator rule
+        c.setLineWidth(0.5)
+        c.line(LEFT, 120, LEFT + 144, 120)
+        f = _Page(c, 108)
+        f.line("See decision 15/5.", size=9, sup=("", "1"))
+        c.setFont("Times-Roman", 10)
+        c.drawRightString(RIGHT, 60, "1/2")
+    else:
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 800, "CBD/TEST/1")
+        p = _Page(c, 740)
+        p.line("Convention, as appropriate;")
+        p.gap(6)
+        p.line("3.    Invites Parties to submit their views.", x=LEFT + 36)
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 60, "2/2")
+
+
+DECISION = (
+    "CBD/TEST/1\n"
+    "Decision 1/1. Test decision\n"
+    "The Conference of the Parties,\n"
+    "Recalling its earlier work on the monitoring framework^{1} for the Kunming-Montreal"
+    " Global Biodiversity Framework,\n"
+    "1. Decides to review the indicators at its next meeting, taking into account:\n"
+    "(a) The views of Parties;\n"
+    "(b) The work of the expert group;\n"
+    "Meeting\tDates and venue\n"
+    "SBI 60\t3-13 June 2024, Bonn, Germany\n"
+    "COP 29\t11-22 November 2024\n"
+    "2. Requests the Executive Secretary to prepare a report on the use of the headline indicators and"
+    " to share it with Parties through the clearing-house mechanism of the Convention, as appropriate;\n"
+    "^{1} See decision 15/5.\n"
+    "\f"
+    "3. Invites Parties to submit their views.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def decision_pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "decision.pdf"
+    path.write_bytes(_pdf(_decision))
+    return path
+
+
+def test_pdf_markup_is_exact(decision_pdf):
+    source = read_source(decision_pdf)
+    assert source == SourceText(text=DECISION, pages=2, kind="pdf")
+
+
+def test_pdf_pages_paragraphs_and_furniture(decision_pdf):
+    text = read_source(decision_pdf).text
+    first, second = text.split("\f")
+    # a paragraph cut by the page break is joined and stays on the page where it starts
+    assert "clearing-house mechanism of the Convention, as appropriate;" in first
+    assert second == "3. Invites Parties to submit their views.\n"
+    # the page numbers, the job number and page 2's running symbol are gone; page 1's masthead stays
+    for furniture in ("1/2", "2/2", "GE.25"):
+        assert furniture not in text
+    assert text.count("CBD/TEST/1") == 1 and first.startswith("CBD/TEST/1\n")
+    # the footnote stands at the foot of its page, after the paragraph that runs on to page 2
+    assert first.rstrip("\n").endswith("^{1} See decision 15/5.")
+
+
+def test_pdf_glued_number_is_a_marker_only_when_the_page_has_that_footnote(tmp_path):
+    def draw(c, number):
+        p = _Page(c, 740)
+        p.line("7.2 Pesticide environment concentration and aggregated total applied toxicity16")
+        p.line("Target 16 stands for 16 things; toxicity17 has no footnote 17.")
+        c.line(LEFT, 120, LEFT + 144, 120)
+        f = _Page(c, 108)
+        f.line("Parties may choose to report on either.", size=9, sup=("", "16"))
+
+    path = tmp_path / "glued.pdf"
+    path.write_bytes(_pdf(draw, pages=1))
+    assert read_source(path).text == (
+        "7.2 Pesticide environment concentration and aggregated total applied toxicity^{16}\n"
+        "Target 16 stands for 16 things; toxicity17 has no footnote 17.\n"
+        "^{16} Parties may choose to report on either.\n")
+
+
+# -- bad PDFs -------------------------------------------------------------------------------------
+
+def _one_line(error: pytest.ExceptionInfo) -> str:
+    message = str(error.value)
+    assert "\n" not in message
+    return message
+
+
+def _scanned(c, number):
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    c.drawImage(ImageReader(Image.new("L", (40, 60), 128)), LEFT, 300, 400, 500)
+
+
+@pytest.mark.parametrize("name, build, message", [
+    ("scan.pdf", lambda: _pdf(_scanned, pages=1), "scan.pdf: no text layer (scanned?); OCR is not supported"),
+    ("locked.pdf", lambda: _pdf(_decision, encrypt=pdfencrypt.StandardEncryption("user", "owner")),
+     "locked.pdf: the PDF is encrypted (password-protected); save an unprotected copy"),
+    ("cut.pdf", lambda: _pdf(_decision)[:1500], "cut.pdf: the PDF is truncated (it does not end with %%EOF)"),
+    ("broken.pdf", lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50 + b"\n%%EOF\n",
+     "broken.pdf: the PDF is damaged and cannot be read (Data format error)"),
+    ("notes.pdf", lambda: b"Just some text saved with the wrong name.\n", "notes.pdf: named .pdf but it is text, not a PDF"),
+    ("empty.pdf", lambda: b"", "empty.pdf: the file is empty"),
+    ("empty.md", lambda: b"  \n\n", "empty.md: the file is empty"),
+    ("report.txt", lambda: _pdf(_decision), "report.txt: named .txt but it is a PDF, not text"),
+    ("old.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+     "old.docx: this is an old-format Word .doc or an encrypted Office file; save it as .docx or PDF"),
+])
+def test_bad_files_fail_with_one_line_naming_the_file(tmp_path, name, build, message):
+    path = tmp_path / name
+    path.write_bytes(build())
+    with pytest.raises(CorpusError) as error:
+        read_source(path)
+    assert _one_line(error) == message
+
+
+def test_over_size_file_is_refused_before_reading(tmp_path, monkeypatch):
+    path = tmp_path / "big.md"
+    path.write_text("# Title\n\n" + "word " * 100, encoding="utf-8")
+    monkeypatch.setattr(bot.sources, "MAX_BYTES", 100)
+    with pytest.raises(CorpusError) as error:
+        read_source(path)
+    assert _one_line(error) == "big.md: the file is 509 bytes, over the limit of 100 bytes"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CorpusError) as error:
+        read_source(tmp_path / "gone.pdf")
+    assert _one_line(error).startswith("gone.pdf: cannot be read (")
+
+
+# -- .docx ----------------------------------------------------------------------------------------
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _p(text: str, num: str | None = None, ilvl: int | None = None, style: str | None = None, extra: str = "") -> str:
+    props = ""
+    if style:
+        props += f'<w:pStyle w:val="{style}"/>'
+    if num is not None or ilvl is not None:
+        props += "<w:numPr>" + (f'<w:ilvl w:val="{ilvl}"/>' if ilvl is not None else "") \
+                 + (f'<w:numId w:val="{num}"/>' if num is not None else "") + "</w:numPr>"
+    return (f"<w:p>{'<w:pPr>' + props + '</w:pPr>' if props else ''}"
+            f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>{extra}</w:p>')
+
+
+def _note(note_id: int) -> str:
+    return (f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+            f'<w:footnoteReference w:id="{note_id}"/></w:r>')
+
+
+def _cell(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{_p(text) if text else '<w:p/>'}</w:tc>"
+
+
+_BODY = "".join([
+    _p("Decision 1/CP.30"),
+    _p("Recalling its decision 1/CP.21,", extra=_note(5)),
+    _p("Decides to act;", num="1"),
+    _p("Requests the secretariat:", num="1"),
+    _p("To report", num="1", ilvl=1, extra=_note(3) + '<w:r><w:t>;</w:t></w:r>'),
+    _p("To publish;", num="1", ilvl=1),
+    _p("On time;", num="1", ilvl=2),
+    '<w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+    '<w:r><w:t>To consult</w:t></w:r><w:del><w:r><w:delText> nobody</w:delText></w:r></w:del>'
+    '<w:r><w:rPr><w:vanish/></w:rPr><w:t> hidden</w:t></w:r><w:r><w:tab/><w:t>widely;</w:t></w:r></w:p>',
+    _p("Invites Parties;", num="1"),
+    _p("To submit;", num="1", ilvl=1),
+    '<w:tbl><w:tr>' + _cell("Meeting") + _cell("Dates") + _cell("Venue") + '</w:tr>'
+    '<w:tr>' + _cell("SBI 60", '<w:vMerge w:val="restart"/>') + _cell("3-13 June 2024") + _cell("Bonn") + '</w:tr>'
+    '<w:tr>' + _cell("", "<w:vMerge/>") + _cell("Resumed session, dates to be decided", '<w:gridSpan w:val="2"/>')
+    + '</w:tr></w:tbl>',
+    _p("Annex", style="AnnexHeading"),
+    _p("Scope", style="AnnexHeading"),
+    _p("Takes note;", num="2"),
+    _p("Closes;", num="2"),
+    _p("Restarted at five;", num="3"),
+])
+
+_NUMBERING = f"""<?xml version="1.0" encoding="UTF-8"?><w:numbering {_W}>
+<w:abstractNum w:abstractNumId="0">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%2)"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerRoman"/><w:lvlText w:val="(%3)"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="7">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="Annex %1"/>
+    <w:pStyle w:val="AnnexHeading"/><w:suff w:val="space"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>
+<w:num w:numId="9"><w:abstractNumId w:val="7"/></w:num>
+</w:numbering>"""
+
+_STYLES = f"""<?xml version="1.0" encoding="UTF-8"?><w:styles {_W}>
+<w:style w:type="paragraph" w:styleId="AnnexHeading"><w:name w:val="Annex heading"/>
+  <w:pPr><w:numPr><w:numId w:val="9"/></w:numPr></w:pPr></w:style>
+</w:styles>"""
+
+_FOOTNOTES = f"""<?xml version="1.0" encoding="UTF-8"?><w:footnotes {_W}>
+<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>
+<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>
+<w:footnote w:id="3"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> See FCCC/SBI/2024/1.</w:t></w:r></w:p></w:footnote>
+<w:footnote w:id="5"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Paris Agreement,</w:t></w:r></w:p>
+  <w:p><w:r><w:t>second paragraph.</w:t></w:r></w:p></w:footnote>
+</w:footnotes>"""
+
+DOCX_TEXT = (
+    "Decision 1/CP.30\n"
+    "Recalling its decision 1/CP.21,^{1}\n"
+    "^{1} Paris Agreement, second paragraph.\n"
+    "1. Decides to act;\n"
+    "2. Requests the secretariat:\n"
+    "(a) To report^{2};\n"
+    "^{2} See FCCC/SBI/2024/1.\n"
+    "(b) To publish;\n"
+    "(i) On time;\n"
+    "(c) To consult widely;\n"
+    "3. Invites Parties;\n"
+    "(a) To submit;\n"
+    "Meeting\tDates\tVenue\n"
+    "SBI 60\t3-13 June 2024\tBonn\n"
+    "\tResumed session, dates to be decided\n"
+    "Annex I Annex\n"
+    "Annex II Scope\n"
+    "4. Takes note;\n"
+    "5. Closes;\n"
+    "5. Restarted at five;\n"
+)
+
+
+def _docx(parts: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _document(body: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}<w:sectPr/></w:body></w:document>'
+
+
+@pytest.fixture()
+def decision_docx(tmp_path) -> Path:
+    path = tmp_path / "decision.docx"
+    path.write_bytes(_docx({"word/document.xml": _document(_BODY), "word/numbering.xml": _NUMBERING,
+                            "word/styles.xml": _STYLES, "word/footnotes.xml": _FOOTNOTES}))
+    return path
+
+
+def test_docx_numbering_tables_and_footnotes_as_word_shows_them(decision_docx):
+    assert read_source(decision_docx) == SourceText(text=DOCX_TEXT, pages=None, kind="docx")
+
+
+def test_docx_without_numbering_or_footnotes_parts(tmp_path):
+    path = tmp_path / "plain.docx"
+    path.write_bytes(_docx({"word/document.xml": _document(_p("One.") + _p("Two.", num="1"))}))
+    assert read_source(path).text == "One.\nTwo.\n"
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: _docx({"word/other.xml": "<x/>"}), "bad.docx: not a Word document (the archive has no word/document.xml)"),
+    (lambda: _docx({"word/document.xml": _document(_BODY)})[:300],
+     "bad.docx: the .docx is damaged or truncated (not a readable zip archive)"),
+    (lambda: _docx({"word/document.xml": "<w:document " + _W + "><w:body><w:p>"}),
+     "bad.docx: the .docx is damaged (word/document.xml is not well-formed XML: no element found: line 1, column 96)"),
+    (lambda: b"plain text, not a zip", "bad.docx: named .docx but it is text, not a Word .docx file"),
+])
+def test_bad_docx(tmp_path, build, message):
+    path = tmp_path / "bad.docx"
+    path.write_bytes(build())
+    with pytest.raises(CorpusError) as error:
+        read_source(path)
+    assert _one_line(error) == message
+
+
+@pytest.mark.parametrize("n, fmt, shown", [
+    (3, "decimal", "3"), (3, "lowerLetter", "c"), (28, "lowerLetter", "bb"), (4, "upperLetter", "D"),
+    (14, "lowerRoman", "xiv"), (9, "upperRoman", "IX"), (7, "decimalZero", "07"), (12, "chineseCounting", "十二"),
+    (21, "chineseCountingThousand", "二十一"), (105, "chineseCountingThousand", "一百〇五"), (2, "none", ""),
+    (3, "ideographTraditional", "丙"), (2, "decimalEnclosedCircle", "②"), (22, "ordinal", "22nd"),
+])
+def test_format_number(n, fmt, shown):
+    assert format_number(n, fmt) == shown
+
+
+# -- Markdown and text ----------------------------------------------------------------------------
+
+MARKDOWN = """---
+title: front matter is dropped
+---
+# Decision 1/CMA.5
+
+## I. Preamble
+
+*The Conference of the Parties*, recalling its **decision** 2/CP.17[^1] and
+the [Paris Agreement](https://unfccc.int) with `code` and \\*stars\\*,
+
+1. Decides to act
+   on the wrapped line;
+2. Requests the _secretariat_:
+(a) To report;
+(b) To publish[^note].
+
+- bullet one
+- bullet two
+
+| Meeting | Date |
+|---|:---:|
+| SBI 60 | June 2024 \\| July |
+| **SBSTA** 62 | 2025<br>Bonn |
+
+> Quoted text
+
+Setext heading
+--------------
+
+***
+
+[^1]: See FCCC/CP/2011/9/Add.1.
+[^note]: A named note
+    with a continuation.
+"""
+
+MARKUP = (
+    "Decision 1/CMA.5\n"
+    "I. Preamble\n"
+    "The Conference of the Parties, recalling its decision 2/CP.17^{1} and the Paris Agreement with code and *stars*,\n"
+    "^{1} See FCCC/CP/2011/9/Add.1.\n"
+    "1. Decides to act on the wrapped line;\n"
+    "2. Requests the secretariat:\n"
+    "(a) To report;\n"
+    "(b) To publish^{2}.\n"
+    "^{2} A named note with a continuation.\n"
+    "- bullet one\n"
+    "- bullet two\n"
+    "Meeting\tDate\n"
+    "SBI 60\tJune 2024 | July\n"
+    "SBSTA 62\t2025 Bonn\n"
+    "Quoted text\n"
+    "Setext heading\n"
+)
+
+
+def test_markdown(tmp_path):
+    path = tmp_path / "decision.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    assert read_source(path) == SourceText(text=MARKUP, pages=None, kind="md")
+
+
+def test_markdown_fenced_code_and_html_superscript():
+    assert markdown_to_markup("Text<sup>3</sup> here.\n\n```\nkeep  *this*\n```\n") == "Text^{3} here.\nkeep  *this*\n"
+
+
+def test_text_files_decode_like_the_corpus(tmp_path):
+    path = tmp_path / "cn.txt"
+    path.write_bytes("第7段\f第8段\n".encode("gbk"))
+    assert read_source(path) == SourceText(text="第7段\f第8段\n", pages=2, kind="txt")
+    unnamed = tmp_path / "README"
+    unnamed.write_text("1. First.\n", encoding="utf-8")
+    assert read_source(unnamed) == SourceText(text="1. First.\n", pages=None, kind="txt")
+
+
+def test_kind_is_told_by_content_not_name(tmp_path, decision_docx):
+    renamed = tmp_path / "decision"
+    renamed.write_bytes(decision_docx.read_bytes())
+    assert read_source(renamed).kind == "docx"
