@@ -4,8 +4,9 @@
 
 A footnote is paired when a `^{n}` marker in the text cites it and a `^{n} text` line gives its text;
 the check lists the markers without a text and the texts without a marker. A table row is a line with
-a tab. A line "looks like furniture" when it is a page number, a job number, or the same short line
-repeated on several pages. `--show` prints the markup too, pages numbered.
+a tab. A line "looks like furniture" when it is a page number, a job number, the document symbol past
+page 1 (page 1's masthead keeps it on purpose), or a page's first or last line repeated so on three
+pages or more. `--show` prints the markup too, pages numbered.
 """
 from __future__ import annotations
 
@@ -26,6 +27,31 @@ _MARKER = re.compile(r"\^\{([\d,]+)\}")
 _FURNITURE = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$"
     r"|^(?:GE|NY|V)\.\d{2}-\d{4,6}|^\*\d{6,9}\*$|^Please recycle|^[A-Z]{2,}(?:/[A-Za-z0-9.]+){2,}\*?$", re.I)
+_SYMBOL = re.compile(r"^[A-Z]{2,}(?:/[A-Za-z0-9.]+){2,}\*?$")  # page 1's masthead symbol is kept on purpose
+
+
+def _furniture(pages: list[str]) -> list[tuple[int, str]]:
+    """Lines a reader would call page furniture: a page number or job number anywhere, the document
+    symbol past page 1, or a page's first or last line repeated at the edge of three pages or more."""
+    edges: Counter[str] = Counter()
+    for page in pages:
+        lines = [line for line in page.split("\n") if line.strip()]
+        edges.update({_key(line) for line in lines[:1] + lines[-1:] if "\t" not in line and not _NOTE.match(line)})
+    found = []
+    for p, page in enumerate(pages, 1):
+        lines = [line for line in page.split("\n") if line.strip()]
+        for k, line in enumerate(lines):
+            text = line.strip()
+            if len(text) > 60 or "\t" in text:
+                continue
+            at_edge = k in (0, len(lines) - 1)
+            if (_FURNITURE.match(text) and (p > 1 or not _SYMBOL.match(text))) or (at_edge and edges[_key(text)] >= 3):
+                found.append((p, line))
+    return found
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
 
 
 def check(path: Path, show: bool = False) -> int:
@@ -49,10 +75,7 @@ def check(path: Path, show: bool = False) -> int:
             for n in match[1].split(","):
                 markers.setdefault(int(n), []).append(p)
     rows = [(p, line) for p, line in lines if "\t" in line]
-    short = Counter(line.strip() for _, line in lines if len(line) < 60)
-    furniture = [(p, line) for p, line in lines
-                 if _FURNITURE.match(line.strip()) or (short[line.strip()] >= 3 and "\t" not in line
-                                                       and not re.match(r"^\(?[a-z0-9]{1,3}[.)]", line))]
+    furniture = _furniture(pages)
     paired = sorted(set(notes) & set(markers))
     print(f"{path.name}: {source.kind}, {source.pages} pages, read in {seconds:.2f} s")
     print(f"lines: {len(lines)} ({len(source.text)} characters)")

@@ -446,7 +446,7 @@ def _repeated_furniture(pages: list[PageLayout], lines: list[list[Line]]) -> set
     counts: Counter[str] = Counter()
     for page, page_lines in zip(pages, lines):
         counts.update({_furniture_key(line.text) for line in page_lines if _in_band(line, page.height)})
-    need = max(2, round(0.4 * len(pages)))
+    need = 2 if len(pages) <= 3 else 3  # a chapter's running head repeats only over its own pages
     return {key for key, n in counts.items() if n >= need and len(pages) >= 2}
 
 
