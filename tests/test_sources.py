@@ -9,12 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot.sources
 from bot.errors import CorpusError
 from bot.sources import SourceText, read_source
 from bot.sources.docx import format_number
 from bot.sources.markdown import markdown_to_markup
+from bot.sources.pdflayout import Glyph, PageLayout, Rule, render
 
 reportlab = pytest.importorskip("reportlab")
 from reportlab.lib import pdfencrypt  # noqa: E402
@@ -483,3 +486,49 @@ def test_kind_is_told_by_content_not_name(tmp_path, decision_docx):
     renamed = tmp_path / "decision"
     renamed.write_bytes(decision_docx.read_bytes())
     assert read_source(renamed).kind == "docx"
+
+
+def test_pdf_text_is_read_the_way_it_runs_whatever_the_page_rotation(tmp_path):
+    def draw(c, number):
+        c.setPageRotation(90 if number == 1 else 0)  # page 1: /Rotate 90 with upright text in it
+        c.saveState()
+        if number == 2:
+            c.translate(300, 100)
+            c.rotate(90)  # text running up the page
+        elif number == 3:
+            c.translate(300, 700)
+            c.rotate(-90)  # text running down the page
+        else:
+            c.translate(LEFT, 500)
+        c.setFont("Times-Roman", 11)
+        c.drawString(0, 0, f"First line of page {number}.")
+        c.drawString(0, -14, "Second line.")
+        c.restoreState()
+
+    path = tmp_path / "turned.pdf"
+    path.write_bytes(_pdf(draw, pages=3))
+    assert read_source(path).text == "\f".join(
+        f"First line of page {n}.\nSecond line.\n" for n in (1, 2, 3))
+
+
+def test_pdf_locked_only_against_changes_is_read(tmp_path):
+    path = tmp_path / "owner.pdf"
+    path.write_bytes(_pdf(_decision, encrypt=pdfencrypt.StandardEncryption("", "owner", canModify=0)))
+    assert read_source(path).text == DECISION
+
+
+_glyphs = st.builds(
+    Glyph, text=st.sampled_from(list("ab1,.(-") + ["第"]),
+    x0=st.floats(0, 600), top=st.floats(0, 800), x1=st.floats(0, 600), bottom=st.floats(0, 800),
+    base=st.floats(0, 800), size=st.sampled_from([0.0, 6.0, 9.0, 11.0, 30.0]), space_before=st.booleans())
+_rules = st.builds(Rule, x0=st.floats(0, 600), top=st.floats(0, 800), x1=st.floats(0, 600), bottom=st.floats(0, 800))
+_pages = st.lists(st.builds(PageLayout, width=st.just(595.0), height=st.just(842.0),
+                            glyphs=st.lists(_glyphs, max_size=40).map(tuple),
+                            rules=st.lists(_rules, max_size=12).map(tuple)), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_pages)
+def test_pdf_layout_never_raises_and_keeps_one_form_feed_between_pages(pages):
+    text = render(pages)
+    assert text.count("\f") == len(pages) - 1

@@ -59,36 +59,17 @@ def _reason(error: Exception) -> str:
 
 
 def _page(page) -> tuple[PageLayout, int]:
-    """The page's glyphs and rules in display coordinates (points, y downwards), and its count of unmapped glyphs."""
+    """The page's glyphs and rules in reading coordinates (points, y downwards), and its count of
+    unmapped glyphs. Reading coordinates turn the page so that most text runs left to right: that is
+    how the page is displayed when /Rotate agrees with its content, and how a reader turns it when not."""
     import pypdfium2.raw as raw
 
     left, bottom, right, top = page.get_bbox()
-    rotation = page.get_rotation() % 360
-    width, height = right - left, top - bottom
-    if rotation in (90, 270):
-        width, height = height, width
-
-    def point(x: float, y: float) -> tuple[float, float]:
-        x, y = x - left, y - bottom
-        if rotation == 90:
-            return y, x
-        if rotation == 180:
-            return right - left - x, y
-        if rotation == 270:
-            return top - bottom - y, right - left - x
-        return x, top - bottom - y
-
-    def box(l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
-        if rotation == 0:
-            return l - left, top - t, r - left, top - b
-        (x0, y0), (x1, y1) = point(l, b), point(r, t)
-        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-
     textpage = page.get_textpage()
     handle = textpage.raw
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    glyphs: list[Glyph] = []
+    chars: list[tuple[str, float, float, float, float, float, float, float, bool]] = []
     unmapped = 0
     space = False
     try:
@@ -109,16 +90,50 @@ def _page(page) -> tuple[PageLayout, int]:
                 char = unicodedata.normalize("NFKC", char)
             raw.FPDFText_GetLooseCharBox(handle, k, rect)
             raw.FPDFText_GetCharOrigin(handle, k, ox, oy)
-            x0, y0, x1, y1 = box(rect.left, rect.bottom, rect.right, rect.top)
-            _, base = point(ox.value, oy.value)
-            if rotation in (90, 270):
-                base = (y0 + y1) / 2  # the origin's y says little here: sideways text is rare
-            glyphs.append(Glyph(char, x0, y0, x1, y1, base, raw.FPDFText_GetFontSize(handle, k), space))
+            chars.append((char, rect.left, rect.bottom, rect.right, rect.top, ox.value, oy.value,
+                          raw.FPDFText_GetFontSize(handle, k), space))
             space = False
     finally:
         textpage.close()
+    rotation = _reading_rotation(chars)
+    width, height = right - left, top - bottom
+    if rotation in (90, 270):
+        width, height = height, width
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        x, y = x - left, y - bottom
+        if rotation == 90:
+            return y, x
+        if rotation == 180:
+            return right - left - x, y
+        if rotation == 270:
+            return top - bottom - y, right - left - x
+        return x, top - bottom - y
+
+    def box(l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+        (x0, y0), (x1, y1) = point(l, b), point(r, t)
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+    glyphs = []
+    for char, l, b, r, t, x, y, size, space in chars:
+        x0, y0, x1, y1 = box(l, b, r, t)
+        glyphs.append(Glyph(char, x0, y0, x1, y1, point(x, y)[1], size, space))
     rules = [Rule(*box(*r)) for r in _rules(page)]
     return PageLayout(width, height, tuple(glyphs), tuple(rules)), unmapped
+
+
+def _reading_rotation(chars: list[tuple]) -> int:
+    """How far to turn the page so its text reads left to right: 0, 90 (text runs up), 180, 270 (down)."""
+    votes = {0: 0, 90: 0, 180: 0, 270: 0}
+    for a, b in zip(chars, chars[1:]):
+        dx, dy, size = b[5] - a[5], b[6] - a[6], max(a[7], 1.0)
+        if 0.05 * size < abs(dx) + abs(dy) < 2 * size:  # the next glyph of the same run
+            if abs(dx) >= abs(dy):
+                votes[0 if dx > 0 else 180] += 1
+            else:
+                votes[90 if dy > 0 else 270] += 1
+    best = max(votes, key=lambda k: votes[k])
+    return best if votes[best] > votes[0] else 0
 
 
 def _rules(page) -> list[tuple[float, float, float, float]]:
