@@ -220,6 +220,8 @@ def _scanned(c, number):
     ("empty.pdf", lambda: b"", "empty.pdf: the file is empty"),
     ("empty.md", lambda: b"  \n\n", "empty.md: the file is empty"),
     ("report.txt", lambda: _pdf(_decision), "report.txt: named .txt but it is a PDF, not text"),
+    ("scan.pdf", lambda: _docx({"word/document.xml": _document(_p("x"))}),
+     "scan.pdf: named .pdf but it is a zip archive (such as a Word .docx), not a PDF"),
     ("old.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
      "old.docx: this is an old-format Word .doc or an encrypted Office file; save it as .docx or PDF"),
 ])

@@ -27,8 +27,9 @@ __all__ = ["MAX_BYTES", "SourceText", "read_source", "read_bytes", "sniff"]
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 
 _NAMED = {".pdf": "pdf", ".docx": "docx", ".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt"}
-_LABEL = {"pdf": "a PDF", "docx": "a Word .docx file", "md": "Markdown text", "txt": "text",
-          "ole": "an old-format Word .doc or an encrypted Office file"}
+_NAMED_AS = {"pdf": "a PDF", "docx": "a Word .docx file", "md": "Markdown text", "txt": "text"}
+_FOUND_AS = {"pdf": "a PDF", "docx": "a zip archive (such as a Word .docx)", "txt": "text",
+             "ole": "an old-format Word .doc or an encrypted Office file"}
 
 
 def read_source(path: Path) -> SourceText:
@@ -55,9 +56,9 @@ def read_bytes(data: bytes, name: str) -> SourceText:
     suffix = Path(name).suffix.lower()
     named = _NAMED.get(suffix)
     if found == "ole":
-        raise CorpusError(f"{name}: this is {_LABEL[found]}; save it as .docx or PDF")
+        raise CorpusError(f"{name}: this is {_FOUND_AS[found]}; save it as .docx or PDF")
     if named is not None and named != found and not (found == "txt" and named == "md"):
-        raise CorpusError(f"{name}: named {suffix} but it is {_LABEL[found]}, not {_LABEL[named]}")
+        raise CorpusError(f"{name}: named {suffix} but it is {_FOUND_AS[found]}, not {_NAMED_AS[named]}")
     if found == "pdf":
         from bot.sources.pdf import read_pdf
         return read_pdf(data, name)
