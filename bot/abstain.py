@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.glossary import knows_term
+from bot.glossary import default_glossary
 from bot.records import Hit
 from bot.textnorm import normalize
 
@@ -92,7 +92,7 @@ def unknown_name(question: str, document: str) -> str | None:
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
             continue
-        if term.lower() not in document and not knows_term(term.lower()):
+        if term.lower() not in document and not default_glossary().knows(term.lower()):
             return word
     return None
 
@@ -127,28 +127,36 @@ class Abstention:
     min_dense_en: float = 0.81
     min_lexical: float = 10.0
 
-    def reason(self, hits: list[Hit], question: str, document: str = "") -> str | None:
-        """Why the bot should decline (a short Chinese phrase), or None to answer."""
+    def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh") -> str | None:
+        """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer."""
+        english = not _CJK.search(question)
+        words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
-            return "没有检索到段落"
+            return words["none"]
         top = hits[0]
         if top.exact:
             return None
         name = unknown_name(question, document) if document else None
         if name:
-            return f"文件没有提到{name}"
+            return words["name"].format(name)
         kind = missing_answer_type(question, [h.passage.text for h in hits[:CHECKED_HITS]])
         if kind:
-            return f"最相关的段落中没有{_KIND_WORDS[kind]}"
-        english = not _CJK.search(question)
+            return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])
         weak_dense = top.dense_score < (self.min_dense_en if english else self.min_dense_zh)
         if weak_dense and top.lexical_score < self.min_lexical:
-            return "最相关的段落与问题关联较弱"
+            return words["weak"]
         return None
 
     def declines(self, hits: list[Hit], question: str, document: str = "") -> bool:
         return self.reason(hits, question, document) is not None
 
 
+_REASONS_ZH = {"none": "没有检索到段落", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
+               "weak": "最相关的段落与问题关联较弱"}
+_REASONS_EN = {"none": "no passage was found", "name": "the documents never mention {}",
+               "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
+_KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",
+                  "day": "specific date", "year": "year", "count": "such number", "outcome": "later outcome",
+                  "practical": "practical arrangements of this kind"}
 _KIND_WORDS = {"money": "金额", "share": "比例", "person": "人名", "day": "具体日期", "year": "年份", "count": "相应的数目",
                "outcome": "事后的结果", "practical": "这类实务安排"}

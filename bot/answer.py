@@ -7,6 +7,7 @@ from bot.index import Index
 from bot.records import Answer, Hit, Quote
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
+NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
 WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole
 
 
@@ -22,8 +23,11 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) ->
     return index.sentences[rows[int(np.argmax(scores))]].text
 
 
-def declined_text(reason: str | None) -> str:
+def declined_text(reason: str | None, language: str = "zh") -> str:
     """The decline message, with the reason when there is one: 文件中没有找到…（文件没有提到《巴黎协定》）。…"""
+    if language == "en":
+        first, rest = NOT_FOUND_EN.split(". ", 1)
+        return f"{first} ({reason}). {rest}" if reason else NOT_FOUND_EN
     if not reason:
         return NOT_FOUND
     first, rest = NOT_FOUND.split("。", 1)
@@ -31,16 +35,17 @@ def declined_text(reason: str | None) -> str:
 
 
 def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarray, decline_reason: str | None,
-            notes: tuple[str, ...] = ()) -> Answer:
+            notes: tuple[str, ...] = (), language: str = "zh") -> Answer:
     """Quote the top passage (and the second when it is an exact reference or nearly as strong),
     or decline when a reason is given."""
     if decline_reason is not None:
-        return Answer(question, declined_text(decline_reason), True, tuple(hits), (), notes)
+        return Answer(question, declined_text(decline_reason, language), True, tuple(hits), (), notes)
     row_of = {p.id: row for row, p in enumerate(index.passages)}
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.97 * hits[0].score]
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
         for n, hit in enumerate(chosen, start=1)
     )
-    lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" for hit, q in zip(chosen, quotes)]
+    lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" if language == "zh"
+             else f"{hit.passage.citation} [{q.marker}]: “{q.sentence}”" for hit, q in zip(chosen, quotes)]
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)

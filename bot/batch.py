@@ -41,11 +41,11 @@ def read_batch(path: Path) -> Iterator[tuple[object, str | None, str | None]]:
             yield qid, record["q"], None
 
 
-def answer_batch(bot, path: Path, k: int | None) -> Iterator[dict]:
+def answer_batch(bot, path: Path, k: int | None, doc: str | None = None) -> Iterator[dict]:
     for qid, question, error in read_batch(path):
         if error is None:
             try:
-                yield {"id": qid} | answer_to_dict(bot.ask(question, k=k), bot.by_id)
+                yield {"id": qid} | answer_to_dict(bot.ask(question, k=k, doc=doc), bot.by_id, bot.titles)
                 continue
             except BotError as problem:
                 error = str(problem)

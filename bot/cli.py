@@ -16,7 +16,7 @@ from bot.errors import BotError
 def _common(command):
     """Options every command that touches the corpus, index or model shares."""
     options = [
-        click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of .txt documents [env BOT_CORPUS_DIR]."),
+        click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR]."),
         click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder [env BOT_INDEX_DIR]."),
         click.option("--model", help="sentence-transformers model name or path; 'default' is the bundled e5-small [env BOT_MODEL]."),
         click.option("--cache-dir", type=click.Path(path_type=Path), help="Where the converted default model lives [env BOT_CACHE_DIR]."),
@@ -58,7 +58,7 @@ def _one_line_errors(function):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bot")
 def main() -> None:
-    """Ask questions about a policy document; answers quote it with official references."""
+    """Ask questions about policy documents; answers quote them with official references."""
 
 
 @main.command()
@@ -72,8 +72,31 @@ def index(quiet: bool, **options) -> None:
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, kind, citation, text, section.")
-@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of .txt documents [env BOT_CORPUS_DIR].")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, symbol, title, language, kind, date, file, passages.")
+@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
+@_one_line_errors
+def docs(as_json: bool, corpus_dir: Path | None) -> None:
+    """The documents of the corpus: id, symbol, language, passage count, title."""
+    from collections import Counter
+
+    from bot.corpus import load_corpus
+    from bot.index import parse_documents
+    from bot.render import document_to_dict
+
+    documents, skipped = load_corpus(Config.from_env(corpus_dir=corpus_dir).corpus_dir)
+    for line in skipped:
+        click.echo(f"skipped {line}", err=True)
+    counts = Counter(p.doc for p in parse_documents(documents))
+    for document in documents:
+        if as_json:
+            click.echo(json.dumps(document_to_dict(document, counts[document.id]), ensure_ascii=False))
+        else:
+            click.echo(f"{document.id}\t{document.symbol or '-'}\t{document.language}\t{counts[document.id]}\t{document.title}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, doc, kind, citation, text, section, pages.")
+@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
 @_one_line_errors
 def passages(as_json: bool, corpus_dir: Path | None) -> None:
     """Every passage of the corpus in document order."""
@@ -97,9 +120,11 @@ def passages(as_json: bool, corpus_dir: Path | None) -> None:
 @click.option("--k", "k", type=int, default=None, help="How many passages to return (1-50, default 5).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
 @click.option("--batch", type=click.Path(path_type=Path, dir_okay=False), help='JSONL file of {"id": ..., "q": ...}.')
+@click.option("--doc", help="Answer from this document only (its id from `bot docs`, or its symbol).")
 @_common
 @_one_line_errors
-def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, quiet: bool, **options) -> None:
+def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, doc: str | None, quiet: bool,
+        **options) -> None:
     """Answer QUESTION with quotes and citations (or every line of --batch)."""
     from bot.engine import Bot, clean_question
     from bot.render import answer_to_dict, answer_to_text
@@ -111,16 +136,18 @@ def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, 
     if batch is not None and not batch.is_file():
         raise click.ClickException(f"batch file not found: {batch}")
     bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))
+    if doc is not None:
+        bot.document(doc)  # an unknown document fails once, before any question
     if batch is None:
-        answer = bot.ask(question, k=k)
+        answer = bot.ask(question, k=k, doc=doc)
         if as_json:
-            click.echo(json.dumps(answer_to_dict(answer, bot.by_id), ensure_ascii=False))
+            click.echo(json.dumps(answer_to_dict(answer, bot.by_id, bot.titles), ensure_ascii=False))
         else:
             click.echo(answer_to_text(answer, bot.by_id))
         return
     from bot.batch import answer_batch
 
-    for record in answer_batch(bot, batch, k):
+    for record in answer_batch(bot, batch, k, doc):
         if as_json:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
@@ -143,17 +170,20 @@ def serve(host: str, port: int, allow_remote: bool, quiet: bool, **options) -> N
 @main.command(name="eval")
 @click.option("--questions", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="JSONL question set (default bench/questions.jsonl).")
+@click.option("--split", help="Only the questions of this split (e.g. dev or heldout).")
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
 @_common
 @_one_line_errors
-def eval_command(questions: Path | None, as_json: bool, quiet: bool, **options) -> None:
+def eval_command(questions: Path | None, split: str | None, as_json: bool, quiet: bool, **options) -> None:
     """Measure retrieval: hit@1, hit@5, MRR@10 per kind; hybrid against BM25-only and dense-only."""
     from bot.config import PROJECT_DIR
     from bot.engine import Bot
     from bot.evaluate import evaluate, format_report, load_questions
 
     questions_path = questions or PROJECT_DIR / "bench" / "questions.jsonl"
-    asked = load_questions(questions_path)
+    asked = [q for q in load_questions(questions_path) if split is None or q.split == split]
+    if not asked:
+        raise click.ClickException(f"no questions{' of split ' + split if split else ''} in {questions_path}")
     bot = Bot.open(_config(quiet=quiet, **options), say=_status(quiet))
     report = evaluate(bot, asked)
     if as_json:

@@ -23,14 +23,14 @@ def _headings(passage: Passage) -> list[str]:
 
 def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
     """The passage with its context: citation, headings, table column names, and for a footnote what it annotates."""
-    parts = [passage.citation, *_headings(passage)]
+    parts = [passage.label or passage.citation, *_headings(passage)]  # the label: the same however many documents
     if passage.columns:
         parts.append("；".join(f"{name}：{cell}" for name, cell in passage.columns if cell))
     else:
         parts.append(passage.text)
     if passage.kind == "footnote":
         # Name what the footnote annotates, not its words: a question about the item should find the item.
-        annotated = [by_id[i].citation for i in passage.cited_by if i in by_id]
+        annotated = [by_id[i].label or by_id[i].citation for i in passage.cited_by if i in by_id]
         if annotated:
             parts.append("注释：" + "、".join(annotated))
     if passage.kind == "header":

@@ -1,21 +1,51 @@
-"""Reading the corpus folder: every *.txt file, decoded carefully; a file that cannot be read is named and skipped."""
+"""Reading the corpus folder into Document records; a file that cannot be read is named and skipped."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.errors import CorpusError
 
 _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
+TEXT_SUFFIXES = (".txt",)
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
 class Document:
-    name: str  # file stem, e.g. "CBD-WG2020-REC-1-1.zh"
-    path: Path
-    text: str
+    """One document of the corpus, as the index and the answers name it."""
+
+    id: str  # from the file name, unique in the corpus: "CBD-WG2020-REC-1-1.zh"
+    symbol: str | None  # the UN symbol read from the front matter: "CBD/WG2020/REC/1/1"
+    title: str  # the document's own title, else its file name
+    language: str  # "zh" or "en"
+    date: str | None
+    kind: str  # decision, report, recommendation, treaty, … ("document" when unknown)
+    file: str  # the file's name in the corpus folder
     sha256: str
+    text: str = field(default="", repr=False, compare=False)  # the readable text; not stored in the index
+
+    @property
+    def name(self) -> str:
+        """How citations name the document: its symbol, else its title."""
+        return self.symbol or self.title
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("text")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        fields = {key: data.get(key) for key in ("id", "symbol", "title", "language", "date", "kind", "file", "sha256")}
+        return cls(**fields)  # type: ignore[arg-type]
+
+
+def document_id(file_name: str) -> str:
+    """A short id from a file name: its stem with spaces and odd characters folded to '-'."""
+    return _UNSAFE_ID.sub("-", Path(file_name).stem).strip("-") or "document"
 
 
 def decode(data: bytes, name: str) -> str:
@@ -37,7 +67,7 @@ def decode(data: bytes, name: str) -> str:
 
 def _checked(text: str, name: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
     if controls > max(8, len(text) // 100):
         raise CorpusError(f"{name}: this looks like a binary file, not text")
     if not text.strip():
@@ -48,9 +78,9 @@ def _checked(text: str, name: str) -> str:
 def corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    files = sorted(p for p in corpus_dir.glob("*.txt") if p.is_file())
+    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
     if not files:
-        raise CorpusError(f"no .txt files in the corpus folder {corpus_dir}")
+        raise CorpusError(f"no documents ({', '.join(TEXT_SUFFIXES)}) in the corpus folder {corpus_dir}")
     return files
 
 
@@ -62,17 +92,40 @@ def corpus_sha256(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def read_document(path: Path, doc_id: str | None = None) -> Document:
+    """One file as a Document; CorpusError says in one line why it cannot be read."""
+    data = path.read_bytes()
+    text = decode(data, path.name)
+    from bot.structure import detect  # the parser package; imported here to keep `import bot` light
+
+    info = detect(text, path.name)
+    title = info.title or path.stem
+    return Document(id=doc_id or document_id(path.name), symbol=info.symbol, title=title, language=info.language,
+                    date=info.date, kind=info.kind or "document", file=path.name,
+                    sha256=hashlib.sha256(data).hexdigest(), text=text)
+
+
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     """The readable documents, and one line for each file that was skipped."""
     documents, skipped = [], []
+    taken: set[str] = set()
     for path in corpus_files(corpus_dir):
-        data = path.read_bytes()
+        doc_id = _unique(document_id(path.name), taken)
         try:
-            text = decode(data, path.name)
+            documents.append(read_document(path, doc_id))
         except CorpusError as error:
             skipped.append(str(error))
             continue
-        documents.append(Document(path.stem, path, text, hashlib.sha256(data).hexdigest()))
+        taken.add(doc_id)
     if not documents:
         raise CorpusError("no readable document in the corpus: " + "; ".join(skipped))
     return documents, skipped
+
+
+def _unique(doc_id: str, taken: set[str]) -> str:
+    """'report' twice (report.txt, report.md) becomes report and report-2."""
+    candidate, n = doc_id, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{doc_id}-{n}"
+    return candidate

@@ -10,9 +10,9 @@ from bot.config import Config
 from bot.embedder import Embedder, SentenceTransformerEmbedder
 from bot.errors import QueryError
 from bot.index import Index, open_index
+from bot.corpus import Document
 from bot.records import Answer, Hit, Passage
-from bot.retrieve import Retriever, is_followup
-from bot.references import resolve_followup
+from bot.retrieve import Retriever, is_followup, language_of
 from bot.textnorm import clean_spaces, normalize
 from bot.tokenize import Tokenizer
 
@@ -30,7 +30,9 @@ class Bot:
         self.index, self.embedder, self.config, self.abstention = index, embedder, config, abstention
         self.retriever = Retriever(index, embedder, tokenizer)
         self.by_id: dict[str, Passage] = {p.id: p for p in index.passages}
-        self.document = normalize("\n".join(p.text for p in index.passages))  # for names the question brings
+        self.documents: list[Document] = list(index.documents)
+        self.by_doc: dict[str, Document] = {d.id: d for d in self.documents}
+        self._names_text: str | None = None
 
     @classmethod
     def open(cls, config: Config, embedder: Embedder | None = None, rebuild: bool = False,
@@ -45,40 +47,73 @@ class Bot:
     def passages(self) -> list[Passage]:
         return self.index.passages
 
-    def search(self, question: str, k: int | None = None, history: Sequence[str] = (), mode: str = "hybrid") -> list[Hit]:
-        text, k, _ = clean_question(question, self.config.k if k is None else k)
-        return self._search(text, k, history, mode)[0]
+    @property
+    def titles(self) -> dict[str, str]:
+        return {d.id: d.title for d in self.documents}
 
-    def ask(self, question: str, k: int | None = None, history: Sequence[str] = ()) -> Answer:
-        """Answer one question; `history` holds the user's previous questions, oldest first."""
+    def document(self, doc: str) -> Document:
+        """A document by its id or its symbol; QueryError names the loaded ones otherwise."""
+        found = self.by_doc.get(doc) or next((d for d in self.documents if d.symbol and d.symbol.lower() == doc.lower()), None)
+        if found is None:
+            known = ", ".join(d.id for d in self.documents[:10]) + (" …" if len(self.documents) > 10 else "")
+            raise QueryError(f"no document {doc!r} is loaded (documents: {known}; `bot docs` lists them)")
+        return found
+
+    def search(self, question: str, k: int | None = None, history: Sequence[str] = (), mode: str = "hybrid",
+               doc: str | None = None) -> list[Hit]:
+        text, k, _ = clean_question(question, self.config.k if k is None else k)
+        return self._search(text, k, history, mode, self._scope(doc))[0]
+
+    def ask(self, question: str, k: int | None = None, history: Sequence[str] = (), doc: str | None = None) -> Answer:
+        """Answer one question; `history` holds the user's previous questions, oldest first; `doc` limits the
+        answer to one document (its id or symbol)."""
         text, k, notes = clean_question(question, self.config.k if k is None else k)
-        hits, query_vector = self._search(text, k, history, "hybrid")
-        reason = self.decline_reason(text, hits)
-        return compose(text, hits, self.index, query_vector, reason, notes)
+        hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
+        language = language_of(text)
+        reason = self.decline_reason(text, hits, language)
+        return compose(text, hits, self.index, query_vector, reason, notes, language)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see abstain.Abstention)."""
         return self.decline_reason(question, hits) is not None
 
-    def decline_reason(self, question: str, hits: list[Hit]) -> str | None:
-        return self.abstention.reason(hits, question, self.document)
+    def decline_reason(self, question: str, hits: list[Hit], language: str = "zh") -> str | None:
+        return self.abstention.reason(hits, question, self.names_text, language)
 
-    def _search(self, text: str, k: int, history: Sequence[str], mode: str):
+    @property
+    def names_text(self) -> str:
+        """The corpus's text in the form names are looked up in (a title in 《》, an acronym); built on first use."""
+        if self._names_text is None:
+            parts = [normalize(p.text) if self.by_doc.get(p.doc) is None or self.by_doc[p.doc].language == "zh"
+                     else p.text.lower() for p in self.index.passages]
+            parts += [normalize(d.title) for d in self.documents]
+            self._names_text = "\n".join(parts)
+        return self._names_text
+
+    def _scope(self, doc: str | None) -> list[str] | None:
+        return [self.document(doc).id] if doc else None
+
+    def _search(self, text: str, k: int, history: Sequence[str], mode: str, scope: list[str] | None):
         previous = clean_spaces(history[-1])[:MAX_QUESTION_CHARS] if history and is_followup(text) else ""
-        hits, query_vector = self.retriever.search(text, k, mode, previous)
-        if previous and mode == "hybrid":
-            linked = self._linked_to_previous(normalize(text), previous, history[:-1], k)
+        before: list[Hit] = []
+        previous_doc = None
+        if previous:
+            before = self._search(previous, k, history[:-1], mode, scope)[0]
+            previous_doc = before[0].passage.doc if before else None
+            named = self.retriever.resolver.named_documents(normalize(text))
+            if scope is None and previous_doc and not named:
+                scope = [previous_doc]  # a follow-up stays in the previous turn's document unless it names another
+        hits, query_vector = self.retriever.search(text, k, mode, previous, scope, previous_doc)
+        if previous and mode == "hybrid" and before:
+            linked = self._linked_to_previous(normalize(text), before)
             if linked:
                 hits = linked + [h for h in hits if h.passage.id not in {x.passage.id for x in linked}]
                 hits = hits[:k]
         return hits, query_vector
 
-    def _linked_to_previous(self, text: str, previous: str, earlier: Sequence[str], k: int) -> list[Hit]:
+    def _linked_to_previous(self, text: str, before: list[Hit]) -> list[Hit]:
         """Follow-ups answered through the previous turn's passage: its footnotes ('它的脚注怎么说？'), the item a
         footnote annotates ('它是给哪一项加的注？'), or the next item of the same list ('那第8项呢？')."""
-        before = self.search(previous, k, earlier)
-        if not before:
-            return []
         top = before[0].passage
         ids: list[str] = []
         if _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text):
@@ -86,7 +121,7 @@ class Bot:
         if not ids and top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):
             ids = list(top.cited_by)
         if not ids:
-            ids = resolve_followup(text, [h.passage.id for h in before], set(self.by_id))
+            ids = self.retriever.resolver.followup(text, top.id, top)
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
 
 

@@ -27,7 +27,7 @@ from bot.errors import IndexProblem
 from bot.records import Passage
 from bot.tokenize import Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: documents are records, ids carry the document
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 TOKENS = "tokens.json"
@@ -51,6 +51,7 @@ class Index:
     dense: object  # faiss.IndexFlatIP over normalized passage vectors
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
+    documents: list[Document] = dataclasses.field(default_factory=list)
 
 
 def expected_manifest(corpus_dir: Path, model: str) -> dict:
@@ -127,7 +128,8 @@ def _read(index_dir: Path, manifest: dict) -> Index:
         raise ValueError(f"row counts disagree: {len(passages)} passages, {len(tokens)} token rows, {dense.ntotal} vectors")
     if dense.d != manifest["dimension"] or sentence_vectors.shape != (len(sentences), dense.d):
         raise ValueError("vector dimensions disagree with the manifest")
-    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors)
+    documents = [Document.from_dict(d) for d in manifest["documents"]]
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents)
 
 
 def _lines(path: Path) -> list[str]:
@@ -149,22 +151,37 @@ def passage_from_dict(data: dict) -> Passage:
 # ---------------------------------------------------------------- building
 
 
+def cite(label: str, document: Document, several: bool) -> str:
+    """The citation of a unit: its label, with the document named first when more than one is loaded."""
+    if not several:
+        return label
+    separator = " " if document.language == "zh" else ", "
+    return f"{document.name}{separator}{label}"
+
+
+def qualify(passage: Passage, document: Document, several: bool, order: int) -> Passage:
+    """A parsed passage as the corpus knows it: its id and links prefixed with the document's id."""
+    prefix = document.id + ":"
+    label = passage.label or passage.citation
+    return dataclasses.replace(
+        passage,
+        id=prefix + passage.id,
+        doc=document.id,
+        label=label,
+        citation=cite(label, document, several),
+        footnotes=tuple(prefix + i for i in passage.footnotes),
+        cited_by=tuple(prefix + i for i in passage.cited_by),
+        order=order,
+    )
+
+
 def parse_documents(documents: list[Document]) -> list[Passage]:
-    """All passages of all documents in one order; ids carry the document name when there are several."""
+    """All passages of all documents in one order; every id is "<document id>:<local id>"."""
     passages: list[Passage] = []
     several = len(documents) > 1
     for document in documents:
-        for passage in parser.parse(document.text):
-            if several:
-                prefix = document.name + ":"
-                passage = dataclasses.replace(
-                    passage,
-                    id=prefix + passage.id,
-                    citation=f"{document.name} {passage.citation}",
-                    footnotes=tuple(prefix + i for i in passage.footnotes),
-                    cited_by=tuple(prefix + i for i in passage.cited_by),
-                )
-            passages.append(dataclasses.replace(passage, order=len(passages)))
+        for passage in parser.parse(document.text, document.language):
+            passages.append(qualify(passage, document, several, len(passages)))
     return passages
 
 
@@ -190,13 +207,13 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say) -> 
         "dimension": int(passage_vectors.shape[1]),
         "passage_count": len(passages),
         "sentence_count": len(sentences),
-        "documents": [d.path.name for d in documents],
+        "documents": [d.to_dict() for d in documents],
         "skipped": skipped,
         "built_seconds": round(time.perf_counter() - started, 2),
     }
     _write(index_dir, manifest, passages, tokens, dense, sentences, sentence_vectors)
     say(f"index written to {index_dir} ({len(passages)} passages, {manifest['built_seconds']} s)")
-    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors)
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents)
 
 
 def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, sentence_vectors) -> None:

@@ -1,141 +1,337 @@
-"""Structural references in a question (第5段, 第7段(a)项, 脚注14, 附件一H节(二), 表3, footnote 26 …) resolved to ids.
+"""Structural references in a question, resolved to passages by their paths, across documents.
 
-Works on normalized text (see textnorm.normalize): half-width digits and brackets, simplified, lower case.
-The ids follow the parser's scheme; a reference to something the document lacks resolves to nothing.
+A question such as "第7段(a)项", "paragraph 5 of decision 16/31", "Article 4 (9) of the Paris Agreement",
+"《巴黎协定》第二条" or "脚注14" is read into segments (para 7, item a …) and, where it names one, a document or
+a container (a decision, an annex). Passages carry their structural path from the parser
+("decision:1/CMA.5", "annex:1", "para:15", "item:a"), so resolving is a lookup, never a guess at ids.
+Works on normalized text (textnorm.normalize): half-width, simplified, lower case.
 """
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMBER = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+from bot.records import Passage
+
+Segment = tuple[str, str]  # ("para", "7"), ("item", "a"), ("decision", "1/cma.5")
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}  # sections and annexes: I … XXXIX (C, L are section letters)
+_CN = "零〇一二两三四五六七八九十百"
+_NUM = rf"(\d{{1,3}}|[{_CN}]{{1,4}})"
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth").split()
-_ORDINAL_REFERENCE = re.compile(
-    rf"\b({'|'.join(_ORDINALS)})\s+(preambular\s+paragraph|preamble\s+paragraph|operative\s+paragraph|paragraph|footnote|item|table)"
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL_UNIT = re.compile(
+    rf"\b({'|'.join(_ORDINALS)})\s+(preambular\s+paragraph|preamble\s+paragraph|operative\s+paragraph|paragraph|"
+    r"footnote|item|table|article|annex|section)"
 )
+_CONTAINERS = ("decision", "annex", "appendix", "article", "section")
+_DECISION = r"(\d{1,3}/(?:cp|cma|cmp)\.\d{1,2}|[a-z]{2,4}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
+
+# Each pattern yields one or more segments; they are read in the order they appear in the question.
+_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("decision", re.compile(rf"decision\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}")),
+    ("recommendation", re.compile(rf"recommendation\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*建议")),
+    ("annex", re.compile(r"\bannex(?:es)?\b(?:\s+(?:to|of)\b)?(?:\s+([ivxl]{1,5}|\d{1,2})\b)?|附件\s*([一二三四五六七八九十\d]{1,3})?")),
+    ("appendix", re.compile(r"\bappendix\s+([ivxl]{1,5}|\d{1,2})\b|附录\s*([一二三四五六七八九十\d]{1,3})")),
+    ("article", re.compile(rf"\bart(?:icle|\.)?\s*(\d{{1,3}})\b|第\s*{_NUM}\s*条")),
+    ("section", re.compile(r"\bsection\s+([ivxl]{1,5}|[a-h])\b|(?<![a-z])([a-h])\s*(?:节|部分|小节)|(?<=节)\s*([a-h])(?![a-z])|第\s*([一二三四五六七八九十]{1,3})\s*节"
+                           r"|\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*([一二三四五六七八九十]{1,3})\s*章")),
+    ("preamble", re.compile(rf"序言(?:部分)?(?:的)?第\s*{_NUM}\s*段|preamb\w*\s*(?:paragraph|para\.?)?\s*(\d{{1,2}})\b")),
+    ("footnote", re.compile(rf"(?:脚注|注释|footnote|\bfn|\bnote)\s*(?:第|no\.?\s*)?{_NUM}")),
+    ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),
+    ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
+    ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
+                        r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+\(?([a-z]|\d{1,2})\)?")),
+)
+_LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
+          "table": 3, "item": 4, "row": 4}
+_ITEM_REACH = 6  # a bare "(a)" counts when it follows a named unit this closely: "第7段(a)", "D节具体目标(二)"
+_SOLE_ANNEX_WORDS = re.compile(r"\bannex\b|附件")
+
+
+def to_int(token: str) -> int | None:
+    """Arabic or Chinese numerals: "14", "十四", "二十九", "一百"."""
+    if token.isdigit():
+        return int(token)
+    if not token or any(ch not in _CN_DIGITS and ch not in "十百" for ch in token):
+        return None
+    total, current = 0, 0
+    for ch in token:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch]
+    return total + current
 
 
 def roman_to_int(token: str) -> int | None:
-    """i … xx; None for anything else."""
+    """i … xxxix; None for anything else."""
+    token = token.lower()
     if not token or any(ch not in _ROMAN_VALUES for ch in token):
         return None
     values = [_ROMAN_VALUES[ch] for ch in token]
     total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-    return total if 0 < total <= 20 else None
+    return total if total > 0 else None
+
+
+def canonical(segment: str) -> Segment:
+    """A path segment of the parser ("subitem:ii", "section:II", "decision:1/CMA.5") in comparable form."""
+    kind, _, value = segment.partition(":")
+    value = value.strip().lower()
+    if kind in ("subitem", "subsubitem"):
+        kind = "item"
+    if kind in ("chapter", "part"):
+        kind = "section"
+    if kind in ("section", "annex", "appendix") and value.isascii() and value.isalpha():
+        roman = roman_to_int(value)
+        value = str(roman) if roman else value
+    elif kind != "decision":
+        number = to_int(value)
+        value = str(number) if number is not None else value
+    return kind, value
 
 
 def _ordinals_as_numbers(question: str) -> str:
-    """'the first preambular paragraph' -> 'the preambular paragraph 1', so one pattern reads both."""
-    return _ORDINAL_REFERENCE.sub(lambda m: f"{m.group(2)} {_ORDINALS.index(m.group(1)) + 1}", question)
+    """'the first preambular paragraph' -> 'preambular paragraph 1', so one pattern reads both."""
+    return _ORDINAL_UNIT.sub(lambda m: f"{m.group(2)} {_ORDINALS.index(m.group(1)) + 1}", question)
 
 
-def to_int(token: str) -> int | None:
-    """Arabic or Chinese numerals up to 99: "14", "十四", "二十九"."""
-    if token.isdigit():
-        return int(token)
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        value = (_DIGITS.get(tens, 0) if tens else 1) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
-        return value if all(ch in _DIGITS for ch in tens + ones) else None
-    return _DIGITS.get(token) if len(token) == 1 else None
+def _first(match: re.Match) -> str | None:
+    return next((g for g in match.groups() if g), None)
 
 
-_FOOTNOTE = re.compile(rf"(?:脚注|注释|注|footnote|fn|note)\s*(?:第|no\.?\s*)?{_NUMBER}")
-_PREAMBLE = re.compile(rf"序言(?:部分)?(?:的)?第{_NUMBER}段|preamb\w*\s*(?:paragraph|para)?\s*(\d+)")
-_INTRO = re.compile(rf"(?:引言|第一节)(?:部分)?(?:的)?第{_NUMBER}段|introduction\s*(?:paragraph|para)?\s*(\d+)")
-_PARAGRAPH = re.compile(
-    rf"(?<![决定号条/])第{_NUMBER}段\s*(?:\(?([a-c])\)?\s*(?:项|分段)?)?|(?:paragraph|para\.?|operative paragraph)\s*(\d{{1,2}})\s*(?:\(([a-c])\))?"
-)
-_ANNEX1_SECTION = re.compile(
-    r"(?<![a-z])([a-h])\s*(?:节|部分|小节)"
-    r"|section\s*([a-h])\b"
-    r"|(?:第二节|第2节|附件一|附件1|annex\s*i\b)\s*(?:第二节|section\s*ii\b)?\s*([a-h])(?![a-z])"
-)
-_ITEM = re.compile(rf"\(\s*{_NUMBER}\s*\)|第{_NUMBER}项|item\s*(\d{{1,2}})|\(([ivx]{{1,5}})\)")
-_SUBLIST = {"具体目标": "target", "次级": "sub", "指标数": "ind", "target": "target", "indicator": "ind"}
-_TABLE = re.compile(rf"(?:表|table\s*){_NUMBER}")
-_ANNEX = re.compile(r"附件([一二12])|annex\s*(ii|i|2|1)\b")
-# What is left of a question about an annex as a whole ("附件二讲什么？", "What is in annex II?").
-_ABOUT_WHOLE = re.compile(r"附件[一二12]|annex\s*(?:ii|i|2|1)\b|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about|does|say|contain\w*|the|[\s?？。,，:：!！]")
-
-
-def annex_named(question: str) -> str | None:
-    """'a1' or 'a2' when the question names one annex (and only one), else None."""
-    named = {("a1" if _first(m) in ("一", "1", "i") else "a2") for m in _ANNEX.finditer(question)}
-    return named.pop() if len(named) == 1 else None
-
-
-def _first(match: re.Match) -> str:
-    return next(g for g in match.groups() if g)
-
-
-def resolve(question: str, known: set[str]) -> list[str]:
-    """Ids the question names, most specific first; only ids in `known` are returned."""
-    found: list[str] = []
+def read_segments(question: str) -> list[Segment]:
+    """The structural segments a (normalized) question names, in the order it names them."""
     question = _ordinals_as_numbers(question)
-
-    def add(pid: str) -> None:
-        if pid in known and pid not in found:
-            found.append(pid)
-
-    for m in _FOOTNOTE.finditer(question):
-        add(f"fn{to_int(_first(m))}")
-    for m in _PREAMBLE.finditer(question):
-        add(f"pre{to_int(_first(m))}")
-    for m in _INTRO.finditer(question):
-        add(f"a1-s1-{to_int(_first(m))}")
-    rest = _INTRO.sub(" ", _PREAMBLE.sub(" ", question))
-    for m in _PARAGRAPH.finditer(rest):
-        number = to_int(m.group(1) or m.group(3) or "")
-        letter = m.group(2) or m.group(4)
-        if "决定" in rest[max(0, m.start() - 8):m.start()]:
-            continue  # a paragraph of another decision, e.g. 第14/34号决定第6和第7段
-        if number is not None:
-            if letter:
-                add(f"p{number}{letter}")
-            add(f"p{number}")
-    section = _ANNEX1_SECTION.search(question)
-    if section:
-        letter = _first(section).upper()
-        sublist = next((v for k, v in _SUBLIST.items() if k in question), None) if letter == "D" else None
-        base = f"a1-{letter}" + (f"-{sublist}" if sublist else "")
-        item = _ITEM.search(question[section.end():]) or _ITEM.search(question)
-        if item:
-            number = _item_number(item)
-            add(f"{base}-{number}")
-        add(base)
-    for m in _TABLE.finditer(question):
-        add(f"a2-t{to_int(_first(m))}")
-    annex = annex_named(question)
-    if not found and annex and len(_ABOUT_WHOLE.sub("", question)) <= 3:
-        add(annex)
-    return found
+    found: list[tuple[int, Segment]] = []
+    taken: list[range] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(question):
+            span = range(match.start(), match.end())
+            if any(span.start < t.stop and t.start < span.stop for t in taken):
+                continue
+            value = _first(match)
+            segment = _segment(kind, value, question, match)
+            if segment is None:
+                continue
+            taken.append(span)
+            bare = kind == "item" and bool(match.group(1)) and not re.search(r"[项目]", match.group(0))
+            found.append((match.start(), match.end(), segment, bare))
+    found.sort()
+    kept: list[Segment] = []
+    end = None
+    for start, stop, segment, bare in found:
+        if bare and (end is None or start - end > _ITEM_REACH):
+            continue  # "(1)" far from any unit it could be an item of: not a reference
+        kept.append(segment)
+        end = stop
+    segments = _attach_article_numbers(kept)
+    order = {segment: n for n, segment in enumerate(segments)}
+    return sorted(segments, key=lambda s: (_LEVEL.get(s[0], 3), order[s]))  # outside in, whatever the word order
 
 
-def _item_number(item: re.Match) -> int | None:
-    """The number of an item reference: (四), (4), 第4项, item 4 or (iv)."""
-    *numeric, roman = item.groups()
-    value = next((g for g in numeric if g), None)
-    return to_int(value) if value else roman_to_int(roman or "")
+def _segment(kind: str, value: str | None, question: str, match: re.Match) -> Segment | None:
+    if kind in ("decision", "recommendation"):
+        return ("decision", value) if value else None
+    if kind == "annex":
+        if value is None:
+            return ("annex", "1") if _SOLE_ANNEX_WORDS.search(match.group(0)) else None
+        number = roman_to_int(value) if value.isalpha() and not _is_cn(value) else to_int(value)
+        return ("annex", str(number)) if number else None
+    if kind == "appendix":
+        number = roman_to_int(value) if value and value.isalpha() and not _is_cn(value) else to_int(value or "")
+        return ("appendix", str(number)) if number else None
+    if kind == "section":
+        if value is None:
+            return None
+        if value.isascii() and value.isalpha():
+            roman = roman_to_int(value)
+            return ("section", str(roman) if roman else value)
+        number = to_int(value)
+        return ("section", str(number)) if number else None
+    if kind == "item":
+        if value is None:
+            return None
+        if value.isascii() and value.isalpha():
+            return ("item", value)
+        number = to_int(value)
+        return ("item", str(number)) if number is not None else None
+    number = to_int(value or "")
+    return (kind, str(number)) if number is not None else None
 
 
-_ITEM_ID = re.compile(r"^(a1-[A-H](?:-target|-sub|-ind)?)-\d+$|^(p\d+)[a-c]$")
+def _is_cn(value: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in value)
 
 
-def resolve_followup(question: str, previous_ids: list[str], known: set[str]) -> list[str]:
-    """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item number; likewise (c)项 after 第7段(a)项."""
-    if not previous_ids or resolve(question, known):
+def _attach_article_numbers(segments: list[Segment]) -> list[Segment]:
+    """'Article 4 (9)': a number in brackets right after an article is its paragraph, a letter its item."""
+    result: list[Segment] = []
+    for segment in segments:
+        if segment[0] == "item" and segment[1].isdigit() and result and result[-1][0] == "article":
+            result.append(("para", segment[1]))
+        else:
+            result.append(segment)
+    return result
+
+
+@dataclass(frozen=True)
+class Located:
+    """A passage known by its document and canonical path."""
+
+    id: str
+    doc: str
+    path: tuple[Segment, ...]
+
+
+class Resolver:
+    """Resolves the units a question names to passage ids, in the named document, the previous turn's, or each one."""
+
+    def __init__(self, passages: Sequence[Passage], documents: Iterable = ()) -> None:
+        self.by_last: dict[Segment, list[Located]] = defaultdict(list)
+        self.by_path: dict[tuple[str, tuple[Segment, ...]], str] = {}
+        self.language: dict[str, str] = {}
+        self.decisions: set[Segment] = set()
+        self.document_names: list[tuple[str, str]] = []  # (normalized name, doc id)
+        self.container_names: list[tuple[str, str, tuple[Segment, ...]]] = []  # (name, doc, path prefix)
+        for document in documents:
+            self.language[document.id] = document.language
+            for name in _document_names(document):
+                self.document_names.append((name, document.id))
+        for passage in passages:
+            path = tuple(canonical(s) for s in passage.path)
+            if not path:
+                continue
+            located = Located(passage.id, passage.doc, path)
+            self.by_last[path[-1]].append(located)
+            self.by_path[(passage.doc, path)] = passage.id
+            self.decisions.update(s for s in path if s[0] == "decision")
+            if passage.kind == "heading":
+                title = _container_title(passage.text)
+                if len(title) >= (4 if _is_cn(title) else 8):
+                    self.container_names.append((title, passage.doc, path))
+        self.document_names.sort(key=lambda pair: -len(pair[0]))
+
+    def named_documents(self, question: str) -> set[str]:
+        """Documents the question names by symbol or title (normalized question)."""
+        return {doc for name, doc in self.document_names if name in question}
+
+    def resolve(self, question: str, previous_doc: str | None = None, language: str | None = None,
+                scope: Iterable[str] | None = None, limit: int = 10) -> list[str]:
+        """Ids of the units the question names, best first; [] when it names none (or none that is loaded)."""
+        segments = read_segments(question)
+        named_docs = self.named_documents(question)
+        segments = self._known_decisions(segments, named_docs)
+        if not segments:
+            return []
+        allowed = set(scope) if scope else None
+        containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
+        candidates = self._matches(segments, containers)
+        if allowed is not None:
+            candidates = [c for c in candidates if c.doc in allowed]
+        if named_docs:
+            candidates = [c for c in candidates if c.doc in named_docs]
+        if containers:
+            inside = [c for c in candidates if any(c.doc == doc and c.path[:len(p)] == p for doc, p in containers)]
+            candidates = inside or candidates
+        if not candidates:
+            return []
+        if previous_doc and any(c.doc == previous_doc for c in candidates) and not named_docs:
+            candidates = [c for c in candidates if c.doc == previous_doc]
+        if language:
+            candidates.sort(key=lambda c: self.language.get(c.doc, language) != language)  # stable: keeps tiers
+        return [c.id for c in candidates[:limit]]
+
+    def _known_decisions(self, segments: list[Segment], named_docs: set[str]) -> list[Segment]:
+        """A decision the question names is a container of a loaded report, or the document itself
+        (CBD/COP/DEC/16/31 is decision 16/31): then it is not a path segment. A decision that is not
+        loaded at all (第14/34号决定第6段) resolves nothing."""
+        kept = []
+        for segment in segments:
+            if segment[0] == "decision" and segment not in self.decisions:
+                if not named_docs:
+                    return []
+                continue
+            kept.append(segment)
+        return kept
+
+    def _matches(self, segments: list[Segment], containers: list) -> list[Located]:
+        """Passages whose path ends with the last segment named and holds all the others, fewest extra levels first."""
+        last = segments[-1]
+        wanted = segments[:-1]
+        ranked: list[tuple[int, int, Located]] = []
+        for order, located in enumerate(self.by_last.get(last, ())):
+            inner = [s for s in located.path[:-1] if s[0] != "section" or s in wanted]
+            if not _holds_in_order(inner, wanted):
+                continue
+            extra = [s for s in inner if s not in wanted]
+            if any(s[0] in ("para", "item") for s in extra) and not any(s[0] in ("para", "item") for s in wanted):
+                if last[0] in ("item",):
+                    continue  # "(a)" alone names no item of some paragraph we cannot tell
+            ranked.append((_extra_cost(extra, containers, located), order, located))
+        ranked.sort(key=lambda t: (t[0], t[1]))
+        return [located for _, _, located in ranked]
+
+    def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
+        """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""
+        segments = read_segments(question)
+        if previous_passage is None or len(segments) != 1 or segments[0][0] not in ("item", "para"):
+            return []
+        path = [canonical(s) for s in previous_passage.path]
+        for i in range(len(path) - 1, -1, -1):
+            if path[i][0] == segments[0][0]:
+                candidate = tuple(path[:i]) + (segments[0],)
+                found = self.by_path.get((previous_passage.doc, candidate))
+                return [found] if found and found != previous_id else []
         return []
-    match = _ITEM_ID.match(previous_ids[0])
-    item = _ITEM.search(question)
-    if not match or not item:
-        return []
-    number = _item_number(item)
-    if match.group(1) and number:
-        candidate = f"{match.group(1)}-{number}"
-    else:
-        letter = re.search(r"\(([a-c])\)", question)
-        candidate = f"{match.group(2)}{letter.group(1)}" if match.group(2) and letter else ""
-    return [candidate] if candidate in known else []
+
+
+def _holds_in_order(path: Sequence[Segment], wanted: Sequence[Segment]) -> bool:
+    it = iter(path)
+    return all(any(segment == s for s in it) for segment in wanted)
+
+
+def _extra_cost(extra: list[Segment], containers: list, located: Located) -> int:
+    """Levels the question did not name: a decision's own paragraph before an annex's or an article's."""
+    cost = 0
+    for kind, _ in extra:
+        cost += {"decision": 1, "section": 0}.get(kind, 3)
+    return cost
+
+
+_DESIGNATION = re.compile(
+    r"^(?:decision|recommendation|annex|appendix)\s*[\divxl/.a-z-]*\s*[:.]?\s*|^第?[\d/.a-z-]+号?(?:决定|建议)\s*|^附件[一二三四五六七八九十\d]*\s*")
+
+
+def _container_title(text: str) -> str:
+    from bot.textnorm import normalize
+
+    title = normalize(text)
+    for _ in range(2):
+        title = _DESIGNATION.sub("", title).strip(" .:：")
+    return title
+
+
+def _document_names(document) -> list[str]:
+    """What a question may call a document: its symbol, the decision number a symbol ends with, its title."""
+    from bot.textnorm import normalize
+
+    names = []
+    if document.symbol:
+        symbol = normalize(document.symbol)
+        names.append(symbol)
+        number = re.search(r"/(?:dec|rec)/([\w.-]+/\d+)$", symbol)
+        if number:
+            names += [f"decision {number[1]}", f"决定{number[1]}", f"{number[1]}号决定", f"recommendation {number[1]}",
+                      f"{number[1]}号建议"]
+    title = normalize(document.title or "")
+    if len(title) >= 6 and title != normalize(document.id):
+        names.append(title)
+    return names

@@ -4,7 +4,9 @@ from __future__ import annotations
 from bot.records import Answer, Passage
 
 
-def answer_to_dict(answer: Answer, by_id: dict[str, Passage]) -> dict:
+def answer_to_dict(answer: Answer, by_id: dict[str, Passage], titles: dict[str, str] | None = None) -> dict:
+    """The `bot ask --json` contract; `titles` maps document ids to what citations call them."""
+    titles = titles or {}
     return {
         "question": answer.question,
         "answer": answer.text,
@@ -12,6 +14,8 @@ def answer_to_dict(answer: Answer, by_id: dict[str, Passage]) -> dict:
         "passages": [
             {
                 "id": hit.passage.id,
+                "doc": hit.passage.doc,
+                "doc_title": titles.get(hit.passage.doc, hit.passage.doc),
                 "citation": hit.passage.citation,
                 "kind": hit.passage.kind,
                 "text": hit.passage.text,
@@ -29,7 +33,9 @@ def answer_to_dict(answer: Answer, by_id: dict[str, Passage]) -> dict:
 
 
 def answer_to_text(answer: Answer, by_id: dict[str, Passage]) -> str:
-    lines = [*answer.notes, f"问：{answer.question}", "", answer.text, "", "引用段落：" if not answer.abstained else "最接近的段落："]
+    english = not any("\u4e00" <= ch <= "\u9fff" for ch in answer.question)
+    asked, cited, nearest = ("Q: ", "Cited passages:", "Closest passages:") if english else ("问：", "引用段落：", "最接近的段落：")
+    lines = [*answer.notes, f"{asked}{answer.question}", "", answer.text, "", cited if not answer.abstained else nearest]
     for n, hit in enumerate(answer.hits, start=1):
         lines.append(f"[{n}] {hit.passage.citation}")
         lines.append(f"    {hit.passage.text}")
@@ -43,10 +49,18 @@ def passage_to_dict(passage: Passage) -> dict:
     """One line of `bot passages --json`."""
     return {
         "id": passage.id,
+        "doc": passage.doc,
         "kind": passage.kind,
         "citation": passage.citation,
         "text": passage.text,
         "section": list(passage.section),
+        "pages": list(passage.pages),
         "footnotes": list(passage.footnotes),
         "cited_by": list(passage.cited_by),
     }
+
+
+def document_to_dict(document, passages: int) -> dict:
+    """One line of `bot docs --json`."""
+    return {"id": document.id, "symbol": document.symbol, "title": document.title, "language": document.language,
+            "kind": document.kind, "date": document.date, "file": document.file, "passages": passages}

@@ -1,17 +1,24 @@
-"""Hybrid retrieval: structural references first, then dense (FAISS) and BM25 rankings fused."""
+"""Hybrid retrieval over many documents: structural references first, then dense (FAISS) and BM25 rankings fused.
+
+The lexical channel cannot match a Chinese question against English text (or the reverse) beyond the
+bilingual terms it is given, so for a passage in another language than the question its missing
+lexical rank is taken to be its dense rank: such passages compete on the dense channel alone instead of
+being outvoted by every passage that shares the question's script.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.bm25 import BM25
 from bot.embedder import Embedder
-from bot.glossary import chinese_terms
+from bot.glossary import Glossary
 from bot.index import Index
 from bot.records import Hit
-from bot.references import annex_named, resolve
+from bot.references import Resolver, canonical, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 
@@ -20,6 +27,8 @@ _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
     r"|\b(it|its|they|their|them|that one|this one)\b"
 )
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
 @dataclass(frozen=True)
@@ -43,22 +52,55 @@ def is_followup(question: str) -> bool:
     return bool(_FOLLOWUP.search(text)) or len(text) <= 6
 
 
+def language_of(text: str) -> str:
+    """'zh' when the text has Chinese characters, else 'en'."""
+    return "zh" if _CJK.search(text) else "en"
+
+
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, tokenizer: Tokenizer, fusion: Fusion = Fusion()) -> None:
+    def __init__(self, index: Index, embedder: Embedder, tokenizer: Tokenizer, fusion: Fusion = Fusion(),
+                 glossary: Glossary | None = None) -> None:
         self.index, self.embedder, self.tokenizer, self.fusion = index, embedder, tokenizer, fusion
+        self.glossary = glossary or Glossary.load()
         self.passages = index.passages
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
-        self.known_ids = frozenset(self.row_of)
+        self.resolver = Resolver(self.passages, index.documents)
         self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
         self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
-        # passages of an annex, its footnotes, and passages that speak of it ("附件二所列会议…")
-        self.in_annex = {
-            annex: np.array([p.id.startswith(annex + "-") or p.id == annex or title in p.text
-                             or (p.kind == "footnote" and bool(p.section) and p.section[0].startswith(title))
-                             for p in self.passages])
-            for annex, title in (("a1", "附件一"), ("a2", "附件二"))
-        }
+        self.doc_ids = sorted({p.doc for p in self.passages})
+        doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
+        self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
+        languages = {d.id: d.language for d in index.documents}
+        self.is_chinese = np.array([languages.get(p.doc, language_of(p.text)) == "zh" for p in self.passages])
+        self.annex_of, self.annex_mentions = self._annexes()
+
+    def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
+        """For each passage the annex it stands in (0: none; a footnote: that of what cites it), and the annexes
+        its text speaks of ("附件二所列会议…", "annex II")."""
+        from bot.references import roman_to_int, to_int
+
+        annex = np.zeros(len(self.passages), dtype=np.int32)
+        for row, passage in enumerate(self.passages):
+            numbers = [canonical(s)[1] for s in passage.path if s.startswith("annex:")]
+            if numbers and numbers[0].isdigit():
+                annex[row] = int(numbers[0])
+        for row, passage in enumerate(self.passages):
+            if passage.kind == "footnote" and passage.cited_by and passage.cited_by[0] in self.row_of:
+                annex[row] = annex[self.row_of[passage.cited_by[0]]]
+        mentions = []
+        for passage in self.passages:
+            found = set()
+            for m in _ANNEX_MENTION.finditer(passage.text.lower()):
+                value = to_int(m[1]) if m[1] else roman_to_int(m[2])
+                if value:
+                    found.add(value)
+            mentions.append(frozenset(found))
+        return annex, mentions
+
+    def rows_of_documents(self, docs: Iterable[str]) -> np.ndarray:
+        wanted = [n for n, doc in enumerate(self.doc_ids) if doc in set(docs)]
+        return np.isin(self.doc_of_row, wanted)
 
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
@@ -80,24 +122,34 @@ class Retriever:
         return dense, lexical, query_vector
 
     def lexical_scores(self, question: str) -> np.ndarray:
-        """BM25 over the question's words, English words also read through the glossary."""
-        return self.bm25.scores(self.tokenizer(question) + self.tokenizer(chinese_terms(question)))
+        """BM25 over the question's words and their translations from the bilingual glossary."""
+        return self.bm25.scores(self.tokenizer(question) + self.tokenizer(self.glossary.translations(question)))
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "") -> tuple[list[Hit], np.ndarray]:
-        """The k best passages for a question, and the query vector; exact references rank first."""
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "",
+               scope: Iterable[str] | None = None, previous_doc: str | None = None) -> tuple[list[Hit], np.ndarray]:
+        """The k best passages for a question, and the query vector; exact references rank first.
+
+        `scope` limits the answer to these documents; `previous_doc` is where the previous turn was answered
+        (a reference without a document resolves there first)."""
         text = normalize(question)
         dense, lexical, query_vector = self.channel_scores(text, normalize(previous) if previous else "")
-        fused = self._fuse(dense, lexical, mode)
-        annex = annex_named(text) if mode == "hybrid" else None
-        if annex:
-            fused = np.where(self.in_annex[annex], fused * self.fusion.annex_factor, fused)
-        exact = resolve(text, self.known_ids) if mode == "hybrid" else []
+        language = language_of(text)
+        fused = self._fuse(dense, lexical, mode, language)
+        scope = list(scope) if scope else None
+        if mode == "hybrid":
+            fused = self._annex_boost(text, fused)
+        if scope is not None:
+            fused = np.where(self.rows_of_documents(scope), fused, -np.inf)
+        exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
         ranked = [self.row_of[pid] for pid in exact]
-        ranked += [row for row in np.argsort(-fused, kind="stable") if row not in ranked]
+        taken = set(ranked)
+        count = max(k - len(ranked), 0)
+        best = np.argsort(-fused, kind="stable")
+        ranked += [int(row) for row in best[: count + len(ranked)] if row not in taken and np.isfinite(fused[row])][:count]
         hits = [
             Hit(
                 passage=self.passages[row],
-                score=float(fused[row]),
+                score=float(fused[row]) if np.isfinite(fused[row]) else 0.0,
                 dense_score=float(dense[row]),
                 lexical_score=float(lexical[row]),
                 exact=self.passages[row].id in exact,
@@ -106,14 +158,28 @@ class Retriever:
         ]
         return hits, query_vector
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str) -> np.ndarray:
+    def _annex_boost(self, text: str, fused: np.ndarray) -> np.ndarray:
+        """A question that names one annex (and only one) prefers the passages in it or speaking of it."""
+        annexes = {value for kind, value in read_segments(text) if kind == "annex"}
+        if len(annexes) != 1 or not next(iter(annexes)).isdigit():
+            return fused
+        number = int(annexes.pop())
+        inside = (self.annex_of == number) | np.array([number in m for m in self.annex_mentions])
+        return np.where(inside, fused * self.fusion.annex_factor, fused)
+
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, language: str) -> np.ndarray:
         if mode == "dense":
             return dense
         if mode == "lexical":
             return lexical
         f = self.fusion
+        dense_ranks = _ranks(dense)
         lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + _ranks(lexical)), 0.0)
-        fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
+        other_language = self.is_chinese != (language == "zh")
+        if other_language.any():
+            lexical_part = np.where(other_language, np.maximum(lexical_part, f.lexical_weight / (f.rrf_k + dense_ranks)),
+                                    lexical_part)
+        fused = f.dense_weight / (f.rrf_k + dense_ranks) + lexical_part
         return np.where(self.is_heading, fused * f.heading_factor, fused)
 
 

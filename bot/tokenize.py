@@ -2,20 +2,26 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
+from bot.english import stem
 from bot.textnorm import normalize
 
-# Terms of this field that jieba's general dictionary would split.
-DOMAIN_WORDS = (
-    "生物多样性", "缔约方", "缔约方大会", "共同主席", "执行秘书", "主席团", "讲习班", "议定书",
-    "主流化", "变革理论", "转型变革", "次级指标", "次级目标", "指标数", "具体目标", "履约委员会",
-    "特设技术专家组", "数字序列信息", "遗传资源", "惠益分享", "传统知识", "能力建设", "资源调动",
-    "自然资本核算", "自愿承诺", "进度标志", "利益攸关方", "土著人民", "地方社区", "伙伴关系",
-    "外来入侵物种", "国家报告", "问责制", "政府间科学政策平台", "爱知生物多样性指标",
-)
+DOMAIN_WORDS_FILE = Path(__file__).resolve().parent / "data" / "domain_words.txt"
+
+
+def domain_words() -> tuple[str, ...]:
+    """Terms of the field that jieba's general dictionary would split (data), and the glossary's Chinese terms."""
+    from bot.glossary import default_glossary
+
+    listed = [line.strip() for line in DOMAIN_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    return tuple(dict.fromkeys(listed + default_glossary().chinese_words()))
+
 
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 或 有 吗 呢 吧 啊 呀 么 这 那 这个 那个 哪 哪个 哪些 哪里 哪儿 什么 什么样 怎么 怎样 如何 为什么
@@ -34,12 +40,32 @@ _CODES = re.compile(r"(?:[a-z]+-)?\d+/\d+|[a-z]+\d*-\d+|\d+\([a-z]\)")
 _lock = threading.Lock()
 
 
+def _keep_cache_in(cutter, folder: Path | str | None) -> None:
+    """Point jieba's prefix-dictionary cache (a marshal dump, rebuilt in ~1 s when missing) at `folder`.
+
+    A folder that cannot be written and holds no cache yet is left alone: jieba would log a traceback."""
+    if folder is None:
+        return
+    import jieba
+
+    folder, name = Path(folder), f"jieba-{jieba.__version__}.cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK) or (folder / name).is_file():
+        cutter.tmp_dir, cutter.cache_file = str(folder), name
+
+
 class Tokenizer:
     """A private, lazily initialised jieba tokenizer (not jieba's global one), with the domain words added."""
 
-    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+    def __init__(self, extra_words: Iterable[str] = (), cache_dir: Path | str | None = None) -> None:
+        """`cache_dir` (the bot's cache folder) keeps jieba's dictionary cache; None leaves it in the system's
+        temporary folder, shared with every local user."""
         self._jieba = None
         self._extra = tuple(extra_words)
+        self._cache_dir = cache_dir
 
     def _cutter(self):
         if self._jieba is None:
@@ -49,8 +75,9 @@ class Tokenizer:
 
                     jieba.setLogLevel(logging.WARNING)
                     cutter = jieba.Tokenizer()
+                    _keep_cache_in(cutter, self._cache_dir)
                     cutter.initialize()
-                    for word in DOMAIN_WORDS + self._extra:
+                    for word in domain_words() + self._extra:
                         cutter.add_word(word)
                     self._jieba = cutter
         return self._jieba
@@ -59,5 +86,5 @@ class Tokenizer:
         """Tokens of `text` after normalization, without punctuation or stopwords."""
         text = normalize(text)
         words = self._cutter().cut_for_search(text)
-        kept = [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
+        kept = [stem(w) for w in (w.strip() for w in words) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
         return kept + _CODES.findall(text)

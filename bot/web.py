@@ -40,19 +40,12 @@ __all__ = ["Loading", "build_app", "chat", "serve"]
 log = logging.getLogger(__name__)
 
 ASSETS = Path(__file__).resolve().parent / "web_assets"
-TITLE = "CBD/WG2020/REC/1/1 问答"
-EXAMPLES = (
-    "工作组第二次会议在哪里举行？",
-    "那第三次会议呢？",
-    "脚注14说什么？",
-    "第7段(a)项",
-    "Where will the third meeting be held?",
-)
-WARM_UP = "工作组第二次会议在哪里举行？"  # asked once in the background so the first real question is quick
-STREAM_STEPS = 40  # a reply streams in at most this many steps
+TITLE = "bot · 文件问答"
+EXAMPLE_SLOTS = 5  # example buttons; their questions come from the loaded documents
+ALL_DOCUMENTS = "全部文件 (all documents)"
 KIND_NAMES = {
     "header": "文件信息", "preamble": "序言", "paragraph": "段落", "item": "分项", "heading": "标题",
-    "footnote": "脚注", "table_row": "表格行", "text": "正文",
+    "footnote": "脚注", "table_row": "表格行", "text": "正文", "article": "条款",
 }
 SYSTEM_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC",
                 "Source Han Sans SC", "WenQuanYi Micro Hei", "system-ui", "-apple-system", "Segoe UI", "Roboto",
@@ -109,7 +102,7 @@ class Loading:
             bot = self._open(self._status)
             if self._warm_up:
                 self.status = "正在加载模型…"
-                bot.ask(WARM_UP)
+                bot.ask(example_questions(bot)[0])  # once, so that the first real question is quick
             self.bot = bot
             self.ready_seconds = round(time.monotonic() - self.started, 1)
             self._say(f"ready: {_loaded_line(bot)} ({self.ready_seconds} s)")
@@ -244,7 +237,10 @@ def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
         nearest = [hit.passage.citation for hit in answer.hits[:3]]
         if nearest:
             pieces.append("\n\n")
-            text("最接近的段落：" + "、".join(nearest) + "（见右侧“来源”）")
+            if _is_chinese(answer.question):
+                text("最接近的段落：" + "、".join(nearest) + "（见右侧“来源”）")
+            else:
+                text("Closest passages: " + "; ".join(nearest) + " (see the sources beside the chat)")
         return pieces
     if not answer.quotes:
         text(answer.text)
@@ -259,10 +255,16 @@ def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
     return pieces
 
 
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], position: dict[str, int]) -> str:
     passage = hit.passage
+    document = bot.by_doc.get(passage.doc)
     head = [f'<span class="bot-marker">[{marker}]</span>' if marker else "",
-            f'<span class="bot-label">{h(passage.citation)}</span>',
+            f'<span class="bot-doc" title="{h(document.title if document else "")}">{h(document.name if document else passage.doc)}</span>',
+            f'<span class="bot-label">{h(passage.label or passage.citation)}</span>',
             f'<span class="bot-kind">{h(KIND_NAMES.get(passage.kind, passage.kind))}</span>']
     parts = [f'<article class="bot-card{" bot-cited" if marker else ""}" data-passage="{h(passage.id)}">',
              f'<header>{"".join(head)}</header>']
@@ -349,18 +351,18 @@ EMPTY_SOURCES = ('<div class="bot-sources"><div class="bot-notice">提问后，�
                  '（问题中的词语会高亮）、段落所引的脚注，以及它在文件中的前后文。</div></div>')
 
 
-def chat(message: str, history: Sequence[Any] | None, bot: "Bot | Loading", pace: float = 0.0) -> Iterator[tuple[str, str]]:
-    """Answer one chat message; yields (reply markdown, sources HTML), the reply growing as it streams.
+def chat(message: str, history: Sequence[Any] | None, bot: "Bot | Loading", doc: str | None = None) -> Iterator[tuple[str, str]]:
+    """Answer one chat message; yields (reply markdown, sources HTML) as soon as the answer is ready.
 
     `history` is the chat so far as the Chatbot holds it (messages with "role" and "content"); the user's
     earlier questions in it are passed to bot.ask, so a follow-up such as "那第三次会议呢？" is understood.
-    A BotError (an empty question, an index still loading) becomes the reply; any other failure becomes
-    one line and is logged.
+    `doc` limits the answer to one document. A BotError (an empty question, an index still loading) becomes
+    the reply; any other failure becomes one line and is logged.
     """
     try:
         ready = _ready(bot)
         answer = ready.ask(message if isinstance(message, str) else _message_text(message),
-                           history=previous_questions(history))
+                           history=previous_questions(history), doc=doc or None)
     except NotReady as error:
         yield md_escape(str(error)), notice_html(str(error), "wait")
         return
@@ -372,30 +374,25 @@ def chat(message: str, history: Sequence[Any] | None, bot: "Bot | Loading", pace
         line = FAILED.format(kind=type(error).__name__)
         yield md_escape(line), notice_html(line, "error")
         return
-    pieces = _reply_pieces(answer, ready)
-    step = max(1, -(-len(pieces) // STREAM_STEPS))
-    waiting = notice_html("正在整理来源…")
-    for end in range(step, len(pieces), step):
-        yield "".join(pieces[:end]), waiting
-        if pace:
-            time.sleep(pace)
+    reply = "".join(_reply_pieces(answer, ready))
     try:
         sources = sources_html(answer, ready)
     except Exception as error:  # the answer stands even if a card cannot be drawn
         log.exception("drawing the sources of %r failed", message)
         sources = notice_html(FAILED.format(kind=type(error).__name__), "error")
-    yield "".join(pieces), sources
+    yield reply, sources
 
 
-def exchange(message: str, history: list[dict], bot: "Bot | Loading", pace: float = 0.0):
-    """One turn of the page: yields (textbox value, Chatbot messages, sources HTML) as the reply streams.
+def exchange(message: str, history: list[dict], bot: "Bot | Loading", doc: str | None = None):
+    """One turn of the page: yields (textbox value, Chatbot messages, sources HTML).
 
-    The question is shown at once, escaped like the reply; a blank one adds no bubble, only the reply.
+    The question is shown at once with a "searching" note, escaped like the reply; a blank one adds no
+    bubble, only the reply.
     """
     asked = [{"role": "user", "content": md_escape(message)}] if (message or "").strip() else []
     shown = [*history, *asked]
-    yield "", shown, notice_html("正在查找…")
-    for reply, sources in chat(message, history, bot, pace=pace):
+    yield "", shown, notice_html("正在查找… (searching)")
+    for reply, sources in chat(message, history, bot, doc):
         yield "", [*shown, {"role": "assistant", "content": reply}], sources
 
 
@@ -404,12 +401,13 @@ def exchange(message: str, history: list[dict], bot: "Bot | Loading", pace: floa
 
 def _loaded_line(bot: "Bot") -> str:
     manifest = getattr(getattr(bot, "index", None), "manifest", {}) or {}
-    documents = "、".join(manifest.get("documents") or ()) or "?"
-    return f"{documents} · {manifest.get('passage_count', len(bot.passages))} 个段落 · 模型 {manifest.get('model', '?')}"
+    documents = getattr(bot, "documents", ())
+    names = "、".join(d.name for d in documents[:3]) + (f" 等 {len(documents)} 份" if len(documents) > 3 else "")
+    return f"{names or '?'} · {manifest.get('passage_count', len(bot.passages))} 个段落 · 模型 {manifest.get('model', '?')}"
 
 
 def status_html(bot: "Bot | Loading") -> str:
-    """The line under the title: which document and model are loaded, or what is happening instead."""
+    """The line under the title: which documents and model are loaded, or what is happening instead."""
     try:
         ready = _ready(bot)
     except NotReady:
@@ -419,9 +417,50 @@ def status_html(bot: "Bot | Loading") -> str:
     return f'<div class="bot-status bot-ready">已就绪 · 文件 {h(_loaded_line(ready))}</div>'
 
 
-HEADER = (f'<div class="bot-header"><h1>{h(TITLE)}</h1>'
-          '<p>《生物多样性公约》2020年后全球生物多样性框架不限成员名额工作组第一次会议的建议。'
-          '回答逐字引自文件，并注明段落编号；完全离线运行。Ask in Chinese or English.</p></div>')
+def header_html(bot: "Bot | Loading") -> str:
+    """Title and blurb from the loaded documents: one document by its name and title, several by their count."""
+    documents = list(getattr(bot.bot if isinstance(bot, Loading) else bot, "documents", None) or ())
+    if len(documents) == 1:
+        title, blurb = f"{documents[0].name} 问答", documents[0].title
+    elif documents:
+        title = f"{len(documents)} 份文件问答 · {len(documents)} documents"
+        blurb = "；".join(d.name for d in documents[:4]) + ("；…" if len(documents) > 4 else "")
+    else:
+        title, blurb = TITLE, "正在载入文件… (loading the documents)"
+    return (f'<div class="bot-header"><h1>{h(title)}</h1><p>{h(blurb)}</p>'
+            '<p>回答逐字引自文件，并注明段落编号；完全离线运行。Ask in Chinese or English.</p></div>')
+
+
+def example_questions(bot: "Bot") -> list[str]:
+    """Questions the loaded documents can answer, in their own language: a numbered unit, a footnote, a table
+    row's first cell, and a heading's subject."""
+    questions: list[str] = []
+    by_kind: dict[str, Passage] = {}
+    for passage in bot.passages:
+        by_kind.setdefault(passage.kind, passage)
+    for kind in ("paragraph", "item", "footnote", "article", "table_row", "heading"):
+        passage = by_kind.get(kind)
+        if passage is None:
+            continue
+        document = bot.by_doc.get(passage.doc)
+        chinese = document.language == "zh" if document else _is_chinese(passage.text)
+        label = passage.citation if len(bot.documents) > 1 else (passage.label or passage.citation)
+        if kind == "heading":
+            subject = re.sub(r"^\W*[\w]{1,4}[.．]\s*", "", passage.text)[:20]
+            questions.append(f"关于“{subject}”，文件怎么说？" if chinese else f"What does it say about {subject}?")
+        elif kind == "table_row" and passage.columns:
+            questions.append(f"{passage.columns[0][1][:24]}是什么？" if chinese else f"What about {passage.columns[0][1][:40]}?")
+        else:
+            questions.append(f"{label}说什么？" if chinese else f"What does {label} say?")
+    return (questions or ["文件讲什么？"])[:EXAMPLE_SLOTS]
+
+
+def document_choices(bot: "Bot | Loading") -> list[tuple[str, str]]:
+    """The picker's (label, value) pairs: all documents, then each one."""
+    ready = bot.bot if isinstance(bot, Loading) else bot
+    documents = list(getattr(ready, "documents", None) or ())
+    return [(ALL_DOCUMENTS, "")] + [(f"{d.name} — {d.title[:60]}" if d.name != d.title else d.name, d.id)
+                                    for d in documents]
 
 
 def theme() -> "gr.themes.Base":
@@ -442,49 +481,57 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
     """The chat page over a Bot (or a Loading one): chat on the left, the cited passages on the right."""
     import gradio as gr
 
-    def respond(message: str, history: list[dict]):
-        yield from exchange(message, history, bot, pace=0.02)
+    def respond(message: str, history: list[dict], doc: str | None):
+        yield from exchange(message, history, bot, doc)
 
-    def ask_example(question: str):
-        def run(history: list[dict]):
-            yield from respond(question, history)
-        return run
+    def ready_now() -> bool:
+        return not isinstance(bot, Loading) or bot.bot is not None
 
-    def tick():
+    def page_state():
+        """Header, status, picker and example buttons as they are now (refreshed until the bot is ready)."""
         waiting = isinstance(bot, Loading) and bot.bot is None and bot.error is None
-        return status_html(bot), gr.Timer(active=waiting)
+        examples = example_questions(bot.bot if isinstance(bot, Loading) else bot) if ready_now() else []
+        buttons = [gr.Button(value=examples[i], visible=True) if i < len(examples) else gr.Button(visible=False)
+                   for i in range(EXAMPLE_SLOTS)]
+        choices = document_choices(bot)
+        picker = gr.Dropdown(choices=choices, visible=len(choices) > 2)
+        return [header_html(bot), status_html(bot), picker, *buttons, gr.Timer(active=waiting)]
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        gr.HTML(HEADER, js_on_load=None)
+        header = gr.HTML(header_html(bot), js_on_load=None, elem_id="bot-header")
         status = gr.HTML(status_html(bot), js_on_load=None, elem_id="bot-status")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
+                picker = gr.Dropdown(choices=document_choices(bot), value="", label="在哪些文件中查找 (documents)",
+                                     elem_id="bot-doc-picker", interactive=True, visible=len(document_choices(bot)) > 2)
                 chatbot = gr.Chatbot(
                     label="对话", elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
                     sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
                     feedback_options=None, group_consecutive_messages=False,
-                    placeholder="问一个关于文件的问题，例如：工作组第二次会议在哪里举行？",
+                    placeholder="问一个关于文件的问题 · Ask a question about the documents",
                 )
                 box = gr.Textbox(
                     show_label=False, placeholder="输入问题，按回车发送（可接着追问，例如“那第三次会议呢？”）",
                     lines=1, max_lines=4, submit_btn="发送", autofocus=True, elem_id="bot-question",
                 )
                 with gr.Row(elem_classes=["bot-examples"]):
-                    buttons = [gr.Button(q, size="sm", variant="secondary", min_width=80) for q in EXAMPLES]
+                    buttons = [gr.Button("…", size="sm", variant="secondary", min_width=80, visible=False)
+                               for _ in range(EXAMPLE_SLOTS)]
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(EMPTY_SOURCES, js_on_load=None, elem_id="bot-sources", label="来源")
         timer = gr.Timer(1.0, active=isinstance(bot, Loading))
 
         outputs = [box, chatbot, sources]
-        # Eight replies may stream at once (the paced streaming sleeps, it does not compute); model calls
-        # are serialized by the embedder's lock. One slot capped the server at ~1.4 replies/s under load.
-        one_at_a_time = {"concurrency_id": "chat", "concurrency_limit": CHAT_SLOTS, "api_visibility": "private"}
-        box.submit(respond, [box, chatbot], outputs, **one_at_a_time)
-        for button, question in zip(buttons, EXAMPLES):
-            button.click(ask_example(question), [chatbot], outputs, **one_at_a_time)
+        # Replies are computed, not paced: eight may be under way at once; model calls are serialized by the
+        # embedder's lock.
+        slots = {"concurrency_id": "chat", "concurrency_limit": CHAT_SLOTS, "api_visibility": "private"}
+        box.submit(respond, [box, chatbot, picker], outputs, **slots)
+        for button in buttons:
+            button.click(respond, [button, chatbot, picker], outputs, **slots)
         chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private", queue=False)
-        timer.tick(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")
-        app.load(tick, None, [status, timer], api_visibility="private", queue=False, show_progress="hidden")
+        state = [header, status, picker, *buttons, timer]
+        timer.tick(page_state, None, state, api_visibility="private", queue=False, show_progress="hidden")
+        app.load(page_state, None, state, api_visibility="private", queue=False, show_progress="hidden")
     return app
 
 

@@ -11,6 +11,12 @@ from tests.fakes import FakeEmbedder
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
+SEED = "CBD-WG2020-REC-1-1.zh"  # the bundled document's id
+
+
+def seed(local_id: str) -> str:
+    """A passage id of the bundled document: "p7a" -> "CBD-WG2020-REC-1-1.zh:p7a"."""
+    return f"{SEED}:{local_id}"
 
 
 @pytest.fixture(autouse=True)

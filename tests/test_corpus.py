@@ -35,7 +35,7 @@ def test_unreadable_file_is_skipped_and_named(tmp_path):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     documents, skipped = load_corpus(tmp_path)
-    assert [d.name for d in documents] == ["good"]
+    assert [d.id for d in documents] == ["good"]
     assert len(skipped) == 1 and skipped[0].startswith("empty.txt:")
 
 

@@ -1,47 +1,131 @@
-"""Structural references resolve to the parser's ids before any search."""
+"""Structural references resolve by path, across documents, before any search."""
 import pytest
 
-from bot.references import resolve, to_int
+from bot.corpus import Document
+from bot.records import Passage
+from bot.references import Resolver, read_segments, to_int
 from bot.textnorm import normalize
 
-KNOWN = {
-    "p5", "p6", "p7", "p7a", "p7b", "fn26", "fn14", "a1", "a2", "a1-H", "a1-D", "a1-D-4", "a1-D-target",
-    "a1-D-target-2", "a1-E", "a1-E-8", "a2-t3", "a1-s1-2", "pre2", "a1-B",
-}
+
+def doc(id, symbol, title, language):
+    return Document(id=id, symbol=symbol, title=title, language=language, date=None, kind="decision", file=id + ".txt",
+                    sha256="0")
+
+
+DOCUMENTS = [
+    doc("seed", "CBD/WG2020/REC/1/1", "2020年后全球生物多样性框架", "zh"),
+    doc("dec1631", "CBD/COP/DEC/16/31", "Monitoring framework", "en"),
+    doc("report", "FCCC/CP/2015/10/Add.1", "Report of the Conference of the Parties", "en"),
+]
+
+
+def p(doc_id, local, kind, *path, text=""):
+    return Passage(id=f"{doc_id}:{local}", kind=kind, citation=local, text=text or local, doc=doc_id, path=tuple(path))
+
+
+PASSAGES = [
+    p("seed", "p5", "paragraph", "para:5"),
+    p("seed", "p7", "paragraph", "para:7"),
+    p("seed", "p7a", "item", "para:7", "item:a"),
+    p("seed", "p7b", "item", "para:7", "item:b"),
+    p("seed", "pre2", "preamble", "preamble:2"),
+    p("seed", "fn14", "footnote", "footnote:14"),
+    p("seed", "a1", "heading", "annex:1", text="附件一 会议的结论"),
+    p("seed", "a1-s1", "heading", "annex:1", "section:1", text="一. 引言"),
+    p("seed", "a1-s1-2", "paragraph", "annex:1", "section:1", "para:2"),
+    p("seed", "a1-H", "heading", "annex:1", "section:2", "section:H", text="H. 沟通"),
+    p("seed", "a1-D-4", "item", "annex:1", "section:2", "section:D", "item:4"),
+    p("seed", "a1-D-5", "item", "annex:1", "section:2", "section:D", "item:5"),
+    p("seed", "a1-D-target", "heading", "annex:1", "section:2", "section:D", "list:1", text="具体目标"),
+    p("seed", "a1-D-target-2", "item", "annex:1", "section:2", "section:D", "list:1", "item:2"),
+    p("seed", "a2-t3", "heading", "annex:2", "table:3", text="表3：会议"),
+    p("dec1631", "p5", "paragraph", "para:5"),
+    p("dec1631", "p5b", "item", "para:5", "item:b"),
+    p("dec1631", "a1-p3", "paragraph", "annex:1", "para:3"),
+    p("dec1631", "fn14", "footnote", "footnote:14"),
+    p("report", "d1", "heading", "decision:1/CP.21", text="Decision 1/CP.21 Adoption of the Paris Agreement"),
+    p("report", "d1-p5", "paragraph", "decision:1/CP.21", "section:II", "para:5"),
+    p("report", "d1-a", "heading", "decision:1/CP.21", "annex:1", text="Annex Paris Agreement"),
+    p("report", "d1-a-art4-9", "paragraph", "decision:1/CP.21", "annex:1", "article:4", "para:9"),
+    p("report", "d1-a-art2", "article", "decision:1/CP.21", "annex:1", "article:2"),
+    p("report", "d2-p5", "paragraph", "decision:2/CP.21", "para:5"),
+    p("report", "d2-p5a-ii", "item", "decision:2/CP.21", "para:5", "item:a", "subitem:ii"),
+]
+RESOLVER = Resolver(PASSAGES, DOCUMENTS)
+
+
+def resolve(question, **options):
+    return RESOLVER.resolve(normalize(question), **options)
 
 
 @pytest.mark.parametrize(
     "question, first",
     [
-        ("第5段说什么？", "p5"),
-        ("第５段", "p5"),
-        ("第7段(b)项", "p7b"),
-        ("paragraph 7(b)", "p7b"),
-        ("脚注26？", "fn26"),
-        ("What does footnote 26 say?", "fn26"),
-        ("附件一H节讲什么？", "a1-H"),
-        ("section H of annex I", "a1-H"),
-        ("附件一第二节D(四)", "a1-D-4"),
-        ("附件一第二节 D （四）", "a1-D-4"),
-        ("D节具体目标(二)", "a1-D-target-2"),
-        ("附件一E节第8项", "a1-E-8"),
-        ("表3有哪些会议？", "a2-t3"),
-        ("引言第2段", "a1-s1-2"),
-        ("序言第2段", "pre2"),
-        ("附件二讲什么", "a2"),
+        ("第7段(b)项", "seed:p7b"),
+        ("脚注26？", None),
+        ("附件一H节讲什么？", "seed:a1-H"),
+        ("附件一第二节D(四)", "seed:a1-D-4"),
+        ("附件一第二节 D （四）", "seed:a1-D-4"),
+        ("D节具体目标(二)", "seed:a1-D-target-2"),
+        ("引言第2段", "seed:a1-s1-2"),
+        ("序言第2段", "seed:pre2"),
+        ("表3有哪些会议？", "seed:a2-t3"),
+        ("paragraph 5 of decision 16/31", "dec1631:p5"),
+        ("CBD/COP/DEC/16/31, para. 5 (b)", "dec1631:p5b"),
+        ("决定16/31第5段", "dec1631:p5"),
+        ("annex I, paragraph 3", "dec1631:a1-p3"),
+        ("What does paragraph 5 of decision 1/CP.21 say?", "report:d1-p5"),
+        ("decision 2/CP.21, para. 5 (a) (ii)", "report:d2-p5a-ii"),
+        ("Article 4 (9) of the Paris Agreement", "report:d1-a-art4-9"),
+        ("Article 4, paragraph 9", "report:d1-a-art4-9"),
+        ("the second preambular paragraph", "seed:pre2"),
     ],
 )
 def test_resolves(question, first):
-    assert resolve(normalize(question), KNOWN)[0] == first
+    found = resolve(question, language="zh" if any("\u4e00" <= c <= "\u9fff" for c in question) else "en")
+    assert (found[0] if found else None) == first
+
+
+def test_a_unit_in_several_documents_prefers_the_previous_turns_then_the_questions_language():
+    assert resolve("脚注14", language="zh")[0] == "seed:fn14"
+    assert resolve("footnote 14", language="en")[0] == "dec1631:fn14"
+    assert resolve("脚注14", previous_doc="dec1631", language="zh") == ["dec1631:fn14"]
+    assert set(resolve("footnote 14")) == {"seed:fn14", "dec1631:fn14"}  # no document named: each one that has it
+
+
+def test_a_named_document_and_a_scope_restrict():
+    assert resolve("第5段", language="zh")[0] == "seed:p5"
+    assert resolve("CBD/COP/DEC/16/31 第5段", language="zh") == ["dec1631:p5"]
+    assert resolve("第5段", scope=["report"]) == ["report:d2-p5", "report:d1-p5"] or \
+        set(resolve("第5段", scope=["report"])) == {"report:d1-p5", "report:d2-p5"}
 
 
 def test_unknown_and_foreign_references_resolve_to_nothing():
-    assert resolve(normalize("第99段"), KNOWN) == []
-    assert resolve(normalize("脚注88"), KNOWN) == []
-    assert resolve(normalize("第 14/34 号决定第6和第7段"), KNOWN) == []
-    assert resolve(normalize("工作组第二次会议在哪里举行？"), KNOWN) == []
+    assert resolve("第99段") == []
+    assert resolve("脚注88") == []
+    assert resolve("第 14/34 号决定第6和第7段") == []  # a decision that is not loaded
+    assert resolve("paragraph 5 of decision 9/CP.99") == []
+    assert resolve("工作组第二次会议在哪里举行？") == []
 
 
-@pytest.mark.parametrize("token, value", [("5", 5), ("十", 10), ("十四", 14), ("二十九", 29), ("三", 3), ("x", None)])
+def test_followup_moves_along_the_same_list():
+    top = PASSAGES[10]  # seed a1-D-4
+    assert RESOLVER.followup(normalize("那第5项呢？"), top.id, top) == ["seed:a1-D-5"]
+    item = PASSAGES[2]  # seed p7a
+    assert RESOLVER.followup(normalize("(b)项呢？"), item.id, item) == ["seed:p7b"]
+
+
+@pytest.mark.parametrize("question, segments", [
+    ("Article 8 (j)", [("article", "8"), ("item", "j")]),
+    ("paragraph 5 of decision 16/31", [("decision", "16/31"), ("para", "5")]),
+    ("《巴黎协定》第二条", [("article", "2")]),
+    ("第八条第1款(a)项", [("article", "8"), ("para", "1"), ("item", "a")]),
+    ("annex to decision 3/CMA.3, paragraph 12", [("decision", "3/cma.3"), ("annex", "1"), ("para", "12")]),
+])
+def test_reads_segments(question, segments):
+    assert read_segments(normalize(question)) == segments
+
+
+@pytest.mark.parametrize("token, value", [("5", 5), ("十", 10), ("十四", 14), ("二十九", 29), ("三", 3), ("一百", 100), ("x", None)])
 def test_to_int(token, value):
     assert to_int(token) == value

@@ -12,6 +12,7 @@ from bot import web
 from bot.answer import NOT_FOUND
 from bot.errors import BotError
 from bot.records import Answer, Hit, Passage, Quote
+from tests.conftest import SEED, seed
 
 
 def final(message, history, bot):
@@ -35,37 +36,38 @@ def test_answer_quotes_with_citation_label_and_marker(fake_bot):
     reply, sources = final("第1段", [], fake_bot)
     assert reply.startswith("**第1段**[1]：「")
     assert "昆明" in reply
-    assert 'data-passage="p1"' in sources
-    assert '<span class="bot-marker">[1]</span><span class="bot-label">第1段</span>' in sources
+    assert f'data-passage=\"{SEED}:p1\"' in sources
+    assert '<span class="bot-marker">[1]</span><span class="bot-doc"' in sources
+    assert 'CBD/WG2020/REC/1/1</span><span class="bot-label">第1段</span>' in sources
 
 
-def test_reply_streams_as_growing_prefixes(fake_bot):
+def test_the_reply_comes_whole_as_soon_as_it_is_ready(fake_bot):
     outputs = list(web.chat("第1段", [], fake_bot))
-    replies = [reply for reply, _ in outputs]
-    assert len(replies) > 2
-    assert all(replies[-1].startswith(reply) for reply in replies)
-    assert "正在整理来源" in outputs[0][1] and 'data-passage="p1"' in outputs[-1][1]
+    assert len(outputs) == 1  # no artificial streaming: the answer and its sources at once
+    assert outputs[0][0].startswith("**第1段**") and f'data-passage="{SEED}:p1"' in outputs[0][1]
+    turns = list(web.exchange("第1段", [], fake_bot))
+    assert "正在查找" in turns[0][2] and len(turns) == 2  # a progress note first, then the answer
 
 
 def test_sources_card_highlights_question_words_in_the_passage(fake_bot):
     _, sources = final("第1段说中国在昆明主办什么？", [], fake_bot)
-    card = sources.split('data-passage="p1"')[1].split("</article>")[0]
+    card = sources.split(f'data-passage=\"{SEED}:p1\"')[1].split("</article>")[0]
     assert "<mark>昆明</mark>" in card
     assert "在文件中的位置" in card and "第2段" in card  # the passage in context: its neighbours
 
 
 def test_footnotes_are_shown_with_their_passage(fake_bot):
     _, sources = final("附件一 第二节 D (四)", [], fake_bot)
-    card = sources.split('data-passage="a1-D-4"')[1].split("</article>")[0]
+    card = sources.split(f'data-passage=\"{SEED}:a1-D-4\"')[1].split("</article>")[0]
     assert '<div class="bot-footnote"><span class="bot-label">脚注14</span>' in card
-    assert fake_bot.by_id["fn14"].text in card
+    assert fake_bot.by_id[seed("fn14")].text in card
 
 
 def test_followup_asks_with_the_previous_questions(fake_bot, monkeypatch):
     seen = []
     real_ask = fake_bot.ask
 
-    def spy(question, k=None, history=()):
+    def spy(question, k=None, history=(), doc=None):
         seen.append(list(history))
         return real_ask(question, k=k, history=history)
 
@@ -80,7 +82,7 @@ def test_followup_asks_with_the_previous_questions(fake_bot, monkeypatch):
 def test_followup_about_footnotes_answers_with_the_footnote(fake_bot):
     first, _ = final("附件一 第二节 D (四)", [], fake_bot)
     reply, sources = final("它的脚注怎么说？", turn("附件一 第二节 D (四)", first), fake_bot)
-    assert "脚注14" in reply and 'data-passage="fn14"' in sources
+    assert "脚注14" in reply and f'data-passage=\"{SEED}:fn14\"' in sources
 
 
 def test_history_in_gradio_6_content_blocks_is_read():
@@ -92,7 +94,7 @@ def test_history_in_gradio_6_content_blocks_is_read():
 def test_abstained_answer_says_not_found_and_offers_the_nearest(fake_bot, monkeypatch):
     question = "火星上的天气怎么样？"
     declined = Answer(question, NOT_FOUND, True, tuple(fake_bot.search(question)))
-    monkeypatch.setattr(fake_bot, "ask", lambda q, k=None, history=(): declined)
+    monkeypatch.setattr(fake_bot, "ask", lambda q, k=None, history=(), doc=None: declined)
     reply, sources = final(question, [], fake_bot)
     assert reply.startswith("文件中没有找到")
     assert "最接近的段落" in reply and "最接近的段落" in sources
@@ -105,7 +107,7 @@ HOSTILE = "<script>alert(1)</script>**x**"
 def test_a_question_cannot_inject_markup(fake_bot):
     for reply, sources in web.chat(HOSTILE, [], fake_bot):
         assert HOSTILE not in sources and "<script" not in sources
-        assert not set(markup(reply)) & set("<>*")
+        assert not set(markup(reply)) & set("<>") and "**x**" not in markup(reply)  # labels are the only bold
     _, sources = final(HOSTILE, [], fake_bot)
     assert "问：&lt;script&gt;alert(1)&lt;/script&gt;**x**" in sources
 
@@ -113,10 +115,10 @@ def test_a_question_cannot_inject_markup(fake_bot):
 def test_document_text_cannot_inject_markup(fake_bot, monkeypatch):
     """A passage holding HTML or markdown is shown as text in the reply and in its card."""
     evil = Passage("p-evil", "paragraph", "第<b>9</b>段", '<img src=x onerror="alert(1)"> **bold** [a](javascript:x)',
-                   footnotes=("fn14",))
+                   footnotes=(seed("fn14"),))
     answer = Answer("q", "…", False, (Hit(evil, 1.0),), (Quote(1, "p-evil", evil.text),))
     monkeypatch.setitem(fake_bot.by_id, "p-evil", evil)
-    monkeypatch.setattr(fake_bot, "ask", lambda question, k=None, history=(): answer)
+    monkeypatch.setattr(fake_bot, "ask", lambda question, k=None, history=(), doc=None: answer)
     for reply, sources in web.chat("q", [], fake_bot):
         syntax = markup(reply)
         assert not set(syntax) & set("<>[]()") and syntax.count("*") in (0, 2, 4)  # only the label's own **…**
@@ -159,7 +161,7 @@ def test_an_empty_question_gets_a_friendly_message(fake_bot):
 
 
 def test_an_unexpected_failure_is_one_line_and_logged(fake_bot, monkeypatch, caplog):
-    def broken(question, k=None, history=()):
+    def broken(question, k=None, history=(), doc=None):
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr(fake_bot, "ask", broken)
@@ -185,7 +187,7 @@ def test_while_the_index_is_loading_the_chat_says_so(fake_bot):
     reply, _ = final("第1段", [], loading)
     assert "第1段" in reply
     status = web.status_html(loading)
-    assert "已就绪" in status and "fake-bigrams-64" in status and "CBD-WG2020-REC-1-1.zh.txt" in status
+    assert "已就绪" in status and "fake-bigrams-64" in status and "CBD/WG2020/REC/1/1" in status
 
 
 def test_a_failed_load_is_a_message_not_a_traceback():
