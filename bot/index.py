@@ -70,8 +70,9 @@ def _code_sha256() -> str:
     """The modules that decide what is indexed: editing one of them makes the index stale even if a version
     number was not bumped."""
     digest = hashlib.sha256()
-    for module in (parser, context, tokenize_module):
-        digest.update(Path(module.__file__).read_bytes())
+    structure = Path(parser.__file__).resolve().parent / "structure"
+    for path in [Path(m.__file__) for m in (parser, context, tokenize_module)] + sorted(structure.glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
