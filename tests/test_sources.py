@@ -534,3 +534,7 @@ _pages = st.lists(st.builds(PageLayout, width=st.just(595.0), height=st.just(842
 def test_pdf_layout_never_raises_and_keeps_one_form_feed_between_pages(pages):
     text = render(pages)
     assert text.count("\f") == len(pages) - 1
+
+
+def test_markdown_setext_heading_with_a_pipe_is_not_a_table():
+    assert markdown_to_markup("Costs | benefits\n---\n\n| Only |\n| --- |\n| one |\n") == "Costs | benefits\nOnly\none\n"

@@ -128,7 +128,7 @@ class _Converter:
                 self.flush()
                 if heading[2]:
                     self.emit(self.inline(heading[2]))
-            elif "|" in line and k + 1 < len(lines) and _DELIMITER.match(lines[k + 1]) and "-" in lines[k + 1]:
+            elif "|" in line and k + 1 < len(lines) and _DELIMITER.match(lines[k + 1]) and "|" in lines[k + 1]:
                 self.flush()
                 rows = [line]
                 k += 2
