@@ -294,9 +294,11 @@ def test_binary_junk_keeps_its_characters():
     assert _passage_words(result) == _nonspace(strip_markers(junk))
 
 
-# Content that cannot form a bullet, a link, a table or a page break (page furniture is dropped by design), so
-# every non-space character must come back.
-_PLAIN = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="-[\t\ufeff\f"), max_size=60)
+_BULLETS = "•·▪◦●○■□\uf0b7\uf0a7\uf0d8\uf076"
+# Content that cannot form a bullet, a link, a table (tabs, pipe rows) or a page break (page furniture is dropped
+# by design), so every non-space character must come back.
+_PLAIN = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="-[\t\ufeff\f|" + _BULLETS),
+                 max_size=60)
 _LINE = st.one_of(_PLAIN, st.sampled_from(["1. 段落", "(a) 项", "(十一) 项", "附件一", "一. 节", "A. 节", "表 1： 表",
                                           "¹ 脚注", "¹⁴", "前言，", "开放的", "问题：", "^{1,2}", ""]))
 # Anything at all, including table, bullet and link shapes.

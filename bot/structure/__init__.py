@@ -9,9 +9,9 @@ Steps: lines.py (line ends, pages, furniture, contents) → grammar.py (what eac
 from __future__ import annotations
 
 from bot.records import Passage
-from bot.structure.build import Builder, lone_letters
+from bot.structure.build import Builder, before_paragraph, lone_letters
 from bot.structure.detect import DocumentInfo, detect, detect_language
-from bot.structure.grammar import classify
+from bot.structure.grammar import Token, classify
 from bot.structure.lines import is_pipe_rule, mark_contents, mark_furniture, pipe_cells, split_lines
 from bot.structure.settle import Settler
 from bot.structure.text import strip_markers
@@ -32,14 +32,17 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
         if line.text and not line.furniture:
             line.token = classify(line.text)
     mark_contents(lines, _starts_body)
+    _stray_numbers(lines)
     language = language if language in ("zh", "en") else detect_language(text)
     has_body = any(line.token is not None and line.token.kind in _BODY_START and not line.contents for line in lines)
-    drafts = Builder(lines, language, lone_letters(lines)).run(has_body)
+    drafts = Builder(lines, language, lone_letters(lines), before_paragraph(lines)).run(has_body)
     return Settler(drafts, lines, language).passages()
 
 
 def _unwrap_pipes(lines) -> None:
-    """A one-cell pipe row is a line put in a box by a converter: read its cell; rules are dropped."""
+    """A one-cell pipe row is a line put in a box by a converter: read its cell; rules are dropped.
+    A row broken over lines ("| United Kingdom of" … "Northern Ireland | 4.5 |") is read as one."""
+    _join_broken_rows(lines)
     for line in lines:
         cells = pipe_cells(line.text)
         if cells is None:
@@ -49,6 +52,36 @@ def _unwrap_pipes(lines) -> None:
             line.text = ""
         elif len(filled) <= 1:
             line.text = filled[0] if filled else ""
+
+
+def _join_broken_rows(lines) -> None:
+    start = None
+    for i, line in enumerate(lines):
+        text = line.text
+        if start is None:
+            if text.startswith("|") and not text.endswith("|") and len(text) > 1:
+                start = i
+            continue
+        if not text or i - start > 8:  # a row is never that long: not a table after all
+            start = None
+            continue
+        lines[start].text += " " + text
+        line.text = ""
+        if text.endswith("|"):
+            start = None
+
+
+def _stray_numbers(lines) -> None:
+    """A bare "1." followed by a heading or another number holds nothing: a converter's empty list
+    entry, read as plain text. (Followed by plain text it is a paragraph whose words wrapped below.)"""
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is None or line.contents:
+            continue
+        if token.kind == "paragraph" and not token.rest and (following is None or following.kind != "plain"):
+            line.token = Token("plain", rest=line.text)
+        following = line.token
 
 
 def _starts_body(line) -> bool:

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot.structure import grammar_en as en
-from bot.structure.grammar import Token, classify, unbullet
+from bot.structure.grammar import Token, classify, has_bullet, unbullet
 from bot.structure.lines import Line, is_pipe_rule, pipe_cells
-from bot.structure.text import clean, is_open, roman_value
+from bot.structure.text import clean, is_open, roman_value, to_cn, to_roman
 
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
@@ -64,6 +64,8 @@ class Scope:
     preambles: int = 0
     tables: int = 0
     last_letter: str = ""  # the last lettered heading, to read "I." after "H."
+    titles: int = 0  # unnumbered headings so far
+    annexes: dict[str, int] = field(default_factory=dict)  # annexes and appendices so far
     paragraphs: list[Draft] = field(default_factory=list)
     last_footnote: int = 0
     # sections and lists
@@ -76,6 +78,7 @@ class Scope:
     header_key: str = ""
     row: Draft | None = None
     rows: int = 0
+    piped: bool = False  # a pipe table ("| a | b |"), whose rows are pipe rows only
 
     @property
     def label(self) -> str:
@@ -85,10 +88,13 @@ class Scope:
 class Builder:
     """Reads classified lines into drafts."""
 
-    def __init__(self, lines: list[Line], language: str, lone_letters: set[int]) -> None:
+    def __init__(self, lines: list[Line], language: str, lone_letters: set[int], before_paragraph: set[int]) -> None:
         self.lines = lines
         self.language = language
         self.lone_letters = lone_letters  # line numbers of an "(a)" with no "(b)" before the next heading
+        self.before_paragraph = before_paragraph  # line numbers of lines the next unit after which is a paragraph
+        self.next_number = next_numbers(lines)  # line number of a numbered line -> the next numbered line's number
+        self.lower_next = lower_next(lines)  # line numbers of lines whose next line starts in lower case
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -151,10 +157,13 @@ class Builder:
         if token.kind == "plain" and self._plain_footnote(line, token, note):
             return
         table = self.innermost if self.innermost.kind == "table" else None
+        if table is not None and table.piped and cells_of(line) is None:
+            self.scopes.pop()  # a pipe table ends at the first line that is not one of its rows
+            table = None
         if table is not None and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
             self._table_line(table, line, [cell.strip() for cell in line.raw.strip("\r\n ").split("\t")])
             return
-        cells = pipe_cells(line.text)
+        cells = cells_of(line)
         if cells is not None and self._pipe_row(line, cells):
             return
         if note is not None and token.kind == "plain" and is_open(note.parts[-1], self.language):
@@ -189,13 +198,13 @@ class Builder:
         elif frame.kind == "article":
             frame.heading.add(line, unbullet(text))
             return True
-        elif frame.kind in ("annex", "appendix") and not self._chapeau(text) and not self._title_line(frame, text):
+        elif frame.kind in ("annex", "appendix") and not self._chapeau(line) and not self._title_line(frame, text):
             return False
         else:
             frame.heading.add(line, text)
-            if not self._chapeau(text):
+            if not self._chapeau(line):
                 frame.title.append(text)
-        if self._chapeau(text):
+        if self._chapeau(line):
             frame.phase = "preamble"
         return True
 
@@ -203,10 +212,11 @@ class Builder:
         bare = clean(text)
         return len(frame.title) < 3 and len(bare) <= _TITLE_MAX and bool(bare) and bare[-1] not in ".;。；"
 
-    def _chapeau(self, text: str) -> bool:
-        """The line naming the body that adopts the text ("The Conference of the Parties," / "…工作组，")."""
-        bare = clean(text)
-        return bool(bare) and bare[-1] in "，,"
+    def _chapeau(self, line: Line) -> bool:
+        """The line naming the body that adopts the text ("The Conference of the Parties," / "…工作组，"),
+        not a title wrapped after a comma (its next line goes on in lower case)."""
+        bare = clean(line.text)
+        return bool(bare) and bare[-1] in "，," and line.number not in self.lower_next
 
     def _preamble(self, frame: Scope, line: Line, token: Token) -> bool:
         if token.kind in _BODY_START:
@@ -233,10 +243,15 @@ class Builder:
 
     def _annex(self, line: Line, token: Token) -> None:
         if token.style == "appendix" and any(s.kind == "annex" for s in self.scopes):
-            self._pop_to(("annex",))
+            parent = self._pop_to(("annex",))
         else:
-            self._pop_to(("root", "decision", "resolution"))
-        self._push(Scope(token.style, token.value, token.mark), line=line, text=line.text).phase = "front"
+            parent = self._pop_to(("root", "decision", "resolution"))
+        value, mark = token.value, token.mark
+        count = parent.annexes.setdefault(token.style, 0) + 1
+        if not mark and count > 1:  # a second "Annex" with no number is the part's annex 2
+            value, mark = str(count), to_roman(count) if self.language == "en" else to_cn(count)
+        parent.annexes[token.style] = max(count, int(value) if value.isdigit() else count)
+        self._push(Scope(token.style, value, mark), line=line, text=line.text).phase = "front"
 
     def _article(self, line: Line, token: Token) -> None:
         self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
@@ -276,24 +291,42 @@ class Builder:
     # -- numbered units ----------------------------------------------------------------------
 
     def _paragraph(self, line: Line, token: Token) -> None:
-        """A paragraph, an entry of a numbered sub-list, or a numbered heading ("1. Finance")."""
+        """A paragraph, an entry of a numbered sub-list, or a numbered heading ("1. Finance").
+
+        Paragraph numbers run on through a part; so a number that does not follow the last paragraph
+        is an entry of a list inside it (a "1." with no heading since, or any number after a lead-in
+        ending in a colon: an agenda, paragraphs quoted from another decision), a numbered heading
+        when it reads like a title, or a restart when a heading came since."""
         frame = self.container
         number = int(token.value)
         text = unbullet(line.text)
-        if frame.nested is not None and number == frame.nested_last + 1 and frame.chain:
+        last = frame.chain[-1] if frame.chain else None
+        after_colon = last is not None and clean(last.parts[-1]).endswith((":", "："))
+        skipped = number == frame.nested_last + 2 and number != frame.last_para + 1  # a sub-list entry lost
+        if frame.nested is not None and frame.chain and (number == frame.nested_last + 1 or skipped):
             self._nested_item(frame, line, token, text)
-        elif number == frame.last_para + 1 and not (frame.nested and number == frame.nested_last + 1):
+        elif number == frame.last_para + 1:
             self._new_paragraph(frame, line, number, text)
-        elif _title_like(token.rest):
+        elif number == 1 and frame.last_para and not frame.heading_since_para and frame.chain:
+            self._start_nested(frame, line, token, text, last if after_colon else frame.chain[0])
+        elif self._numbered_heading(frame, line, number, token.rest):
             self._open_section(frame, line, token.value, token.mark, "number", 3)
-        elif number == 1 and frame.heading_since_para:
-            self._new_paragraph(frame, line, number, text)
-        elif number == 1 and frame.chain and clean(frame.chain[-1].parts[-1]).endswith((":", "：")):
-            frame.nested = frame.chain[-1]
-            frame.nested_last = 0
-            self._nested_item(frame, line, token, text)
+        elif after_colon and not frame.heading_since_para:
+            self._start_nested(frame, line, token, text, last)
         else:
             self._new_paragraph(frame, line, number, text)
+
+    def _numbered_heading(self, frame: Scope, line: Line, number: int, rest: str) -> bool:
+        """"1. Finance" between paragraphs 65 and 66: a title, not followed by the next number of its
+        own run; when the next line does go on with the paragraphs, a long title is still a title."""
+        following = self.next_number.get(line.number)
+        if following == number + 1:
+            return False
+        return _title_like(rest, words=60 if following == frame.last_para + 1 else 25)
+
+    def _start_nested(self, frame: Scope, line: Line, token: Token, text: str, owner: Draft) -> None:
+        frame.nested = owner
+        self._nested_item(frame, line, token, text)
 
     def _new_paragraph(self, frame: Scope, line: Line, number: int, text: str) -> None:
         draft = self._add("paragraph", ("para", str(number), "", ""), line, text)
@@ -382,15 +415,24 @@ class Builder:
     # -- plain lines -------------------------------------------------------------------------
 
     def _plain(self, line: Line, token: Token) -> None:
-        """An unlabelled line: the rest of a cut-off unit, a lead-in, or plain text."""
+        """An unlabelled line: the rest of a cut-off unit, a lead-in, a heading's second line, an
+        unnumbered heading over numbered paragraphs, or plain text."""
         text = unbullet(line.text)
-        if self.open is not None and self._continues(self.open, text):
-            self.open.add(line, text)
+        if self.open is not None and (self._continues(self.open, text) or has_bullet(line.text)):
+            self.open.add(line, text)  # a cut-off line, or a bullet point of the unit it follows
             return
         frame, scope = self.container, self.innermost
         in_paragraph = bool(frame.chain) and frame.chain[0].kind in ("paragraph", "article")
         if scope.kind in ("section", "list") and not in_paragraph and clean(text).endswith((":", "：")):
             self._leadin(scope, line, text)
+            return
+        if scope.kind == "section" and self.drafts[-1] is scope.heading and _subtitle(text):
+            scope.heading.add(line, text)  # "(Agenda item 2)", or a heading wrapped over two lines
+            scope.title.append(text)
+            return
+        if line.number in self.before_paragraph and _title_like(text, words=12):
+            frame.titles += 1
+            self._open_section(frame, line, str(frame.titles), text, "title", 4)
             return
         self._text(line)
 
@@ -457,6 +499,7 @@ class Builder:
             frame = self.container
             frame.tables += 1
             table = self._push(Scope("table", str(frame.tables)))
+            table.piped = True
             table.columns = []
             table.header_key = "\0"
             self._reset_units(frame)
@@ -483,6 +526,11 @@ class Builder:
         table.row.lines.append(line)
 
 
+def cells_of(line: Line) -> list[str] | None:
+    """The cells of a pipe-table row with two cells or more (one-cell rows were unwrapped before)."""
+    return pipe_cells(line.text)
+
+
 def column_name(cell: str) -> str:
     """A header cell as a column name: markers and spaces dropped; a long Chinese heading is named
     by its head noun, the words after its last 的 ("…框架的要素" → "要素")."""
@@ -491,11 +539,58 @@ def column_name(cell: str) -> str:
     return head if len(name) > 12 and "的" in name and len(head) >= 2 else name
 
 
-def _title_like(text: str) -> bool:
-    """A numbered heading's title ("Finance"): short, no closing punctuation, not lower case."""
+def _title_like(text: str, words: int = 25) -> bool:
+    """A heading's title ("Finance"): not too long, not lower case, no semicolon, no closing punctuation."""
     bare = clean(text)
-    return bool(bare) and len(bare.split()) <= 12 and len(bare) <= 120 and bare[-1] not in ".;:,。；：，" \
-        and not bare[0].islower()
+    return bool(bare) and len(bare.split()) <= words and len(bare) <= 200 and bare[-1] not in ".;:,。；：，" \
+        and not bare[0].islower() and ";" not in bare and "；" not in bare
+
+
+def _subtitle(text: str) -> bool:
+    """A heading's second line: short, not a sentence."""
+    bare = clean(text)
+    return bool(bare) and len(bare) <= _TITLE_MAX and bare[-1] not in ".;。；"
+
+
+def lower_next(lines: list[Line]) -> set[int]:
+    """Line numbers of the lines whose next line begins with a lower-case letter (it goes on with them)."""
+    found: set[int] = set()
+    following = ""
+    for line in reversed(lines):
+        if not line.text or line.furniture:
+            continue
+        if following[:1].islower():
+            found.add(line.number)
+        following = line.text
+    return found
+
+
+def next_numbers(lines: list[Line]) -> dict[int, int]:
+    """For each numbered line, the number of the next numbered line: a title-like "1." followed by "2."
+    is a paragraph of a list, followed by "66." a heading between paragraphs 65 and 66."""
+    found: dict[int, int] = {}
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is not None and token.kind == "paragraph" and not line.contents:
+            if following is not None:
+                found[line.number] = following
+            following = int(token.value)
+    return found
+
+
+def before_paragraph(lines: list[Line]) -> set[int]:
+    """Line numbers of the lines whose next unit (footnotes aside) is a numbered paragraph."""
+    found: set[int] = set()
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is None or line.contents or token.kind == "footnote":
+            continue
+        if following == "paragraph":
+            found.add(line.number)
+        following = token.kind
+    return found
 
 
 def lone_letters(lines: list[Line]) -> set[int]:

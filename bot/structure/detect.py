@@ -15,6 +15,7 @@ _NUMBERED_TITLE = re.compile(r"^(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
 _REPORT = re.compile(r"^(Report|Draft report|报告|.{2,40}的报告)")
 _FRONT_LINES = 60  # the front matter is read from the first lines only
 _SAMPLE = 50_000
+_LANGUAGE_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class DocumentInfo:
 
 def detect_language(text: str) -> str:
     """"zh" when Chinese characters make up a fair share of the letters, else "en"."""
-    sample = text[:_SAMPLE]
+    sample = text[:_LANGUAGE_SAMPLE]
     cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
     return "zh" if cjk and cjk * 3 >= latin else "en"
 

@@ -15,14 +15,16 @@ from bot.structure import grammar_en as en
 from bot.structure import grammar_zh as zh
 from bot.structure.text import SUPERSCRIPTS, cn_number, marker_numbers, roman_value, strip_markers
 
-_BULLET = re.compile(r"^(?:[-•▪◦●]\s+|-(?=\s*[(（]))")
+_BULLETS = "-•·▪◦●○■□\uf0b7\uf0a7\uf0d8\uf076"  # the last four: Symbol/Wingdings bullets from Word
+_BULLET = re.compile(rf"^(?:[{_BULLETS}]\s+|-(?=\s*[(（]))")
 _SUP_FOOTNOTE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s*(.*)$")
 _CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
 _PARAGRAPH = re.compile(r"^([0-9]{1,3})[.．](?![0-9])\s*(.*)$")
-_LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2})[)）]\s*(.*)$")
+_LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$")
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
 _TITLE_WORDS = 12  # a heading title longer than this is a sentence
+_ONLY_DATE = re.compile(rf"^\s*(?:{en.DATE.pattern}|{zh.DATE.pattern})\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class Token:
     style: str = ""
     mark: str = ""
     rest: str = ""
+
+
+def has_bullet(line: str) -> bool:
+    return bool(_BULLET.match(line))
 
 
 def unbullet(line: str) -> str:
@@ -143,7 +149,7 @@ def _section(body: str, bare: str) -> Token | None:
 
 def _paragraph(body: str, bare: str) -> Token | None:
     match = _PARAGRAPH.match(body)
-    if not match:
+    if not match or _ONLY_DATE.match(match[2]):  # "28. 13 December 2014": a date numbered by a converter
         return None
     return Token("paragraph", str(int(match[1])), mark=match[1], rest=match[2])
 

@@ -48,7 +48,8 @@ def _label_zh(path: tuple[Seg, ...]) -> str:
             piece, glue = (f"：{mark}", "") if mark else (f"第{value}行", " ")
         elif kind == "section":
             first = previous is None or previous.kind != "section"
-            piece = f"第{to_cn(_number(value))}节" if first and style == "cn" else (mark or value)
+            piece = f"第{to_cn(_number(value))}节" if first and style == "cn" else (
+                f"“{mark}”" if style == "title" else (mark or value))
         else:
             piece = _piece_zh(seg, previous)
         out = piece if not out else out + glue + piece
@@ -87,7 +88,10 @@ def _label_en(path: tuple[Seg, ...]) -> str:
         kind, value, mark, _ = seg
         if kind in ("item", "subitem") and pieces:
             pieces[-1] += f" ({mark or value})"
-        elif kind == "section" and previous is not None and previous.kind == "section":
+        elif kind == "section" and seg.style == "title":
+            pieces.append(f"“{mark}”")  # an unnumbered heading is cited by its title
+        elif kind == "section" and previous is not None and previous.kind == "section" \
+                and previous.style != "title":
             pieces[-1] += f".{mark or value}"
         else:
             pieces.append(_piece_en(seg))
@@ -149,7 +153,7 @@ def _token(seg: Seg, previous: Seg | None) -> str:
         top = previous is None or previous.kind in ("decision", "resolution")
         return f"p{value}" if top else value
     if kind == "section":
-        return value if seg.style == "letter" else f"s{value}"
+        return value if seg.style == "letter" else (f"h{value}" if seg.style == "title" else f"s{value}")
     prefix = {"decision": "d", "resolution": "r", "annex": "a", "appendix": "app", "article": "art", "list": "l",
               "preamble": "pre", "footnote": "fn", "table": "t", "line": "t"}.get(kind)
     if prefix is not None:

@@ -28,6 +28,7 @@ class Settler:
         self.paths: dict[int, tuple[Seg, ...]] = {}
         self.sectioned: dict[int, bool] = {}
         self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
+        self.titles: dict[int, str] = {}
 
     def passages(self) -> list[Passage]:
         explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
@@ -53,10 +54,10 @@ class Settler:
                 citers.setdefault(target, []).append(k)
         result = []
         for k, (draft, path) in enumerate(zip(self.drafts, paths)):
-            section = _section(draft)
+            section = self._section(draft)
             by = citers.get(k, []) if draft.kind == "footnote" else []
             if by:
-                section = _section(self.drafts[by[0]])  # a footnote sits where it is first cited
+                section = self._section(self.drafts[by[0]])  # a footnote sits where it is first cited
             citation = label(path, self.language)
             result.append(Passage(
                 id=ids[k], kind=_KIND.get(draft.kind, draft.kind), citation=citation, text=texts[k],
@@ -65,6 +66,17 @@ class Settler:
                 order=k, label=citation, path=address(path),
                 pages=tuple(sorted({line.page for line in draft.lines}))))
         return result
+
+    def _section(self, draft: Draft) -> tuple[str, ...]:
+        """The titles of the headings a unit stands under, outside in."""
+        titles = []
+        for scope in draft.scopes:
+            if scope.kind != "root":
+                if id(scope) not in self.titles:
+                    self.titles[id(scope)] = scope.label
+                if self.titles[id(scope)]:
+                    titles.append(self.titles[id(scope)])
+        return tuple(titles)
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -123,7 +135,8 @@ class Settler:
         return self.sectioned[key]
 
     def _short_letters(self) -> frozenset[tuple[str, ...]]:
-        """Lettered sections whose letter no other section of their part and depth shares."""
+        """Lettered sections named without their chapter: those under a chapter whose letters no other
+        section of the same part and depth shares (annex I, II.A–H in the seed: "a1-D")."""
         entries = []
         for draft in self.drafts:
             scope = draft.scopes[-1] if draft.kind == "heading" and draft.scopes else None
@@ -133,9 +146,11 @@ class Settler:
             if len(segs) < 2:
                 continue
             part = address(_containers(draft.scopes))
-            entries.append(((part, len(segs), scope.value), address(_containers(draft.scopes) + segs)))
-        counts = Counter(key for key, _ in entries)
-        return frozenset(full for key, full in entries if counts[key] == 1)
+            parent = address(_containers(draft.scopes) + segs[:-1])
+            entries.append(((part, len(segs), scope.value), parent, address(_containers(draft.scopes) + segs)))
+        counts = Counter(key for key, _, _ in entries)
+        shared = {parent for key, parent, _ in entries if counts[key] > 1}
+        return frozenset(full for _, parent, full in entries if parent not in shared)
 
     # -- texts -------------------------------------------------------------------------------
 
@@ -285,10 +300,6 @@ def _innermost_section(scopes: tuple[Scope, ...]) -> Scope | None:
     frame = _innermost_container(scopes)
     sections = [s for s in scopes[scopes.index(frame) + 1:] if s.kind == "section"]
     return sections[-1] if sections else None
-
-
-def _section(draft: Draft) -> tuple[str, ...]:
-    return tuple(scope.label for scope in draft.scopes if scope.kind != "root" and scope.label)
 
 
 def _unique(ids: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_ASCII = str.maketrans(SUPERSCRIPTS, "0123456789")
 _MARKER_BODY = rf"[{SUPERSCRIPTS}]+|\^\{{ *[0-9]+(?: *, *[0-9]+)* *\}}"
 MARKER = re.compile(rf" *(?:{_MARKER_BODY})")
+_ANY_MARKER = re.compile(rf"[{SUPERSCRIPTS}]|\^\{{")  # a cheap test before the full pattern
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _SPACES = re.compile(r"\s+")
 
@@ -27,12 +28,14 @@ CLOSERS_EN = CLOSERS_ZH + "."
 
 def strip_markers(text: str) -> str:
     """Remove footnote markers (¹⁴, ^{12,13}) and the spaces just before them."""
-    return MARKER.sub("", text)
+    return MARKER.sub("", text) if _ANY_MARKER.search(text) else text
 
 
 def marker_numbers(text: str) -> list[int]:
     """The footnote numbers the markers in `text` cite, in order."""
-    numbers = []
+    numbers: list[int] = []
+    if not _ANY_MARKER.search(text):
+        return numbers
     for match in MARKER.finditer(text):
         for digits in re.findall(r"[0-9]+", match.group().translate(_SUP_TO_ASCII)):
             if len(digits) <= 4:
@@ -43,13 +46,13 @@ def marker_numbers(text: str) -> list[int]:
 def clean(text: str, links: bool = True) -> str:
     """Markers (and Markdown links, keeping their words) removed, whitespace runs made one space."""
     text = strip_markers(text)
-    if links:
+    if links and "](" in text:
         text = _LINK.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def join_wrapped(parts: list[str], language: str) -> str:
@@ -60,7 +63,7 @@ def join_wrapped(parts: list[str], language: str) -> str:
         if out and (language == "en" or (_latin(out[-1]) and _latin(part[0]))):
             out += " "
         out += part
-    return _SPACES.sub(" ", out).strip()
+    return " ".join(out.split())
 
 
 def _latin(char: str) -> bool:
