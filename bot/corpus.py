@@ -1,4 +1,5 @@
-"""Reading the corpus folder into Document records; a file that cannot be read is named and skipped."""
+"""Reading the corpus folder (.txt, .md, .pdf, .docx) into Document records; a file that cannot be read is named
+and skipped."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,8 @@ from pathlib import Path
 from bot.errors import CorpusError
 
 _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
-TEXT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx")
+_NOT_DOCUMENTS = ("readme",)  # a folder's README.md describes the corpus; it is not one of its documents
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -78,9 +80,10 @@ def _checked(text: str, name: str) -> str:
 def corpus_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    files = sorted(p for p in corpus_dir.iterdir()
+                   if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and p.stem.lower() not in _NOT_DOCUMENTS)
     if not files:
-        raise CorpusError(f"no documents ({', '.join(TEXT_SUFFIXES)}) in the corpus folder {corpus_dir}")
+        raise CorpusError(f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) in the corpus folder {corpus_dir}")
     return files
 
 
@@ -94,9 +97,13 @@ def corpus_sha256(corpus_dir: Path) -> str:
 
 def read_document(path: Path, doc_id: str | None = None) -> Document:
     """One file as a Document; CorpusError says in one line why it cannot be read."""
+    from bot.sources import MAX_BYTES, read_bytes  # readers and parser are imported here to keep `import bot` light
+    from bot.structure import detect
+
+    if path.stat().st_size > MAX_BYTES:
+        raise CorpusError(f"{path.name}: the file is larger than {MAX_BYTES // 2**20} MB")
     data = path.read_bytes()
-    text = decode(data, path.name)
-    from bot.structure import detect  # the parser package; imported here to keep `import bot` light
+    text = read_bytes(data, path.name).text
 
     info = detect(text, path.name)
     title = info.title or path.stem
