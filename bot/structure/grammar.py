@@ -19,7 +19,8 @@ _BULLETS = "-•·▪◦●○■□\uf0b7\uf0a7\uf0d8\uf076"  # the last four: 
 _BULLET = re.compile(rf"^(?:[{_BULLETS}]\s+|-(?=\s*[(（]))")
 _SUP_FOOTNOTE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s*(.*)$")
 _CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
-_PARAGRAPH = re.compile(r"^([0-9]{1,3})[.．](?![0-9])\s*(.*)$")
+# "1." then a space (or Chinese text); never "1.5" or an indicator code such as "13.b"
+_PARAGRAPH = re.compile(r"^([0-9]{1,3})(?:\.(?=\s|$|[\u4e00-\u9fff（(《“])|．)\s*(.*)$")
 _LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$")
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")

@@ -17,6 +17,8 @@ from bot.structure.lines import Line
 from bot.structure.text import clean, join_wrapped, marker_numbers, squash
 
 _BARE_NUMBER = re.compile(r"\s([0-9]{1,3})$")
+# a footnote marker printed as plain digits after a word or a closing mark: "Reporting,1 the", "Diversity,3,4"
+_PLAIN_MARKER = re.compile(r"(?<=[a-z)\]”’\"])([,.;:]?)(\d{1,3}(?:,\d{1,3})*)(?=[\s,.;:)]|$)")
 _DEFAULT_COLUMN = {"zh": "列{}", "en": "column {}"}
 
 
@@ -29,10 +31,13 @@ class Settler:
         self.sectioned: dict[int, bool] = {}
         self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
         self.titles: dict[int, str] = {}
+        self.recovered: dict[int, list[int]] = {}  # footnote numbers found as plain digits in a unit
 
     def passages(self) -> list[Passage]:
         explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
         explicit |= {n for d in self.drafts for _, cells in d.rows for c in cells for n in marker_numbers(c)}
+        if not explicit and self.language == "en":
+            self._recover_markers()
         page_notes = _page_footnotes(self.lines)
         for draft in self.drafts:
             if draft.kind == "table_row":
@@ -158,7 +163,7 @@ class Settler:
         if draft.kind == "table_row":
             pairs, markers = self.cells[id(draft)]
             return " | ".join(cell for _, cell in pairs), markers
-        markers = [n for part in draft.parts for n in marker_numbers(part)]
+        markers = [n for part in draft.parts for n in marker_numbers(part)] + self.recovered.get(id(draft), [])
         if draft.kind in ("header", "heading", "contents"):
             return clean(" ".join(draft.parts)), markers
         if draft.kind == "text":
@@ -214,6 +219,45 @@ class Settler:
             scope.mark = _distinct(own, leadins, self.language)
 
     # -- footnotes ---------------------------------------------------------------------------
+
+    def _recover_markers(self) -> None:
+        """Text converters print footnote markers as plain digits ("Reporting,1 the", "process8 to").
+        Each block of footnote texts is matched, in order, against such digits in the units read since
+        the block before (and the unit that was open when that block began); a match is a link, and
+        the digits leave the text."""
+        window: list[Draft] = []
+        block: list[Draft] = []
+        for draft in self.drafts + [None]:
+            if draft is not None and draft.kind == "footnote":
+                block.append(draft)
+                continue
+            if block:
+                self._match_block(window, [note.number for note in block])
+                window = window[-1:]
+                block = []
+            if draft is not None and draft.kind not in ("table_row", "header", "contents"):
+                window.append(draft)
+
+    def _match_block(self, window: list[Draft], numbers: list[int]) -> None:
+        expected = sorted(set(numbers))
+        for draft in window:
+            for i, part in enumerate(draft.parts):
+                if not expected:
+                    return
+                kept, last = [], 0
+                for match in _PLAIN_MARKER.finditer(part):
+                    group = [int(n) for n in match[2].split(",")]
+                    skip = next((k for k in range(3) if expected[k:k + len(group)] == group), None)
+                    if skip is None:  # not the next footnotes (one or two may have no marker left)
+                        continue
+                    self.recovered.setdefault(id(draft), []).extend(group)
+                    expected = expected[skip + len(group):]
+                    kept.append(part[last:match.start(2)])
+                    last = match.end(2)
+                    if not expected:
+                        break
+                if kept:
+                    draft.parts[i] = "".join(kept) + part[last:]
 
     def _footnote_index(self, ids: list[str]) -> dict[tuple[int, int], int]:
         """(footnote scope, number) → draft position; scope 0 holds every number's first footnote."""

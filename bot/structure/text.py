@@ -70,9 +70,14 @@ def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_TRAILING_MARKER = re.compile(r"(?<=[,.;:])\d{1,3}(?:,\d{1,3})*$")  # "Biosafety,6": a marker in plain digits
+
+
 def is_open(text: str, language: str) -> bool:
     """True when a unit's last line stops mid-sentence, so the next plain line continues it."""
     text = clean(text)
+    if language == "en":
+        text = _TRAILING_MARKER.sub("", text)
     closers = CLOSERS_EN if language == "en" else CLOSERS_ZH
     return bool(text) and text[-1] not in closers
 
