@@ -1,0 +1,234 @@
+"""Dense passage vectors: exact inner-product search for a small collection, an inverted file for a large one.
+
+Vectors are normalized float32, so inner product is cosine. Below `EXACT_BELOW` rows the store is a
+`faiss.IndexFlatIP` (exact); from there on a `faiss.IndexIVFFlat` over ~4·sqrt(n) k-means lists
+(spherical, trained on a sample), of which the nprobe nearest are scanned per question, nprobe measured
+at build time so that recall@10 against exact search stays at about RECALL_TARGET. Row i is the i-th
+vector added; search returns rows, never faiss's internals.
+
+    store = VectorStore.build(vectors)          # (n, d) float32, normalized
+    rows, scores = store.search(query, k=100)   # best first
+    store.search(query, 100, allowed=mask)      # only the rows of the documents a user picked
+    store.save(path); VectorStore.load(path)    # one faiss file, no pickle
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from bot.bm25 import Ranked, row_mask
+
+__all__ = ["EXACT_BELOW", "RECALL_TARGET", "TRAIN_SAMPLE", "VectorStore", "lists_for"]
+
+# EXACT_BELOW, from bench/scale.py (2 cores, shared): exact search reads every vector for each question, so its
+# time grows with n: p50 0.4 ms at 10k rows, 1.8-3 ms at 30k, 3-6 ms at 50k, 10 ms at 100k. The inverted file
+# answers in 0.1-0.5 ms at any of those sizes but gives up ~1% of recall@10 and costs a k-means at build
+# (1.5 s at 10k, 9 s at 50k, 19 s at 100k; embedding the passages takes far longer). Below 50k rows exact
+# search costs at most about a third of embedding the question (~15 ms), so the store stays exact there
+# and every result is the true nearest; above it exact search is the larger cost and keeps growing.
+EXACT_BELOW = 50_000
+# NPROBE: how many lists a question scans is measured, not guessed, when the inverted file is built:
+# TUNE_QUERIES stored vectors serve as questions, their exact 10 nearest (themselves left out) are the truth,
+# and the smallest nprobe of NPROBE_LADDER whose recall@10 reaches RECALL_TARGET is kept. On
+# bench/scale.py's data recall on its (farther) questions ran ~0.01 below this self-recall, hence 0.99
+# for a 0.97 bar. A fixed nprobe does not carry over between collections: on 100k synthetic vectors with
+# tighter or looser clusters, 32 of 1265 lists gave recall@10 anywhere from 0.70 to 1.00.
+RECALL_TARGET = 0.99
+NPROBE_LADDER = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+TUNE_QUERIES = 200
+TRAIN_SAMPLE = 50_000  # k-means on a sample keeps the build bounded
+KMEANS_ITERATIONS = 10  # faiss's default 25 gave the same recall (0.985 at nprobe 32, 100k rows) for 1.7x the time
+# ONE_THREAD: one question is searched on the calling thread alone. With faiss's default of one OpenMP
+# thread per core, a single-question search waited for a second thread that another process had
+# descheduled: 37 ms instead of 0.5 ms for exact search over 10k rows on the 2-core machine while a test
+# suite ran beside it. Several questions at once still use every core, one question per request thread.
+# (omp_set_num_threads changes only the calling thread's setting, so building stays multi-threaded.)
+
+
+def lists_for(count: int) -> int:
+    """Inverted lists for a collection of `count` vectors: ~4·sqrt(n), the usual faiss rule."""
+    return max(1, int(round(4 * math.sqrt(count))))
+
+
+class VectorStore:
+    """Normalized float32 vectors searched by inner product, exactly or through an inverted file.
+
+    `nprobe=None` measures it at build time (see RECALL_TARGET); a number fixes it. `estimated_recall` is
+    that measurement (None for an exact store or a loaded one).
+    """
+
+    def __init__(self, dim: int, *, exact_below: int = EXACT_BELOW, nprobe: int | None = None,
+                 train_sample: int = TRAIN_SAMPLE, seed: int = 0) -> None:
+        import faiss
+
+        self.dim, self.exact_below, self.train_sample, self.seed = int(dim), exact_below, train_sample, seed
+        self._nprobe = nprobe
+        self.estimated_recall: float | None = None
+        self.index = faiss.IndexFlatIP(self.dim)
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, **options) -> VectorStore:
+        """A store holding `vectors` (row i is vectors[i]); exact or inverted file by their number."""
+        vectors = _matrix(vectors)
+        store = cls(vectors.shape[1], **options)
+        store.add(vectors)
+        return store
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def approximate(self) -> bool:
+        """True for the inverted file, False for exact search."""
+        return hasattr(self.index, "nlist")
+
+    @property
+    def nlist(self) -> int:
+        return int(self.index.nlist) if self.approximate else 0
+
+    @property
+    def nprobe(self) -> int:
+        return int(self.index.nprobe) if self.approximate else 0
+
+    @nprobe.setter
+    def nprobe(self, value: int) -> None:
+        self._nprobe = int(value)
+        if self.approximate:
+            self.index.nprobe = min(int(value), self.nlist)
+
+    def add(self, vectors: np.ndarray) -> None:
+        """Append vectors as the next rows. An exact store that reaches `exact_below` rows becomes an
+        inverted file trained on a sample of everything it holds; an inverted file keeps its lists and
+        nprobe (build a new store when the collection has grown several times over)."""
+        vectors = _matrix(vectors, self.dim)
+        if self.approximate or len(self) + len(vectors) < self.exact_below:
+            self.index.add(vectors)
+            return
+        held = self.index.reconstruct_n(0, len(self)) if len(self) else None
+        everything = vectors if held is None else np.concatenate([held, vectors])
+        del held
+        index = self._train(everything)
+        index.add(everything)
+        if self._nprobe is None:
+            index.nprobe, self.estimated_recall = self._tune(index, everything)
+        else:
+            index.nprobe = min(self._nprobe, index.nlist)
+        self.index = index
+
+    def _train(self, vectors: np.ndarray):
+        import faiss
+
+        nlist = lists_for(len(vectors))
+        quantizer = faiss.IndexFlatIP(self.dim)
+        index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.cp.spherical = True  # centroids on the sphere, as the vectors are: inner product assigns fairly
+        index.cp.niter = KMEANS_ITERATIONS
+        index.cp.min_points_per_centroid = 1  # a 50k sample for 4000 lists is below faiss's advice, on purpose
+        index.cp.seed = self.seed
+        sample = vectors
+        if len(vectors) > self.train_sample:
+            rng = np.random.default_rng(self.seed)
+            sample = vectors[np.sort(rng.choice(len(vectors), self.train_sample, replace=False))]
+        index.train(sample)
+        index.make_direct_map()  # rows back to vectors, for scores_for and vectors_of (8 bytes a row)
+        return index
+
+    def _tune(self, index, vectors: np.ndarray) -> tuple[int, float]:
+        """The smallest nprobe whose recall@10 on stored vectors as questions reaches RECALL_TARGET."""
+        import faiss
+
+        rng = np.random.default_rng(self.seed + 1)
+        rows = np.sort(rng.choice(len(vectors), min(TUNE_QUERIES, len(vectors)), replace=False))
+        queries = vectors[rows]
+        _, exact = faiss.knn(queries, vectors, 11, metric=faiss.METRIC_INNER_PRODUCT)
+        truth = [set(found[found != row][:10].tolist()) for found, row in zip(exact, rows)]
+        recall = 0.0
+        for nprobe in [p for p in NPROBE_LADDER if p < index.nlist] + [index.nlist]:
+            index.nprobe = nprobe
+            _, approximate = index.search(queries, 11)
+            recall = float(np.mean([len(t & set(found[found != row].tolist())) / max(1, len(t))
+                                    for t, found, row in zip(truth, approximate, rows)]))
+            if recall >= RECALL_TARGET:
+                break
+        return index.nprobe, recall
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> Ranked:
+        """The k rows with the highest inner product with `query`, best first.
+
+        `allowed` (a boolean mask over all rows, or row numbers) restricts the search to those rows. The
+        inverted file then scans proportionally more lists (nprobe·n/allowed, at most all of them, which is
+        exact), so a small selection keeps the recall an unrestricted search has.
+        """
+        import faiss
+
+        query = _matrix(query, self.dim)[:1]
+        total = len(self)
+        k = min(int(k), total)
+        params = None
+        if allowed is not None:
+            mask = row_mask(allowed, total)
+            chosen = int(mask.sum())
+            k = min(k, chosen)
+            if k > 0:
+                bits = np.packbits(mask, bitorder="little")  # faiss reads bit i of byte i // 8, lowest first
+                selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(bits))
+                if self.approximate:
+                    probes = min(self.nlist, math.ceil(self.nprobe * total / chosen))
+                    params = faiss.SearchParametersIVF(sel=selector, nprobe=probes)
+                else:
+                    params = faiss.SearchParameters(sel=selector)
+        if k <= 0:
+            return Ranked(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)  # this thread only: see ONE_THREAD
+        try:
+            scores, rows = self.index.search(query, k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
+        found = rows[0] >= 0
+        return Ranked(rows[0][found].astype(np.int64), scores[0][found])
+
+    def vectors_of(self, rows: np.ndarray) -> np.ndarray:
+        """The stored vectors of the given rows, (len(rows), dim) float32."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.index.reconstruct_batch(rows)
+
+    def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Inner products of `query` with the given rows (say, the BM25 candidates the dense channel missed)."""
+        return self.vectors_of(rows) @ _matrix(query, self.dim)[0]
+
+    def save(self, path: str | Path) -> None:
+        """One faiss file (faiss's own binary format: vectors, lists, nprobe and the row map; no pickle)."""
+        import faiss
+
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: str | Path, mmap: bool = False, **options) -> VectorStore:
+        """Read what `save` wrote; `mmap` leaves the vectors on disk, paged in as lists are scanned."""
+        import faiss
+
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mmap else 0)
+        if index.metric_type != faiss.METRIC_INNER_PRODUCT:
+            raise ValueError("the vector index does not rank by inner product")
+        store = cls(index.d, **options)
+        if hasattr(index, "nlist"):
+            if index.direct_map.type == faiss.DirectMap.NoMap:
+                index.make_direct_map()
+            store._nprobe = int(index.nprobe)
+        store.index = index
+        return store
+
+
+def _matrix(vectors: np.ndarray, dim: int | None = None) -> np.ndarray:
+    """A C-contiguous float32 matrix (one vector becomes one row), checked against the store's dimension."""
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    if matrix.ndim != 2 or (dim is not None and matrix.shape[1] != dim):
+        raise ValueError(f"expected vectors of dimension {dim}, got shape {np.shape(vectors)}")
+    return matrix
