@@ -36,6 +36,8 @@ class Draft:
     owner: Draft | Scope | None = None  # the paragraph/item an item hangs from, or the section of a list item
     number: int = 0  # a paragraph's or footnote's number, a table row's position, a text's line
     rows: list[tuple[Line, list[str]]] = field(default_factory=list)  # a table row's raw cells
+    head: int = 0  # leading parts that are heading lines (an article's number and title), joined by spaces
+    plain: bool = False  # a footnote printed with a plain-digit number ("3 See …"), as converters leave them
 
     def add(self, line: Line, text: str) -> None:
         self.parts.append(text)
@@ -140,6 +142,9 @@ class Builder:
 
     def run(self, has_body: bool) -> list[Draft]:
         self.root.phase = "front" if has_body else "body"
+        first = next((line.token.kind for line in self.lines if line.token is not None and not line.contents
+                      and line.token.kind in _BODY_START), None)
+        self.root_chapeau = first != "decision"  # in a report of decisions, each decision has its chapeau
         for line in self.lines:
             if line.text and not line.furniture:
                 self.feed(line)
@@ -196,21 +201,45 @@ class Builder:
                 self.header = self._add("header", ("header", "", "", ""), None, None)
             self.header.add(line, text)
         elif frame.kind == "article":
-            frame.heading.add(line, unbullet(text))
-            return True
+            return self._article_text(frame, line, unbullet(text))
         elif frame.kind in ("annex", "appendix") and not self._chapeau(line) and not self._title_line(frame, text):
             return False
         else:
             frame.heading.add(line, text)
             if not self._chapeau(line):
                 frame.title.append(text)
-        if self._chapeau(line):
+        if self._chapeau(line) and (frame.kind != "root" or self.root_chapeau):
             frame.phase = "preamble"
         return True
 
+    def _article_text(self, frame: Scope, line: Line, text: str) -> bool:
+        """An article's title ("Definitions"), then its own unnumbered text: one unit, which a cut-off
+        line continues; a second closed line is something else (the closing formula, "DONE at …")."""
+        article = frame.heading
+        if len(article.parts) == article.head and _title_like(text, words=12) and len(frame.title) < 2:
+            article.add(line, text)
+            article.head += 1
+            frame.title.append(text)
+            return True
+        if len(article.parts) == article.head or self._continues(article, text):
+            article.add(line, text)
+            return True
+        frame.phase = "body"
+        return False
+
     def _title_line(self, frame: Scope, text: str) -> bool:
+        """An annex's title: its first line after "Annex", a line wrapped from it, or a bracketed note
+        ("[English only]"); another short line is a heading of its own ("Background")."""
         bare = clean(text)
-        return len(frame.title) < 3 and len(bare) <= _TITLE_MAX and bool(bare) and bare[-1] not in ".;。；"
+        if not bare or len(bare) > _TITLE_MAX or bare[-1] in ".;。；":
+            return False
+        note = bare[0] in "[(（" and bare[-1] in "])）"
+        titles = [t for t in frame.title[1:] if clean(t)[:1] not in "[(（"]
+        if note or not titles:
+            return True
+        last = clean(titles[-1])
+        wrapped = bare[0].islower() or last.split()[-1:] in (["of"], ["on"], ["the"], ["and"], ["for"], ["to"], ["in"])
+        return wrapped or not (bare + last).isascii()  # Chinese titles wrap anywhere
 
     def _chapeau(self, line: Line) -> bool:
         """The line naming the body that adopts the text ("The Conference of the Parties," / "…工作组，"),
@@ -255,7 +284,9 @@ class Builder:
 
     def _article(self, line: Line, token: Token) -> None:
         self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
-        self._push(Scope("article", token.value, token.mark), "article", line, line.text).phase = "front"
+        scope = self._push(Scope("article", token.value, token.mark), "article", line, line.text)
+        scope.phase = "front"
+        scope.heading.head = 1
 
     # -- headings ----------------------------------------------------------------------------
 
@@ -426,7 +457,8 @@ class Builder:
         if scope.kind in ("section", "list") and not in_paragraph and clean(text).endswith((":", "：")):
             self._leadin(scope, line, text)
             return
-        if scope.kind == "section" and self.drafts[-1] is scope.heading and _subtitle(text):
+        if scope.kind in ("section", "table") and self.drafts[-1] is scope.heading and _subtitle(text) \
+                and not scope.columns:
             scope.heading.add(line, text)  # "(Agenda item 2)", or a heading wrapped over two lines
             scope.title.append(text)
             return
@@ -486,6 +518,7 @@ class Builder:
         if number != last + 1 and (unit_open or not last < number <= last + 10):
             return False
         self._footnote(line, Token("footnote", str(number), rest=match[2]))
+        self.drafts[-1].plain = True
         return True
 
     # -- tables ------------------------------------------------------------------------------

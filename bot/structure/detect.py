@@ -6,13 +6,17 @@ from dataclasses import dataclass
 
 from bot.structure import grammar_en as en
 from bot.structure import grammar_zh as zh
+from bot.structure.grammar import classify
 from bot.structure.lines import pipe_cells
 
 _SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*)){2,})(?![\w/])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NUMBERED_TITLE = re.compile(r"^(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
-_REPORT = re.compile(r"^(Report|Draft report|报告|.{2,40}的报告)")
+_REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
+_BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
+_COVER = re.compile(r"^(?:United Nations|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
+                    r"|[A-Z]{2,}|Chinese|English|.*English only|\[.*\])$")
 _FRONT_LINES = 60  # the front matter is read from the first lines only
 _SAMPLE = 50_000
 _LANGUAGE_SAMPLE = 20_000
@@ -42,19 +46,33 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     front = _front_lines(text)
     language = detect_language(text)
     symbol = _symbol(front, file_name)
-    title = _title(front)
-    return DocumentInfo(symbol, title, language, _date(front), _kind(symbol, title, text), file_name)
+    title, source = _title(front)
+    return DocumentInfo(symbol, title, language, _date(front), _kind(symbol, source, text), file_name)
 
 
 def _front_lines(text: str) -> list[str]:
-    lines = []
+    """The front matter: the lines before the contents or the first heading or numbered paragraph
+    (blank lines kept as "": they end a wrapped title)."""
+    lines: list[str] = []
+    indents: list[str] = []
     for raw in text.removeprefix("\ufeff")[:_SAMPLE].replace("\r\n", "\n").replace("\f", "\n").split("\n"):
         cells = pipe_cells(raw.strip())
-        line = " ".join(cell for cell in cells if cell) if cells is not None else raw.strip()
-        lines.append(" ".join(line.split()))  # blank lines kept: they end a wrapped title
+        line = " ".join(" ".join(cell for cell in cells if cell).split()) if cells is not None else " ".join(raw.split())
+        if line and classify(line).kind in _BODY:
+            break
+        lines.append(line)
+        indents.append(raw[:len(raw) - len(raw.lstrip())])
         if len(lines) >= _FRONT_LINES:
             break
-    return lines
+    return _Front(lines, indents)
+
+
+class _Front(list):
+    """The front matter's lines, with each line's indentation (a title's wrapped tail keeps it)."""
+
+    def __init__(self, lines: list[str], indents: list[str]) -> None:
+        super().__init__(lines)
+        self.indents = indents
 
 
 def _symbol(front: list[str], file_name: str) -> str | None:
@@ -67,20 +85,26 @@ def _symbol(front: list[str], file_name: str) -> str | None:
     return match[1] if match else None
 
 
-def _title(front: list[str]) -> str | None:
-    """The numbered title of a decision or recommendation ("1/1. 编制…"), else a report's title, else
-    the title under a lone "Decision x/y" heading."""
+def _title(front: list[str]) -> tuple[str | None, str]:
+    """The title and where it came from: the numbered title of a decision or recommendation ("1/1. 编制…",
+    "numbered"), else a report's title ("report"), else the title under a lone "Decision x/y" heading,
+    else the first line of the front matter that is not part of the cover block."""
     for i, line in enumerate(front):
         match = _NUMBERED_TITLE.match(line)
         if match:
-            return _with_continuation(front, i, match[1] if len(match[1]) > 3 else line)
+            return _with_continuation(front, i, match[1] if len(match[1]) > 3 else line), "numbered"
     for i, line in enumerate(front):
         if _REPORT.match(line):
-            return _with_continuation(front, i, line)
+            return _with_continuation(front, i, line), "report"
     for i, line in enumerate(front[:-1]):
         if en.DECISION.match(line) or zh.DECISION.match(line):
-            return next((later for later in front[i + 1:] if later), None)
-    return None
+            return next((later for later in front[i + 1:] if later), None), "decision"
+    return next((line for line in front if line and not _cover(line)), None), "first line"
+
+
+def _cover(line: str) -> bool:
+    """A line of the cover block: the organization, the symbol, distribution, date, languages."""
+    return bool(_COVER.match(line) or _SYMBOL.search(line) or en.DATE.fullmatch(line) or zh.DATE.match(line))
 
 
 _FUNCTION_WORDS = ("of", "on", "the", "in", "its", "from", "and", "for", "to", "at", "with", "by")
@@ -91,13 +115,15 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
     follows a dangling function word, or is a short tail of a long (margin-wrapped) line; a blank
     line or a chapeau ends it."""
     previous = front[i]
-    for line in front[i + 1:i + 4]:
+    for k, line in enumerate(front[i + 1:i + 4], i + 1):
         if not line or line.endswith((",", "，")):
             break
         words = title.split()
-        tail = len(line.split()) <= 2 and len(previous) >= 60
+        same_indent = getattr(front, "indents", None) is None or front.indents[k] == front.indents[k - 1]
+        tail = len(line.split()) <= 2 and len(previous) >= 60 and same_indent
         if line[:1].islower() or line[:1].isdigit() or (words and words[-1] in _FUNCTION_WORDS) or tail:
-            title, previous = f"{title} {line}", line
+            glue = "" if not (title[-1:] + line[:1]).isascii() else " "  # Chinese wraps without a space
+            title, previous = title + glue + line, line
         else:
             break
     return title
@@ -115,7 +141,7 @@ def _date(front: list[str]) -> str | None:
     return None
 
 
-def _kind(symbol: str | None, title: str | None, text: str) -> str:
+def _kind(symbol: str | None, source: str, text: str) -> str:
     parts = set((symbol or "").upper().split("/"))
     if "REC" in parts:
         return "recommendation"
@@ -123,12 +149,10 @@ def _kind(symbol: str | None, title: str | None, text: str) -> str:
         return "decision"
     if "RES" in parts:
         return "resolution"
-    if title and _REPORT.match(title):
+    if source == "report":
         return "report"
     head = text[:_SAMPLE]
     if re.search(r"^\s*(?:Article 1|第一条)\s*$", head, re.MULTILINE) and not re.search(
             r"^\s*(?:Decision|第\s*\d)", head, re.MULTILINE):
         return "treaty"
-    if title and _NUMBERED_TITLE.match(title or ""):
-        return "decision"
-    return "document"
+    return "decision" if source in ("numbered", "decision") else "document"

@@ -62,7 +62,11 @@ def mark_furniture(lines: list[Line], structural: callable) -> None:
             pages.setdefault(line.page, []).append(line)
     if len(pages) < 2:
         return
-    edges = {page: body[:_EDGE_LINES] + body[-_EDGE_LINES:] for page, body in pages.items()}
+    for line in pages[min(pages)][-_EDGE_LINES:]:
+        if _PAGE_NUMBER.match(line.text):
+            line.furniture = True
+    # page 1 has the cover, not running headers: its lines repeated at the top of later pages stay
+    edges = {page: body[:_EDGE_LINES] + body[-_EDGE_LINES:] for page, body in pages.items() if page > 1}
     shapes = Counter(shape for edge in edges.values() for shape in {_shape(line.text) for line in edge})
     for edge in edges.values():
         for line in edge:

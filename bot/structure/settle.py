@@ -31,7 +31,8 @@ class Settler:
         self.sectioned: dict[int, bool] = {}
         self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
         self.titles: dict[int, str] = {}
-        self.recovered: dict[int, list[int]] = {}  # footnote numbers found as plain digits in a unit
+        self.recovered: dict[int, list[int]] = {}
+        self.first_cells: dict[int, list[str]] = {}  # a table row's first-line cells, cleaned  # footnote numbers found as plain digits in a unit
 
     def passages(self) -> list[Passage]:
         explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
@@ -166,6 +167,10 @@ class Settler:
         markers = [n for part in draft.parts for n in marker_numbers(part)] + self.recovered.get(id(draft), [])
         if draft.kind in ("header", "heading", "contents"):
             return clean(" ".join(draft.parts)), markers
+        if draft.head:
+            head = clean(" ".join(draft.parts[:draft.head]))
+            body = join_wrapped([clean(p) for p in draft.parts[draft.head:]], self.language)
+            return f"{head} {body}".strip(), markers
         if draft.kind == "text":
             return clean(" ".join(draft.parts), links=False), markers
         return join_wrapped([clean(p) for p in draft.parts], self.language), markers
@@ -178,7 +183,9 @@ class Settler:
         columns = table.columns or []
         pairs: list[tuple[str, str]] = []
         markers: list[int] = []
-        for line, cells in row.rows:
+        for n, (line, cells) in enumerate(row.rows):
+            if n == 0:
+                self.first_cells[id(row)] = firsts = []
             for j, cell in enumerate(cells):
                 name = columns[j] if j < len(columns) and columns[j] else _DEFAULT_COLUMN[self.language].format(j + 1)
                 markers += marker_numbers(cell)
@@ -187,6 +194,8 @@ class Settler:
                 if bare and int(bare[1]) in page_notes.get(line.number, ()) and int(bare[1]) not in explicit:
                     markers.append(int(bare[1]))
                     text = text[:bare.start()].rstrip()
+                if n == 0:
+                    firsts.append(text)
                 if text:
                     pairs.append((name, text))
         return pairs, markers
@@ -199,12 +208,11 @@ class Settler:
             if draft.kind == "table_row":
                 tables.setdefault(id(draft.scopes[-1]), []).append(draft)
         for rows in tables.values():
-            firsts = [cells for row in rows for _, cells in row.rows[:1]]
+            firsts = [self.first_cells[id(row)] for row in rows]
             width = max((len(cells) for cells in firsts), default=0)
             key = next((j for j in range(width) if _names(firsts, j)), 0)
             for row, cells in zip(rows, firsts):
-                cell = clean(cells[key]) if key < len(cells) else ""
-                cell = _BARE_NUMBER.sub("", cell) if cell else cell
+                cell = cells[key] if key < len(cells) else ""
                 row.seg = (*row.seg[:2], squash(cell), row.seg[3])
 
     def _name_lists(self) -> None:
@@ -221,18 +229,19 @@ class Settler:
     # -- footnotes ---------------------------------------------------------------------------
 
     def _recover_markers(self) -> None:
-        """Text converters print footnote markers as plain digits ("Reporting,1 the", "process8 to").
-        Each block of footnote texts is matched, in order, against such digits in the units read since
-        the block before (and the unit that was open when that block began); a match is a link, and
-        the digits leave the text."""
+        """Text converters print footnote markers as plain digits ("Reporting,1 the", "process8 to"),
+        and footnote texts likewise ("8 See …"). Each block of such footnote texts is matched, in
+        order, against such digits in the units read since the block before (and the unit that was
+        open when that block began); a match is a link, and the digits leave the text."""
         window: list[Draft] = []
         block: list[Draft] = []
         for draft in self.drafts + [None]:
             if draft is not None and draft.kind == "footnote":
                 block.append(draft)
                 continue
-            if block:
+            if block and all(note.plain for note in block):
                 self._match_block(window, [note.number for note in block])
+            if block:
                 window = window[-1:]
                 block = []
             if draft is not None and draft.kind not in ("table_row", "header", "contents"):
@@ -283,7 +292,7 @@ _KIND = {"contents": "text"}
 
 
 def _names(firsts: list[list[str]], j: int) -> bool:
-    cells = [clean(cells[j]) for cells in firsts if j < len(cells) and clean(cells[j])]
+    cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
     digits = sum(cell[0].isdigit() for cell in cells)
     return bool(cells) and digits * 2 < len(cells)
 
@@ -308,8 +317,17 @@ def _distinct(own: list[str], leadins: list[list[str]], language: str) -> str:
     while tail < len(own) - head and all(len(words) > tail + head and words[-1 - tail] == own[-1 - tail]
                                          for words in leadins):
         tail += 1
+    if language == "zh":  # Chinese has no spaces: let the shared words end and begin at a particle
+        while head and own[head - 1] not in _ZH_BEFORE:
+            head -= 1
+        while tail and own[len(own) - tail] not in _ZH_AFTER:
+            tail -= 1
     middle = own[head:len(own) - tail]
     return glue.join(middle) if middle else glue.join(own)
+
+
+_ZH_BEFORE = "在于对从向为与和及的"  # a shared beginning ends with a preposition or particle ("能够在")
+_ZH_AFTER = "中上下里内的之"  # a shared ending starts with a locative or particle ("中反映的问题")
 
 
 def _scope_seg(scope: Scope) -> Seg:

@@ -1,0 +1,388 @@
+"""The structure grammar on UN documents in both languages: ids, paths, labels, footnote links, pages and
+page furniture on the fixtures in tests/fixtures/multi, detect() on each, and the grammar's rules on small
+inline texts."""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.parser import PARSER_VERSION
+from bot.parser import parse as compat_parse
+from bot.structure import DocumentInfo, detect, parse, strip_markers
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "multi"
+SEED = ROOT / "corpus" / "CBD-WG2020-REC-1-1.zh.txt"
+
+
+def _read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _by_id(text: str, language: str | None = None) -> dict:
+    return {p.id: p for p in parse(text, language)}
+
+
+@pytest.fixture(scope="module")
+def en_decisions():
+    return _by_id(_read("en-decisions.txt"))
+
+
+@pytest.fixture(scope="module")
+def en_treaty():
+    return _by_id(_read("en-treaty.txt"))
+
+
+@pytest.fixture(scope="module")
+def zh_decision():
+    return _by_id(_read("zh-decision.txt"))
+
+
+@pytest.fixture(scope="module")
+def zh_treaty():
+    return _by_id(_read("zh-treaty.txt"))
+
+
+def _rows(units: dict, *ids: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(units[i].kind, units[i].label, units[i].path) for i in ids]
+
+
+# -- the API -------------------------------------------------------------------------------------------
+
+
+def test_compatibility_module_is_the_structure_parser():
+    assert PARSER_VERSION == "2"
+    text = _read("en-treaty.txt")
+    assert compat_parse(text) == parse(text)
+
+
+def test_label_and_citation_agree_and_doc_is_left_to_the_index(en_decisions, zh_decision):
+    for unit in [*en_decisions.values(), *zh_decision.values()]:
+        assert unit.label == unit.citation and unit.label
+        assert unit.doc == ""
+
+
+@pytest.mark.parametrize("name", ["en-decisions.txt", "en-treaty.txt", "zh-decision.txt", "zh-treaty.txt"])
+def test_fixtures_are_consistent(name):
+    passages = parse(_read(name))
+    assert 40 <= len(_read(name).splitlines()) <= 120
+    assert len({p.id for p in passages}) == len(passages)
+    assert len({p.path for p in passages}) == len(passages)
+    assert [p.order for p in passages] == list(range(len(passages)))
+    assert {(p.id, f) for p in passages for f in p.footnotes} == {(c, p.id) for p in passages for c in p.cited_by}
+    assert all(p.pages and min(p.pages) >= 1 for p in passages)
+
+
+# -- English: a report with two decisions ---------------------------------------------------------------
+
+
+def test_two_decisions_number_their_paragraphs_apart(en_decisions):
+    paragraphs = [i for i, p in en_decisions.items() if p.kind == "paragraph"]
+    assert paragraphs == ["d3/CMA.6-p1", "d3/CMA.6-p2", "d3/CMA.6-p3", "d3/CMA.6-p4",
+                          "d4/CMA.6-p1", "d4/CMA.6-p2", "d4/CMA.6-p3",
+                          "d4/CMA.6-a1-1", "d4/CMA.6-a1-2", "d4/CMA.6-a1-3"]
+    assert [i for i, p in en_decisions.items() if p.kind == "preamble"] == [
+        "d3/CMA.6-pre1", "d3/CMA.6-pre2", "d3/CMA.6-pre3", "d4/CMA.6-pre1"]
+
+
+def test_english_paths_and_labels(en_decisions):
+    assert _rows(en_decisions, "d3/CMA.6", "d3/CMA.6-pre2", "d3/CMA.6-sII", "d3/CMA.6-p2a", "d3/CMA.6-p2b-ii",
+                 "d4/CMA.6-a1", "d4/CMA.6-a1-B", "d4/CMA.6-a1-3", "d4/CMA.6-a1-2b") == [
+        ("heading", "decision 3/CMA.6", ("decision:3/CMA.6",)),
+        ("preamble", "decision 3/CMA.6, preamble, para. 2", ("decision:3/CMA.6", "preamble:2")),
+        ("heading", "decision 3/CMA.6, section II", ("decision:3/CMA.6", "section:II")),
+        ("item", "decision 3/CMA.6, para. 2 (a)", ("decision:3/CMA.6", "para:2", "item:a")),
+        ("item", "decision 3/CMA.6, para. 2 (b) (ii)", ("decision:3/CMA.6", "para:2", "item:b", "subitem:ii")),
+        ("heading", "decision 4/CMA.6, annex", ("decision:4/CMA.6", "annex:1")),
+        ("heading", "decision 4/CMA.6, annex, section B", ("decision:4/CMA.6", "annex:1", "section:B")),
+        ("paragraph", "decision 4/CMA.6, annex, para. 3", ("decision:4/CMA.6", "annex:1", "para:3")),
+        ("item", "decision 4/CMA.6, annex, para. 2 (b)", ("decision:4/CMA.6", "annex:1", "para:2", "item:b")),
+    ]
+
+
+def test_sections_head_paragraphs_but_stay_out_of_their_paths(en_decisions):
+    paragraph = en_decisions["d3/CMA.6-p3"]
+    assert paragraph.section == ("Decision 3/CMA.6 Matters relating to adaptation", "II. Means of implementation")
+    assert "section:II" not in paragraph.path  # paragraph numbers run on through the sections
+
+
+def test_header_and_chapeau(en_decisions):
+    header = en_decisions["header"]
+    assert header.kind == "header" and header.path == ("header",)
+    assert "Report of the Conference of the Parties" in header.text and "Part two" in header.text
+    decision = en_decisions["d3/CMA.6"]
+    assert decision.text == ("Decision 3/CMA.6 Matters relating to adaptation The Conference of the Parties serving "
+                             "as the meeting of the Parties to the Paris Agreement,")
+
+
+def test_english_footnotes_link_both_ways(en_decisions):
+    assert en_decisions["d3/CMA.6-pre2"].footnotes == ("d3/CMA.6-fn1",)
+    assert en_decisions["d3/CMA.6-fn2"].cited_by == ("d3/CMA.6-p3",)
+    assert en_decisions["d4/CMA.6-fn4"].cited_by == ("d4/CMA.6-a1-3",)
+    note = en_decisions["d4/CMA.6-fn3"]
+    assert (note.kind, note.label, note.path, note.text) == (
+        "footnote", "decision 4/CMA.6, footnote 3", ("decision:4/CMA.6", "footnote:3"), "FCCC/SB/2024/4.")
+    assert note.section == en_decisions["d4/CMA.6-pre1"].section  # where it is cited
+    assert "^{" not in en_decisions["d3/CMA.6-pre2"].text
+
+
+def test_page_break_joins_a_paragraph_and_counts_pages(en_decisions):
+    paragraph = en_decisions["d3/CMA.6-p3"]
+    assert paragraph.pages == (1, 2)
+    assert paragraph.text.endswith("adaptation and to provide it in a predictable manner, taking into account the "
+                                   "needs of developing country Parties;")
+    assert en_decisions["d3/CMA.6-p2"].pages == (1,)
+    assert en_decisions["d4/CMA.6-a1-t1-3"].pages == (3,)
+
+
+def test_page_furniture_is_gone(en_decisions):
+    texts = [p.text for p in en_decisions.values() if p.kind != "header"]
+    for furniture in ("GE.25-04321", "2/3", "3/3", "FCCC/PA/CMA/2024/9/Add.1"):
+        assert not any(furniture in text for text in texts), furniture
+
+
+def test_english_table(en_decisions):
+    rows = [p for p in en_decisions.values() if p.kind == "table_row"]
+    assert [(r.id, r.label) for r in rows] == [
+        ("d4/CMA.6-a1-t1-1", "decision 4/CMA.6, annex, table 1, AC 25"),
+        ("d4/CMA.6-a1-t1-2", "decision 4/CMA.6, annex, table 1, AC 26"),
+        ("d4/CMA.6-a1-t1-3", "decision 4/CMA.6, annex, table 1, AC 27"),  # the header repeated on page 3 is skipped
+    ]
+    assert rows[1].columns == (("Meeting", "AC 26"), ("Date", "September 2025"), ("Place", "Bonn"),
+                               ("Place", "and online"))  # the continuation row stays with its row
+    assert en_decisions["d4/CMA.6-a1-t1"].text == "Table 1 Meetings of the Adaptation Committee Meeting Date Place"
+
+
+def test_closing_lines_are_kept_as_text(en_decisions):
+    texts = {p.text for p in en_decisions.values() if p.kind == "text"}
+    assert {"6th plenary meeting", "22 November 2024", "7th plenary meeting"} <= texts
+
+
+def test_detect_english_report():
+    assert detect(_read("en-decisions.txt"), "en-decisions.txt") == DocumentInfo(
+        symbol="FCCC/PA/CMA/2024/9/Add.1",
+        title="Report of the Conference of the Parties serving as the meeting of the Parties to the Paris Agreement "
+              "on its sixth session, held in Baku from 11 to 22 November 2024",
+        language="en", date="2025-03-14", kind="report", file_name="en-decisions.txt")
+
+
+# -- English treaty --------------------------------------------------------------------------------------
+
+
+def test_treaty_articles_paragraphs_and_items(en_treaty):
+    assert _rows(en_treaty, "art1", "art1-b", "art2-1", "art2-1b-i", "art4-3", "art7") == [
+        ("article", "Article 1", ("article:1",)),
+        ("item", "Article 1 (b)", ("article:1", "item:b")),
+        ("paragraph", "Article 2, para. 1", ("article:2", "para:1")),
+        ("item", "Article 2, para. 1 (b) (i)", ("article:2", "para:1", "item:b", "subitem:i")),
+        ("paragraph", "Article 4, para. 3", ("article:4", "para:3")),
+        ("article", "Article 7", ("article:7",)),
+    ]
+    assert en_treaty["art1"].text == "Article 1 Definitions For the purpose of this Agreement:"
+    assert en_treaty["art3"].text == "Article 3 Each Party shall designate a national focal point for the purposes " \
+                                     "of this Agreement."
+    assert en_treaty["art2-2"].text.endswith("principle of common but differentiated responsibilities and "
+                                             "respective capabilities.")  # a wrapped line joined with a space
+
+
+def test_treaty_preamble_and_closing_formula(en_treaty):
+    assert [p.id for p in en_treaty.values() if p.kind == "preamble"] == ["pre1", "pre2", "pre3", "pre4"]
+    assert en_treaty["pre4"].text == "Have agreed as follows:"
+    closing = [p for p in en_treaty.values() if p.kind == "text"]
+    assert [p.text for p in closing] == ["DONE at Bonn this fifteenth day of June two thousand and twenty-four."]
+
+
+def test_detect_english_treaty():
+    info = detect(_read("en-treaty.txt"), "en-treaty.txt")
+    assert (info.symbol, info.title, info.language, info.date, info.kind) == (
+        None, "Agreement on Regional Cooperation for Adaptation", "en", None, "treaty")
+
+
+# -- Chinese decisions -----------------------------------------------------------------------------------
+
+
+def test_chinese_paths_and_labels(zh_decision):
+    assert _rows(zh_decision, "d1/CP.28", "d1/CP.28-pre2", "d1/CP.28-s2", "d1/CP.28-p2b", "d1/CP.28-p2b-2",
+                 "d1/CP.28-a1", "d1/CP.28-a1-3", "d1/CP.28-a1-2a", "d2/CP.28-p1") == [
+        ("heading", "第1/CP.28号决定", ("decision:1/CP.28",)),
+        ("preamble", "第1/CP.28号决定 序言第2段", ("decision:1/CP.28", "preamble:2")),
+        ("heading", "第1/CP.28号决定 第二节", ("decision:1/CP.28", "section:2")),
+        ("item", "第1/CP.28号决定 第2段(b)项", ("decision:1/CP.28", "para:2", "item:b")),
+        ("item", "第1/CP.28号决定 第2段(b)项(二)目", ("decision:1/CP.28", "para:2", "item:b", "subitem:2")),
+        ("heading", "第1/CP.28号决定 附件", ("decision:1/CP.28", "annex:1")),
+        ("paragraph", "第1/CP.28号决定 附件 第3段", ("decision:1/CP.28", "annex:1", "para:3")),
+        ("item", "第1/CP.28号决定 附件 第2段(a)项", ("decision:1/CP.28", "annex:1", "para:2", "item:a")),
+        ("paragraph", "第2/CP.28号决定 第1段", ("decision:2/CP.28", "para:1")),
+    ]
+
+
+def test_chinese_front_matter_comma_is_not_a_chapeau(zh_decision):
+    """The report's title wraps after "报告，"; in a report of decisions each decision has its own chapeau."""
+    assert [i for i, p in zh_decision.items() if p.kind == "preamble"] == [
+        "d1/CP.28-pre1", "d1/CP.28-pre2", "d1/CP.28-pre3", "d2/CP.28-pre1"]
+    assert zh_decision["d1/CP.28"].text == "第1/CP.28号决定 损失和损害基金及资金安排的运作 缔约方会议，"
+
+
+def test_chinese_footnotes_pages_and_furniture(zh_decision):
+    assert zh_decision["d1/CP.28-p3"].footnotes == ("d1/CP.28-fn2",)
+    assert zh_decision["d1/CP.28-p3"].text == "3. 邀请缔约方和观察员组织于2024年3月1日前通过意见提交门户网站提交关于基金运作的意见；"
+    assert zh_decision["d1/CP.28-fn3"].cited_by == ("d1/CP.28-a1-3",)
+    assert zh_decision["d1/CP.28-fn3"].label == "第1/CP.28号决定 脚注3"
+    assert zh_decision["d2/CP.28-fn4"].cited_by == ("d2/CP.28-pre1",)
+    assert zh_decision["d1/CP.28-a1"].pages == (2,) and zh_decision["d2/CP.28"].pages == (3,)
+    texts = [p.text for p in zh_decision.values() if p.kind != "header"]
+    for furniture in ("GE.24-04567", "2/3", "3/3", "FCCC/CP/2023/11/Add.1"):
+        assert not any(furniture in text for text in texts), furniture
+    assert not any(re.search("[¹²³⁴]", p.text) for p in zh_decision.values())
+
+
+def test_detect_chinese_report():
+    info = detect(_read("zh-decision.txt"), "zh-decision.txt")
+    assert info == DocumentInfo("FCCC/CP/2023/11/Add.1", "缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行",
+                                "zh", "2024-03-15", "report", "zh-decision.txt")
+
+
+# -- Chinese treaty --------------------------------------------------------------------------------------
+
+
+def test_chinese_treaty(zh_treaty):
+    assert _rows(zh_treaty, "art1", "art1-c", "art2-1", "art2-1a", "art2-1b-1", "art4-2c") == [
+        ("article", "第一条", ("article:1",)),
+        ("item", "第一条(c)项", ("article:1", "item:c")),
+        ("paragraph", "第二条 第1款", ("article:2", "para:1")),
+        ("item", "第二条 第1款(a)项", ("article:2", "para:1", "item:a")),
+        ("item", "第二条 第1款(b)项(一)目", ("article:2", "para:1", "item:b", "subitem:1")),
+        ("item", "第四条 第2款(c)项", ("article:4", "para:2", "item:c")),
+    ]
+    assert zh_treaty["art1"].text == "第一条 定义 为本协定的目的："
+    assert zh_treaty["art7"].text == "第七条 对本协定不得作任何保留。"
+    assert [p.label for p in zh_treaty.values() if p.kind == "preamble"] == ["序言第1段", "序言第2段", "序言第3段",
+                                                                            "序言第4段"]
+
+
+def test_detect_chinese_treaty_and_seed():
+    info = detect(_read("zh-treaty.txt"), "zh-treaty.txt")
+    assert (info.symbol, info.title, info.language, info.kind) == (None, "适应领域区域合作协定", "zh", "treaty")
+    seed = detect(SEED.read_text(encoding="utf-8"), SEED.name)
+    assert seed == DocumentInfo("CBD/WG2020/REC/1/1", "编制2020年后全球生物多样性框架：工作组第一次会议的结论", "zh",
+                                "2019-08-30", "recommendation", SEED.name)
+
+
+def test_seed_paths_and_pages():
+    units = _by_id(SEED.read_text(encoding="utf-8"))
+    assert _rows(units, "p7a", "a1-s1-2", "a1-D-4", "a1-D-l2-1", "fn14", "a2-t1-3") == [
+        ("item", "第7段(a)项", ("para:7", "item:a")),
+        ("paragraph", "附件一 第一节 第2段", ("annex:1", "section:1", "para:2")),
+        ("item", "附件一 第二节 D (四)", ("annex:1", "section:2", "section:D", "item:4")),
+        ("item", "附件一 第二节 D 具体目标 (一)", ("annex:1", "section:2", "section:D", "list:2", "item:1")),
+        ("footnote", "脚注14", ("footnote:14",)),
+        ("table_row", "附件二 表1：科学、技术和工艺咨询附属机构第二十三次会议 (SBSTTA-23)", ("annex:2", "table:1", "row:3")),
+    ]
+    assert {p.pages for p in units.values()} == {(1,)}  # no form feeds: one page
+
+
+# -- nothing lost ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, dropped", [
+    ("en-decisions.txt", ["GE.25-04321(E)", "FCCC/PA/CMA/2024/9/Add.1", "FCCC/PA/CMA/2024/9/Add.1", "2/3", "3/3",
+                          "Meeting\tDate\tPlace"]),
+    ("zh-decision.txt", ["GE.24-04567 (C)", "FCCC/CP/2023/11/Add.1", "FCCC/CP/2023/11/Add.1", "2/3", "3/3"]),
+    ("en-treaty.txt", []), ("zh-treaty.txt", []),
+])
+def test_every_character_but_furniture_comes_back(name, dropped):
+    lines = _read(name).replace("\f", "").split("\n")
+    for line in dropped:  # furniture, and a table header repeated after a page break (its second copy)
+        lines.reverse()
+        lines.remove(line)
+        lines.reverse()
+    expected = Counter(c for c in strip_markers("\n".join(lines)) if not c.isspace())
+    found = Counter()
+    for p in parse(_read(name)):
+        found += Counter(c for c in ("".join(v for _, v in p.columns) if p.kind == "table_row" else p.text)
+                         if not c.isspace())
+    assert found == expected
+
+
+# -- the grammar's rules on small texts ------------------------------------------------------------------
+
+
+def _units(*lines: str, language: str | None = None) -> list[tuple[str, str]]:
+    return [(p.id, p.label) for p in parse("\n".join(lines), language)]
+
+
+def test_numbered_heading_between_paragraphs_and_nested_agenda():
+    units = _units("1.\tNotes the report;", "2.\tRequests the secretariat to adopt the agenda as follows:",
+                   "1.\tOpening of the session.", "2.\tOrganizational matters:", "(a)\tAdoption of the agenda;",
+                   "3.\tOther matters.", "C.\tMeans of implementation", "1.\tFinance", "3.\tDecides to act;")
+    assert units == [("p1", "para. 1"), ("p2", "para. 2"), ("p2-1", "para. 2 (1)"), ("p2-2", "para. 2 (2)"),
+                     ("p2-2-a", "para. 2 (2) (a)"), ("p2-3", "para. 2 (3)"), ("C", "section C"),
+                     ("C-s1", "section C.1"), ("p3", "para. 3")]
+
+
+def test_numbering_that_restarts_per_section_keeps_the_section():
+    units = _units("Annex", "[English only]", "Summary reports", "Background", "1.\tThe first review was held.",
+                   "2.\tIt ended.",
+                   "Summary report on Austria", "1.\tAustria was represented.", "2.\tQuestions followed.")
+    assert units == [("a1", "annex"), ("a1-h1", "annex, “Background”"), ("a1-h1-1", "annex, “Background”, para. 1"),
+                     ("a1-h1-2", "annex, “Background”, para. 2"), ("a1-h2", "annex, “Summary report on Austria”"),
+                     ("a1-h2-1", "annex, “Summary report on Austria”, para. 1"),
+                     ("a1-h2-2", "annex, “Summary report on Austria”, para. 2")]
+
+
+def test_letter_i_after_h_and_roman_i_after_a():
+    text = ["1.\tDecides:", *[f"({c})\tItem {c};" for c in "abcdefgh"], "(i)\tItem i;", "(j)\tItem j;",
+            "2.\tAlso decides:", "(a)\tTo act:", "(i)\tfirst;", "(ii)\tsecond;", "(b)\tTo report."]
+    ids = [i for i, _ in _units(*text)]
+    assert ids[9:11] == ["p1i", "p1j"]
+    assert ids[11:] == ["p2", "p2a", "p2a-i", "p2a-ii", "p2b"]
+
+
+def test_plain_digit_footnotes_and_markers_from_a_converter():
+    units = {p.id: p for p in parse("Decision 5/CP.26\nTitle\nThe Conference of the Parties,\n"
+                                    "1.\tWelcomes the progress reports1 of the Committee;\n"
+                                    "2.\tNotes the workplan,2,3 and the budget;\n"
+                                    "1 FCCC/SBI/2021/10.\n2 See document FCCC/SBI/2021/11.\n3 Available at unfccc.int.")}
+    assert units["d5/CP.26-p1"].text == "1. Welcomes the progress reports of the Committee;"
+    assert units["d5/CP.26-p1"].footnotes == ("d5/CP.26-fn1",)
+    assert units["d5/CP.26-p2"].footnotes == ("d5/CP.26-fn2", "d5/CP.26-fn3")
+    assert units["d5/CP.26-fn2"].text == "See document FCCC/SBI/2021/11."
+
+
+def test_pipe_rows_and_lead_in_lists():
+    units = _units("| 1.\tThe scope is wide. |", "| ACE | Action for Climate Empowerment |",
+                   "| CGE | Consultative Group of Experts |")
+    assert units == [("p1", "para. 1"), ("t1", "table 1"), ("t1-1", "table 1, ACE"), ("t1-2", "table 1, CGE")]
+    lists = _units("A. 问题", "(a) 能够在目标中反映的问题：", "(一) 甲；", "(二) 乙；", "能够在具体目标中反映的问题：", "(一) 丙；",
+                   "能够在次级指标中反映的问题：", "(一) 丁。", language="zh")
+    assert lists == [("A", "A"), ("A-1", "A (一)"), ("A-2", "A (二)"), ("A-l2", "A 具体目标"), ("A-l2-1", "A 具体目标 (一)"),
+                     ("A-l3", "A 次级指标"), ("A-l3-1", "A 次级指标 (一)")]
+
+
+def test_parse_never_raises_on_odd_input():
+    for text in ["", "\f\f", "Decision 1/CP.1", "Annex\nAnnex\n1.", "第一条\n第一条", "| a |\n|", "(a)\n(i)\n(一)",
+                 "1.\n\f1.\n2/2", "Table 1\n\ta\tb\n\t\tc", "^{1} note\n¹ note"]:
+        passages = parse(text)
+        assert len({p.id for p in passages}) == len(passages)
+
+
+def test_parsing_time_grows_linearly():
+    """Long documents: four times the text must not take sixteen times as long."""
+    block = "\n".join([f"{n}.\tRequests the secretariat to act, as referred to in paragraph {n - 1} above:\n"
+                       "(a)\tTo report;\n(b)\tTo consult:\n(i)\tParties;\n(ii)\tObservers." for n in range(1, 201)])
+
+    def best(text: str) -> float:
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            parse(text)
+            timings.append(time.perf_counter() - start)
+        return min(timings)
+
+    small = "Decision 1/CP.1\nTitle\nThe Conference,\n" + block
+    large = "\n".join(f"Decision {k}/CP.1\nTitle\nThe Conference,\n" + block for k in range(1, 5))
+    assert best(large) < 8 * best(small)
