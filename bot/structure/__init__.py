@@ -8,6 +8,8 @@ Steps: lines.py (line ends, pages, furniture, contents) → grammar.py (what eac
 """
 from __future__ import annotations
 
+import re
+
 from bot.records import Passage
 from bot.structure.build import Builder, before_paragraph, lone_letters
 from bot.structure.detect import DocumentInfo, detect, detect_language
@@ -20,6 +22,7 @@ __all__ = ["PARSER_VERSION", "DocumentInfo", "detect", "detect_language", "parse
 
 PARSER_VERSION = "2"
 _BODY_START = {"decision", "annex", "article", "section", "paragraph", "table"}
+_BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
 
 def parse(text: str, language: str | None = None) -> list[Passage]:
@@ -72,14 +75,15 @@ def _join_broken_rows(lines) -> None:
 
 
 def _stray_numbers(lines) -> None:
-    """A bare "1." followed by a heading or another number holds nothing: a converter's empty list
-    entry, read as plain text. (Followed by plain text it is a paragraph whose words wrapped below.)"""
+    """A bare "1." or "II." followed by a heading or another number holds nothing: a converter's empty
+    list entry, read as plain text. (Followed by plain text, its words wrapped to the next line.)"""
     following = None
     for line in reversed(lines):
         token = line.token
         if token is None or line.contents:
             continue
-        if token.kind == "paragraph" and not token.rest and (following is None or following.kind != "plain"):
+        bare = (token.kind == "paragraph" and not token.rest) or (token.kind == "section" and _BARE_HEADING.match(line.text))
+        if bare and (following is None or following.kind != "plain"):
             line.token = Token("plain", rest=line.text)
         following = line.token
 

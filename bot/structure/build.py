@@ -333,8 +333,9 @@ class Builder:
         text = unbullet(line.text)
         last = frame.chain[-1] if frame.chain else None
         after_colon = last is not None and clean(last.parts[-1]).endswith((":", "："))
-        skipped = number == frame.nested_last + 2 and number != frame.last_para + 1  # a sub-list entry lost
-        if frame.nested is not None and frame.chain and (number == frame.nested_last + 1 or skipped):
+        # a sub-list goes on upwards, skipping a lost entry or quoting paragraphs 30, 34, 36 of another text
+        onwards = frame.nested_last < number <= frame.nested_last + 10 and number != frame.last_para + 1
+        if frame.nested is not None and frame.chain and (number == frame.nested_last + 1 or onwards):
             self._nested_item(frame, line, token, text)
         elif number == frame.last_para + 1:
             self._new_paragraph(frame, line, number, text)
@@ -353,7 +354,8 @@ class Builder:
         following = self.next_number.get(line.number)
         if following == number + 1:
             return False
-        return _title_like(rest, words=60 if following == frame.last_para + 1 else 25)
+        evidence = following == frame.last_para + 1  # the paragraphs go on right after it
+        return _title_like(rest, words=60 if evidence else 25, chars=400 if evidence else 200)
 
     def _start_nested(self, frame: Scope, line: Line, token: Token, text: str, owner: Draft) -> None:
         frame.nested = owner
@@ -464,7 +466,7 @@ class Builder:
             return
         if line.number in self.before_paragraph and _title_like(text, words=12):
             frame.titles += 1
-            self._open_section(frame, line, str(frame.titles), text, "title", 4)
+            self._open_section(frame, line, f"h{frame.titles}", text, "title", 4)
             return
         self._text(line)
 
@@ -572,10 +574,10 @@ def column_name(cell: str) -> str:
     return head if len(name) > 12 and "的" in name and len(head) >= 2 else name
 
 
-def _title_like(text: str, words: int = 25) -> bool:
+def _title_like(text: str, words: int = 25, chars: int = 200) -> bool:
     """A heading's title ("Finance"): not too long, not lower case, no semicolon, no closing punctuation."""
     bare = clean(text)
-    return bool(bare) and len(bare.split()) <= words and len(bare) <= 200 and bare[-1] not in ".;:,。；：，" \
+    return bool(bare) and len(bare.split()) <= words and len(bare) <= chars and bare[-1] not in ".;:,。；：，" \
         and not bare[0].islower() and ";" not in bare and "；" not in bare
 
 

@@ -153,7 +153,7 @@ def _token(seg: Seg, previous: Seg | None) -> str:
         top = previous is None or previous.kind in ("decision", "resolution")
         return f"p{value}" if top else value
     if kind == "section":
-        return value if seg.style == "letter" else (f"h{value}" if seg.style == "title" else f"s{value}")
+        return value if seg.style in ("letter", "title") else f"s{value}"  # "D", "h2" (unnumbered), "sII"
     prefix = {"decision": "d", "resolution": "r", "annex": "a", "appendix": "app", "article": "art", "list": "l",
               "preamble": "pre", "footnote": "fn", "table": "t", "line": "t"}.get(kind)
     if prefix is not None:
