@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from bot.structure import grammar_en as en
+from bot.structure import lookahead
 from bot.structure.grammar import Token, classify, has_bullet, unbullet
-from bot.structure.lines import Line, is_pipe_rule, pipe_cells
+from bot.structure.lines import Line, pipe_cells
 from bot.structure.text import clean, is_open, roman_value, to_cn, to_roman
 
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
@@ -33,7 +34,7 @@ class Draft:
     scopes: tuple[Scope, ...]
     parts: list[str] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
-    owner: Draft | Scope | None = None  # the paragraph/item an item hangs from, or the section of a list item
+    owner: Draft | None = None  # what an item hangs from: a paragraph, an item, an article or a heading
     number: int = 0  # a paragraph's or footnote's number, a table row's position, a text's line
     rows: list[tuple[Line, list[str]]] = field(default_factory=list)  # a table row's raw cells
     head: int = 0  # leading parts that are heading lines (an article's number and title), joined by spaces
@@ -90,13 +91,14 @@ class Scope:
 class Builder:
     """Reads classified lines into drafts."""
 
-    def __init__(self, lines: list[Line], language: str, lone_letters: set[int], before_paragraph: set[int]) -> None:
+    def __init__(self, lines: list[Line], language: str) -> None:
         self.lines = lines
         self.language = language
-        self.lone_letters = lone_letters  # line numbers of an "(a)" with no "(b)" before the next heading
-        self.before_paragraph = before_paragraph  # line numbers of lines the next unit after which is a paragraph
-        self.next_number = next_numbers(lines)  # line number of a numbered line -> the next numbered line's number
-        self.lower_next = lower_next(lines)  # line numbers of lines whose next line starts in lower case
+        # what comes later, for the few readings that depend on it (each a set of line numbers, or a map)
+        self.lone_letters = lookahead.lone_letters(lines)  # an "(a)" with no "(b)" before the next heading
+        self.before_paragraph = lookahead.before_paragraph(lines)  # the next unit is a numbered paragraph
+        self.next_number = lookahead.next_numbers(lines)  # a numbered line -> the next numbered line's number
+        self.lower_next = lookahead.lower_next(lines)  # the next line starts in lower case
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -159,7 +161,7 @@ class Builder:
             self._footnote(line, token)
             return
         note, self.note = self.note, None
-        if token.kind == "plain" and self._plain_footnote(line, token, note):
+        if token.kind == "plain" and self._plain_footnote(line):
             return
         table = self.innermost if self.innermost.kind == "table" else None
         if table is not None and table.piped and cells_of(line) is None:
@@ -507,7 +509,7 @@ class Builder:
     def _footnote_scope(self) -> Scope:
         return next(s for s in reversed(self.scopes) if s.kind in ("root", "decision", "resolution"))
 
-    def _plain_footnote(self, line: Line, token: Token, previous_note: Draft | None) -> bool:
+    def _plain_footnote(self, line: Line) -> bool:
         """English converters print footnote texts in plain digits ("3 See document …"): taken as a
         footnote when its number is the next one expected, or comes soon after with no unit left open."""
         if self.language != "en" or self.innermost.kind == "table":
@@ -585,65 +587,3 @@ def _subtitle(text: str) -> bool:
     """A heading's second line: short, not a sentence."""
     bare = clean(text)
     return bool(bare) and len(bare) <= _TITLE_MAX and bare[-1] not in ".;。；"
-
-
-def lower_next(lines: list[Line]) -> set[int]:
-    """Line numbers of the lines whose next line begins with a lower-case letter (it goes on with them)."""
-    found: set[int] = set()
-    following = ""
-    for line in reversed(lines):
-        if not line.text or line.furniture:
-            continue
-        if following[:1].islower():
-            found.add(line.number)
-        following = line.text
-    return found
-
-
-def next_numbers(lines: list[Line]) -> dict[int, int]:
-    """For each numbered line, the number of the next numbered line: a title-like "1." followed by "2."
-    is a paragraph of a list, followed by "66." a heading between paragraphs 65 and 66."""
-    found: dict[int, int] = {}
-    following = None
-    for line in reversed(lines):
-        token = line.token
-        if token is not None and token.kind == "paragraph" and not line.contents:
-            if following is not None:
-                found[line.number] = following
-            following = int(token.value)
-    return found
-
-
-def before_paragraph(lines: list[Line]) -> set[int]:
-    """Line numbers of the lines whose next unit (footnotes aside) is a numbered paragraph."""
-    found: set[int] = set()
-    following = None
-    for line in reversed(lines):
-        token = line.token
-        if token is None or line.contents or token.kind == "footnote":
-            continue
-        if following == "paragraph":
-            found.add(line.number)
-        following = token.kind
-    return found
-
-
-def lone_letters(lines: list[Line]) -> set[int]:
-    """Line numbers of "(a)" lines with no "(b)" before the next heading: a lone "(a)" is a lead-in."""
-    lone: set[int] = set()
-    pending: list[int] = []
-    for line in lines:
-        if not line.text or line.furniture or line.contents:
-            continue
-        token = line.token
-        if token.kind == "item" and token.style == "letter":
-            if token.value == "a":
-                lone.update(pending)
-                pending = [line.number]
-            elif token.value == "b":
-                pending = []
-        elif token.kind in ("section", "annex", "decision", "article", "table"):
-            lone.update(pending)
-            pending = []
-    lone.update(pending)
-    return lone

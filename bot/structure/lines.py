@@ -18,13 +18,12 @@ _EDGE_LINES = 2  # furniture is looked for among the first and last lines of eac
 @dataclass
 class Line:
     """One line of the source: its number (0-based), its page (1-based), its text without the
-    line end and form feed, stripped text, and the cells when it is a table row."""
+    line end and form feed, and its stripped text."""
 
     number: int
     page: int
     raw: str
     text: str
-    cells: list[str] | None = None  # pipe-table cells
     furniture: bool = False
     contents: bool = False  # part of the table of contents
     token: object = None  # the grammar's reading (grammar.Token), set once
@@ -102,3 +101,35 @@ def mark_contents(lines: list[Line], is_body: callable) -> None:
 
 def is_pipe_rule(text: str) -> bool:
     return bool(_PIPE_RULE.match(text))
+
+
+def unwrap_pipes(lines: list[Line]) -> None:
+    """A one-cell pipe row is a line put in a box by a converter: read its cell; rules are dropped.
+    A row broken over lines ("| United Kingdom of" … "Northern Ireland | 4.5 |") is read as one."""
+    _join_broken_rows(lines)
+    for line in lines:
+        cells = pipe_cells(line.text)
+        if cells is None:
+            continue
+        filled = [cell for cell in cells if cell]
+        if is_pipe_rule(line.text):
+            line.text = ""
+        elif len(filled) <= 1:
+            line.text = filled[0] if filled else ""
+
+
+def _join_broken_rows(lines: list[Line]) -> None:
+    start = None
+    for i, line in enumerate(lines):
+        text = line.text
+        if start is None:
+            if text.startswith("|") and not text.endswith("|") and len(text) > 1:
+                start = i
+            continue
+        if not text or i - start > 8:  # a row is never that long: not a table after all
+            start = None
+            continue
+        lines[start].text += " " + text
+        line.text = ""
+        if text.endswith("|"):
+            start = None

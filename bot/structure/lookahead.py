@@ -1,0 +1,86 @@
+"""What comes later in the text, read once before building: the few readings that depend on it
+(is this "(a)" alone before the next heading? is the next unit a numbered paragraph?)."""
+from __future__ import annotations
+
+import re
+
+from bot.structure.grammar import Token
+from bot.structure.lines import Line
+
+_BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
+
+
+def lower_next(lines: list[Line]) -> set[int]:
+    """Line numbers of the lines whose next line begins with a lower-case letter (it goes on with them)."""
+    found: set[int] = set()
+    following = ""
+    for line in reversed(lines):
+        if not line.text or line.furniture:
+            continue
+        if following[:1].islower():
+            found.add(line.number)
+        following = line.text
+    return found
+
+
+def next_numbers(lines: list[Line]) -> dict[int, int]:
+    """For each numbered line, the number of the next numbered line: a title-like "1." followed by "2."
+    is a paragraph of a list, followed by "66." a heading between paragraphs 65 and 66."""
+    found: dict[int, int] = {}
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is not None and token.kind == "paragraph" and not line.contents:
+            if following is not None:
+                found[line.number] = following
+            following = int(token.value)
+    return found
+
+
+def before_paragraph(lines: list[Line]) -> set[int]:
+    """Line numbers of the lines whose next unit (footnotes aside) is a numbered paragraph."""
+    found: set[int] = set()
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is None or line.contents or token.kind == "footnote":
+            continue
+        if following == "paragraph":
+            found.add(line.number)
+        following = token.kind
+    return found
+
+
+def lone_letters(lines: list[Line]) -> set[int]:
+    """Line numbers of "(a)" lines with no "(b)" before the next heading: a lone "(a)" is a lead-in."""
+    lone: set[int] = set()
+    pending: list[int] = []
+    for line in lines:
+        if not line.text or line.furniture or line.contents:
+            continue
+        token = line.token
+        if token.kind == "item" and token.style == "letter":
+            if token.value == "a":
+                lone.update(pending)
+                pending = [line.number]
+            elif token.value == "b":
+                pending = []
+        elif token.kind in ("section", "annex", "decision", "article", "table"):
+            lone.update(pending)
+            pending = []
+    lone.update(pending)
+    return lone
+
+
+def mark_stray_numbers(lines: list[Line]) -> None:
+    """A bare "1." or "II." followed by a heading or another number holds nothing: a converter's empty
+    list entry, read as plain text. (Followed by plain text, its words wrapped to the next line.)"""
+    following = None
+    for line in reversed(lines):
+        token = line.token
+        if token is None or line.contents:
+            continue
+        bare = (token.kind == "paragraph" and not token.rest) or (token.kind == "section" and _BARE_HEADING.match(line.text))
+        if bare and (following is None or following.kind != "plain"):
+            line.token = Token("plain", rest=line.text)
+        following = line.token
