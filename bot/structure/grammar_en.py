@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*\**$")
+DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3})\s*/\s*"
+                      r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*\**$")
 ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 ROMAN_HEADING = re.compile(r"^([IVXL]{1,6})\.(?:\s+(\S.*))?$")  # the title may follow on the next line

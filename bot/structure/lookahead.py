@@ -80,7 +80,8 @@ def mark_stray_numbers(lines: list[Line]) -> None:
         token = line.token
         if token is None or line.contents:
             continue
-        bare = (token.kind == "paragraph" and not token.rest) or (token.kind == "section" and _BARE_HEADING.match(line.text))
+        bare = (token.kind == "paragraph" and not token.rest) or \
+            (token.kind == "section" and bool(_BARE_HEADING.match(line.text)))
         if bare and (following is None or following.kind != "plain"):
             line.token = Token("plain", rest=line.text)
         following = line.token

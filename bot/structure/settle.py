@@ -31,8 +31,8 @@ class Settler:
         self.sectioned: dict[int, bool] = {}
         self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
         self.titles: dict[int, str] = {}
-        self.recovered: dict[int, list[int]] = {}
-        self.first_cells: dict[int, list[str]] = {}  # a table row's first-line cells, cleaned  # footnote numbers found as plain digits in a unit
+        self.recovered: dict[int, list[int]] = {}  # footnote numbers found as plain digits in a unit
+        self.first_cells: dict[int, list[str]] = {}  # a table row's first-line cells, cleaned
 
     def passages(self) -> list[Passage]:
         explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
@@ -381,7 +381,8 @@ def _unique(ids: list[str]) -> list[str]:
 def _page_footnotes(lines: list[Line]) -> dict[int, frozenset[int]]:
     """For each line number, the footnotes printed on its page: with form feeds, those of the same
     page; without, those of the next footnote block below it."""
-    notes = [(line, int(line.token.value)) for line in lines if line.token is not None and line.token.kind == "footnote"]
+    notes = [(line, int(line.token.value)) for line in lines
+             if line.token is not None and line.token.kind == "footnote"]
     if any(line.page > 1 for line in lines):
         on_page: dict[int, set[int]] = {}
         for line, number in notes:
