@@ -363,6 +363,21 @@ def test_pipe_rows_and_lead_in_lists():
                      ("A-l3", "A 次级指标"), ("A-l3-1", "A 次级指标 (一)")]
 
 
+def test_untitled_tab_table_from_a_pdf_reader():
+    """The PDF and Word readers emit table rows as tab-separated cells, with no "Table 1" line."""
+    text = ("Annex I\nTechnical updates to the indicators\nGoal/target\tHeadline indicator\n"
+            "A\tA.1 Red List of Ecosystems\n\tA.2 Extent of natural ecosystems\n1\t1.1 Spatial plans\n"
+            "\fGoal/target\tHeadline indicator\n2\t2.1 Area under restoration\nAnnex II\nOther matters")
+    units = {p.id: p for p in parse(text)}
+    assert [(p.id, p.label, p.pages) for p in units.values() if p.kind == "table_row"] == [
+        ("a1-t1-1", "annex I, table 1, A", (1,)), ("a1-t1-2", "annex I, table 1, 1", (1,)),
+        ("a1-t1-3", "annex I, table 1, 2", (2,))]
+    assert units["a1-t1-1"].columns == (("Goal/target", "A"), ("Headline indicator", "A.1 Red List of Ecosystems"),
+                                        ("Headline indicator", "A.2 Extent of natural ecosystems"))
+    assert units["a1-t1"].text == "Goal/target Headline indicator"
+    assert units["a2"].text == "Annex II Other matters"
+
+
 def test_parse_never_raises_on_odd_input():
     for text in ["", "\f\f", "Decision 1/CP.1", "Annex\nAnnex\n1.", "第一条\n第一条", "| a |\n|", "(a)\n(i)\n(一)",
                  "1.\n\f1.\n2/2", "Table 1\n\ta\tb\n\t\tc", "^{1} note\n¹ note"]:

@@ -22,7 +22,8 @@ _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _RULE = re.compile(r"^[-|:\s]*-{3,}[-|:\s]*$")
 _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
 _LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
-_TITLE_MAX = 150  # a title line longer than this is running text
+_TITLE_MAX = 300  # a title line longer than this is running text
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
 @dataclass(eq=False)
@@ -81,7 +82,7 @@ class Scope:
     header_key: str = ""
     row: Draft | None = None
     rows: int = 0
-    piped: bool = False  # a pipe table ("| a | b |"), whose rows are pipe rows only
+    untitled: str = ""  # "pipe" or "tab" for a table with no "Table 1" title, which ends at its last row
 
     @property
     def label(self) -> str:
@@ -99,6 +100,7 @@ class Builder:
         self.before_paragraph = lookahead.before_paragraph(lines)  # the next unit is a numbered paragraph
         self.next_number = lookahead.next_numbers(lines)  # a numbered line -> the next numbered line's number
         self.lower_next = lookahead.lower_next(lines)  # the next line starts in lower case
+        self.tab_rows = lookahead.tab_rows(lines)  # tab-separated cells, next to another such line
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -164,14 +166,16 @@ class Builder:
         if token.kind == "plain" and self._plain_footnote(line):
             return
         table = self.innermost if self.innermost.kind == "table" else None
-        if table is not None and table.piped and cells_of(line) is None:
-            self.scopes.pop()  # a pipe table ends at the first line that is not one of its rows
+        if table is not None and table.untitled and not self._row_of(table, line, token):
+            self.scopes.pop()  # an untitled table ends at the first line that is not one of its rows
             table = None
         if table is not None and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
-            self._table_line(table, line, [cell.strip() for cell in line.raw.strip("\r\n ").split("\t")])
+            self._table_line(table, line, tab_cells(line))
             return
         cells = cells_of(line)
-        if cells is not None and self._pipe_row(line, cells):
+        if cells is not None and self._untitled_row(line, cells, "pipe"):
+            return
+        if line.number in self.tab_rows and self._untitled_row(line, tab_cells(line), "tab"):
             return
         if note is not None and token.kind == "plain" and is_open(note.parts[-1], self.language):
             note.add(line, line.text)
@@ -252,6 +256,9 @@ class Builder:
     def _preamble(self, frame: Scope, line: Line, token: Token) -> bool:
         if token.kind in _BODY_START:
             return False
+        if line.text.startswith("*"):  # an asterisk note ("* Reissued for technical reasons …")
+            self._text(line)
+            return True
         text = unbullet(line.text)
         if self.open is not None and self.open.kind == "preamble" and self._continues(self.open, text):
             self.open.add(line, text)
@@ -527,21 +534,30 @@ class Builder:
 
     # -- tables ------------------------------------------------------------------------------
 
-    def _pipe_row(self, line: Line, cells: list[str]) -> bool:
-        """A pipe-table row in the body is a row of the open table, or opens an untitled one."""
-        if self.container.phase == "front":
-            return False
+    def _untitled_row(self, line: Line, cells: list[str], kind: str) -> bool:
+        """A row of an untitled table in the body: a pipe row, or tab-separated cells in a run of such
+        lines. The first row of a tab table is its header; a pipe table's columns are numbered."""
+        frame = self.container
+        if frame.phase != "body" and (frame.kind == "root" or kind == "pipe"):
+            return False  # the cover block and contents of a report are its header
+        frame.phase = "body"
         table = self.innermost if self.innermost.kind == "table" else None
         if table is None:
-            frame = self.container
             frame.tables += 1
             table = self._push(Scope("table", str(frame.tables)))
-            table.piped = True
-            table.columns = []
-            table.header_key = "\0"
+            table.untitled = kind
+            if kind == "pipe":
+                table.columns, table.header_key = [], "\0"
             self._reset_units(frame)
         self._table_line(table, line, cells)
         return True
+
+    def _row_of(self, table: Scope, line: Line, token: Token) -> bool:
+        """Does `line` belong to the untitled table: a pipe row of a pipe table, or for a tab table
+        another tab row or a continuation (a plain line indented by a tab: its first cells are empty)."""
+        if table.untitled == "pipe":
+            return cells_of(line) is not None
+        return line.number in self.tab_rows or (token.kind == "plain" and line.raw.startswith("\t"))
 
     def _table_line(self, table: Scope, line: Line, cells: list[str]) -> None:
         """The header, a repeat of it after a page break, a new row, or more cells of the last one."""
@@ -563,15 +579,20 @@ class Builder:
         table.row.lines.append(line)
 
 
+def tab_cells(line: Line) -> list[str]:
+    """The cells of a tab-separated row; leading tabs are empty first cells (a continuation row)."""
+    return [cell.strip() for cell in line.raw.strip("\r\n ").split("\t")]
+
+
 def cells_of(line: Line) -> list[str] | None:
     """The cells of a pipe-table row with two cells or more (one-cell rows were unwrapped before)."""
     return pipe_cells(line.text)
 
 
 def column_name(cell: str) -> str:
-    """A header cell as a column name: markers and spaces dropped; a long Chinese heading is named
-    by its head noun, the words after its last 的 ("…框架的要素" → "要素")."""
-    name = re.sub(r"\s+", "", clean(cell))
+    """A header cell as a column name: markers dropped, and spaces next to Chinese characters; a long
+    Chinese heading is named by its head noun, the words after its last 的 ("…框架的要素" → "要素")."""
+    name = _CJK_SPACE.sub("", clean(cell))
     head = name.rsplit("的", 1)[-1]
     return head if len(name) > 12 and "的" in name and len(head) >= 2 else name
 

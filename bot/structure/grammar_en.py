@@ -17,8 +17,8 @@ LETTER_ITEM_DOT = re.compile(r"^([a-z])\.\s+(\S.*)$")
 MONTHS = ("January February March April May June July August September October November December").split()
 DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b")
 # A footnote text in plain digits, as text converters leave it: "12 See document FCCC/SBI/2021/10."
-# (two words at least, or a document symbol or address: "1 FCCC/SBI/2021/10.")
-PLAIN_FOOTNOTE = re.compile(rf"^([1-9]\d{{0,2}})\s+(?!(?:{'|'.join(MONTHS)})\b)([^\d\s](?:\S*\s+\S.*|\S*/\S*))$")
+# (after spaces, not a tab: "19\tSee …" is a table row; two words at least, or a symbol: "1 FCCC/SBI/2021/10.")
+PLAIN_FOOTNOTE = re.compile(rf"^([1-9]\d{{0,2}}) +(?!(?:{'|'.join(MONTHS)})\b)([^\d\s](?:\S*\s+\S.*|\S*/\S*))$")
 TREATY_FORMULA = re.compile(r"^Have agreed as follows\s*:?$", re.IGNORECASE)
 
 

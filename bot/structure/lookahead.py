@@ -72,6 +72,20 @@ def lone_letters(lines: list[Line]) -> set[int]:
     return lone
 
 
+def tab_rows(lines: list[Line]) -> set[int]:
+    """Line numbers of table rows with no title above them: plain lines with cells separated by tabs
+    ("A\tA.1 Red List of Ecosystems"), two or more in a run (blank lines and footnotes between allowed)."""
+    candidates = [line.number for line in lines
+                  if line.token is not None and line.token.kind == "plain" and "\t" in line.text and not line.contents]
+    found: set[int] = set()
+    for previous, current in zip(candidates, candidates[1:]):
+        between = lines[previous + 1:current]
+        if all(not line.text or line.furniture or (line.token is not None and line.token.kind == "footnote")
+               for line in between):
+            found.update((previous, current))
+    return found
+
+
 def mark_stray_numbers(lines: list[Line]) -> None:
     """A bare "1." or "II." followed by a heading or another number holds nothing: a converter's empty
     list entry, read as plain text. (Followed by plain text, its words wrapped to the next line.)"""

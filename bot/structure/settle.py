@@ -292,9 +292,11 @@ _KIND = {"contents": "text"}
 
 
 def _names(firsts: list[list[str]], j: int) -> bool:
+    """Does column j name its rows? Not when most of its cells are dates or amounts: long cells
+    beginning with a digit ("2019 年 10 月 22 日至 25 日，加拿大蒙特利尔"); short codes ("13", "A.1") do name."""
     cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
-    digits = sum(cell[0].isdigit() for cell in cells)
-    return bool(cells) and digits * 2 < len(cells)
+    counts = sum(cell[0].isdigit() and len(cell) > 6 for cell in cells)
+    return bool(cells) and counts * 2 < len(cells)
 
 
 _ITEM_LABEL = re.compile(r"^[(（][a-z一二三四五六七八九十0-9]{1,3}[)）]\s*")
