@@ -145,6 +145,13 @@ def test_page_furniture_is_gone(en_decisions):
         assert not any(furniture in text for text in texts), furniture
 
 
+def test_running_symbol_on_a_single_later_page_is_furniture():
+    text = "FCCC/SBI/2024/2\nReport\nI.\tOpening\n1.\tThe session opened.\n\fFCCC/SBI/2024/2\n2.\tIt closed."
+    units = {p.id: p for p in parse(text)}
+    assert units["p2"].text == "2. It closed." and units["p2"].pages == (2,)
+    assert not any(p.kind == "text" for p in units.values())
+
+
 def test_english_table(en_decisions):
     rows = [p for p in en_decisions.values() if p.kind == "table_row"]
     assert [(r.id, r.label) for r in rows] == [

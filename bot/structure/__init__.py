@@ -28,7 +28,8 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
     detected when not given; it decides labels and how wrapped lines are joined."""
     lines = split_lines(text)
     unwrap_pipes(lines)
-    mark_furniture(lines, lambda text: classify(text).kind != "plain")
+    symbol = detect(text).symbol if "\f" in text else None
+    mark_furniture(lines, lambda text: classify(text).kind != "plain", symbol)
     for line in lines:
         if line.text and not line.furniture:
             line.token = classify(line.text)

@@ -48,10 +48,11 @@ def pipe_cells(text: str) -> list[str] | None:
     return [cell.strip() for cell in text[1:-1].split("|")]
 
 
-def mark_furniture(lines: list[Line], structural: callable) -> None:
-    """Mark page furniture. Job numbers always; with form feeds, also page numbers and any line that
-    stands at the top or bottom of two or more pages (digits ignored: the running symbol and header,
-    "3/32") unless the grammar reads it as a unit (`structural`): a running header is never numbered."""
+def mark_furniture(lines: list[Line], structural: callable, symbol: str | None = None) -> None:
+    """Mark page furniture. Job numbers always; with form feeds, also page numbers, the document's
+    symbol at the top or bottom of a page after the first, and any line that stands there on two or
+    more pages (digits ignored: the running header, "3/32") unless the grammar reads it as a unit
+    (`structural`): a running header is never numbered."""
     for line in lines:
         if line.text and _JOB_NUMBER.match(line.text):
             line.furniture = True
@@ -70,7 +71,8 @@ def mark_furniture(lines: list[Line], structural: callable) -> None:
     for edge in edges.values():
         for line in edge:
             repeated = shapes[_shape(line.text)] >= 2 and len(line.text) < 120 and not structural(line.text)
-            if _PAGE_NUMBER.match(line.text) or repeated:
+            running_symbol = symbol is not None and line.text.rstrip("* ") == symbol
+            if _PAGE_NUMBER.match(line.text) or repeated or running_symbol:
                 line.furniture = True
 
 

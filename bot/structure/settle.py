@@ -121,7 +121,7 @@ class Settler:
 
     def _is_sectioned(self, frame: Scope) -> bool:
         """Does this part number its paragraphs afresh in each section? Yes when a section starts again
-        at 1, no when one goes on from the last; with one section only, yes (it is then harmless)."""
+        at 1, no when one goes on from the last."""
         key = id(frame)
         if key not in self.sectioned:
             restart = running = 0
@@ -136,8 +136,10 @@ class Settler:
                 previous = (paragraph.number, section)
             if restart or running:
                 self.sectioned[key] = restart > running
-            else:
-                self.sectioned[key] = len(sections) == 1 and None not in sections
+            else:  # no evidence: decisions and reports number through their chapters; an annex whose
+                # only numbered paragraphs stand in one chapter (an introduction) is cited by chapter
+                self.sectioned[key] = frame.kind in ("annex", "appendix") and len(sections) == 1 \
+                    and None not in sections
         return self.sectioned[key]
 
     def _short_letters(self) -> frozenset[tuple[str, ...]]:
