@@ -34,6 +34,7 @@ TERM_LENGTHS = "bm25.term_lengths.npy"  # each term's length in characters
 FILES = (PARAMS, INDPTR, ROWS, WEIGHTS, TERMS, TERM_LENGTHS)
 
 Query = Sequence[str] | Mapping[str, float]
+SLICE = 1 << 22  # postings handled at once while building: bounds the temporary arrays
 RARE_POSTINGS = 1 << 16  # top_k sums the rarest terms' postings up to about this many before pruning the rest
 
 
@@ -255,24 +256,43 @@ def _postings(documents: Iterable[Sequence[str]], k1: float, b: float):
         offset, first_row = offset + len(ids), first_row + len(part_lengths)
     del id_parts, length_parts
     keys.sort()
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if total else np.zeros(0, np.int64)
-    counts = np.diff(np.r_[starts, total]).astype(np.float32)
-    keys = keys[starts]
-    del starts
-    term_of, rows = np.divmod(keys, max(size, 1))
-    rows = rows.astype(np.int32)
+    # Runs of equal keys, a slice of the sorted keys at a time (each slice ends where a run ends), so nothing
+    # else the size of all tokens is made: peak memory is the keys plus the two posting arrays.
+    rows = np.empty(total, dtype=np.int32)
+    weights = np.empty(total, dtype=np.float32)  # holds the term counts until they become weights below
+    frequency = np.zeros(len(terms), dtype=np.int64)
+    start = written = 0
+    while start < total:
+        stop = min(total, start + SLICE)
+        if stop < total:
+            stop = int(np.searchsorted(keys, keys[stop], side="left"))
+            if stop <= start:  # one run longer than a slice
+                stop = int(np.searchsorted(keys, keys[start], side="right"))
+        part = keys[start:stop]
+        first = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+        term, row = np.divmod(part[first], max(size, 1))
+        rows[written:written + len(first)] = row
+        weights[written:written + len(first)] = np.diff(np.r_[first, len(part)])
+        frequency += np.bincount(term, minlength=len(terms))
+        start, written = stop, written + len(first)
     del keys
-    frequency = np.bincount(term_of, minlength=len(terms))
+    rows, weights = rows[:written], weights[:written]  # views: a copy would briefly double them
     indptr = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(frequency, out=indptr[1:])
-    idf = np.log(1 + (size - frequency + 0.5) / (frequency + 0.5))
+    idf = np.log(1 + (size - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
     # the length norm in float32 as the first implementation computed it, so scores stay what they were
     lengths32 = lengths.astype(np.float32)
     average = float(lengths32.mean()) if size and lengths32.mean() > 0 else 1.0
     norm = (k1 * (1 - b + b * lengths32 / average)).astype(np.float32)
-    weights = counts * np.float32(k1 + 1)
-    weights /= counts + norm[rows]
-    weights *= idf.astype(np.float32)[term_of]
+    first_term = 0
+    while first_term < len(terms):  # count -> weight, a slice of whole posting lists at a time
+        end_term = max(first_term + 1, int(np.searchsorted(indptr, indptr[first_term] + SLICE, side="right")) - 1)
+        end_term = min(end_term, len(terms))
+        span = slice(int(indptr[first_term]), int(indptr[end_term]))
+        counts = weights[span]
+        term_idf = np.repeat(idf[first_term:end_term], frequency[first_term:end_term])
+        weights[span] = term_idf * (counts * np.float32(k1 + 1)) / (counts + norm[rows[span]])
+        first_term = end_term
     return size, terms, indptr, rows, weights
 
 
