@@ -27,6 +27,8 @@ from bot.structure import detect, parse  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "un-docs" / "unfccc"
 _CONTAINERS = ("decision", "resolution", "annex", "appendix", "article")
+_PLURAL = {"decision": "decisions", "resolution": "resolutions", "annex": "annexes", "appendix": "appendices",
+           "article": "articles"}
 
 # Parts of the UNFCCC folder whose numbering breaks in the text itself, each checked by reading the file.
 _CARRIED = "the converted text carries the list numbering on from the part before"
@@ -121,7 +123,7 @@ def main() -> int:
         total_parts += len(parts)
         clean_parts += sum(part.clean for part in parts)
         broken += [(path.name, part) for part in parts if not part.clean]
-        shape = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items())) or "no containers"
+        shape = ", ".join(f"{n} {_PLURAL[kind]}" for kind, n in sorted(kinds.items())) or "no decisions or annexes"
         status = "ok" if all(part.clean for part in parts) else "BROKEN"
         print(f"{status:6} {path.name[:48]:48} {info.symbol or '-':28} {info.language} {info.kind:14} "
               f"{len(passages):5} units, {shape}; {len(parts)} parts, {sum(len(p.numbers) for p in parts)} paras")

@@ -169,10 +169,13 @@ class Builder:
         if table is not None and table.untitled and not self._row_of(table, line, token):
             self.scopes.pop()  # an untitled table ends at the first line that is not one of its rows
             table = None
-        if table is not None and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
+        cells = cells_of(line)
+        if table is not None and cells is not None:
+            self._table_line(table, line, cells)
+            return
+        if table is not None and table.untitled != "pipe" and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
             self._table_line(table, line, tab_cells(line))
             return
-        cells = cells_of(line)
         if cells is not None and self._untitled_row(line, cells, "pipe"):
             return
         if line.number in self.tab_rows and self._untitled_row(line, tab_cells(line), "tab"):

@@ -7,6 +7,8 @@ import re
 from bot.structure.grammar import Token
 from bot.structure.lines import Line
 
+# "8 bis.", "12(e) ter.", "“26.": the label of an inserted or quoted paragraph; a bullet ("•", "o")
+_LABEL_CELL = re.compile(r"^(?:[“\"‘']?[\d(][\w() ]{0,14}\.|[^\w\s]|o)$")
 _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
 
@@ -74,9 +76,10 @@ def lone_letters(lines: list[Line]) -> set[int]:
 
 def tab_rows(lines: list[Line]) -> set[int]:
     """Line numbers of table rows with no title above them: plain lines with cells separated by tabs
-    ("A\tA.1 Red List of Ecosystems"), two or more in a run (blank lines and footnotes between allowed)."""
-    candidates = [line.number for line in lines
-                  if line.token is not None and line.token.kind == "plain" and "\t" in line.text and not line.contents]
+    ("A\tA.1 Red List of Ecosystems"), two or more in a run (blank lines and footnotes between allowed);
+    not a line whose first cell is a bullet or a paragraph label the grammar does not number ("8 bis.\tText")."""
+    candidates = [line.number for line in lines if line.token is not None and line.token.kind == "plain"
+                  and "\t" in line.text and not line.contents and not _LABEL_CELL.match(line.text.split("\t", 1)[0])]
     found: set[int] = set()
     for previous, current in zip(candidates, candidates[1:]):
         between = lines[previous + 1:current]

@@ -14,7 +14,7 @@ from bot.records import Passage
 from bot.structure.build import CONTAINERS, Draft, Scope
 from bot.structure.labels import Seg, address, label, local_id
 from bot.structure.lines import Line
-from bot.structure.text import clean, join_wrapped, marker_numbers, squash
+from bot.structure.text import MARKER_CHAR, clean, join_wrapped, marker_numbers, squash
 
 _BARE_NUMBER = re.compile(r"\s([0-9]{1,3})$")
 # a footnote marker printed as plain digits after a word or a closing mark: "Reporting,1 the", "Diversity,3,4"
@@ -35,8 +35,10 @@ class Settler:
         self.first_cells: dict[int, list[str]] = {}  # a table row's first-line cells, cleaned
 
     def passages(self) -> list[Passage]:
-        explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
-        explicit |= {n for d in self.drafts for _, cells in d.rows for c in cells for n in marker_numbers(c)}
+        explicit: set[int] = set()
+        if any(MARKER_CHAR.search(line.text) for line in self.lines if line.text):
+            explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
+            explicit |= {n for d in self.drafts for _, cells in d.rows for c in cells for n in marker_numbers(c)}
         if not explicit and self.language == "en":
             self._recover_markers()
         page_notes = _page_footnotes(self.lines)

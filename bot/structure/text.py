@@ -11,7 +11,7 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_ASCII = str.maketrans(SUPERSCRIPTS, "0123456789")
 _MARKER_BODY = rf"[{SUPERSCRIPTS}]+|\^\{{ *[0-9]+(?: *, *[0-9]+)* *\}}"
 MARKER = re.compile(rf" *(?:{_MARKER_BODY})")
-_ANY_MARKER = re.compile(rf"[{SUPERSCRIPTS}]|\^\{{")  # a cheap test before the full pattern
+MARKER_CHAR = re.compile(rf"[{SUPERSCRIPTS}]|\^\{{")  # a cheap test before the full pattern
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _SPACES = re.compile(r"\s+")
 
@@ -28,13 +28,13 @@ CLOSERS_EN = CLOSERS_ZH + "."
 
 def strip_markers(text: str) -> str:
     """Remove footnote markers (¹⁴, ^{12,13}) and the spaces just before them."""
-    return MARKER.sub("", text) if _ANY_MARKER.search(text) else text
+    return MARKER.sub("", text) if MARKER_CHAR.search(text) else text
 
 
 def marker_numbers(text: str) -> list[int]:
     """The footnote numbers the markers in `text` cite, in order."""
     numbers: list[int] = []
-    if not _ANY_MARKER.search(text):
+    if not MARKER_CHAR.search(text):
         return numbers
     for match in MARKER.finditer(text):
         for digits in re.findall(r"[0-9]+", match.group().translate(_SUP_TO_ASCII)):
