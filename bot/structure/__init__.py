@@ -15,7 +15,7 @@ from bot.structure.grammar import classify
 from bot.structure.lines import mark_contents, mark_furniture, split_lines, unwrap_pipes
 from bot.structure.lookahead import mark_stray_numbers
 from bot.structure.settle import Settler
-from bot.structure.text import strip_markers
+from bot.structure.text import MARKER_CHAR, strip_markers
 
 __all__ = ["PARSER_VERSION", "DocumentInfo", "detect", "detect_language", "parse", "strip_markers"]
 
@@ -38,7 +38,7 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
     language = language if language in ("zh", "en") else detect_language(text)
     has_body = any(line.token is not None and line.token.kind in _BODY_START and not line.contents for line in lines)
     drafts = Builder(lines, language).run(has_body)
-    return Settler(drafts, lines, language).passages()
+    return Settler(drafts, lines, language, bool(MARKER_CHAR.search(text))).passages()
 
 
 def _starts_body(line) -> bool:

@@ -14,7 +14,7 @@ from bot.records import Passage
 from bot.structure.build import CONTAINERS, Draft, Scope
 from bot.structure.labels import Seg, address, label, local_id
 from bot.structure.lines import Line
-from bot.structure.text import MARKER_CHAR, clean, join_wrapped, marker_numbers, squash
+from bot.structure.text import clean, join_wrapped, marker_numbers, squash
 
 _BARE_NUMBER = re.compile(r"\s([0-9]{1,3})$")
 # a footnote marker printed as plain digits after a word or a closing mark: "Reporting,1 the", "Diversity,3,4"
@@ -23,10 +23,11 @@ _DEFAULT_COLUMN = {"zh": "列{}", "en": "column {}"}
 
 
 class Settler:
-    def __init__(self, drafts: list[Draft], lines: list[Line], language: str) -> None:
+    def __init__(self, drafts: list[Draft], lines: list[Line], language: str, has_markers: bool = True) -> None:
         self.drafts = drafts
         self.lines = lines
         self.language = language
+        self.has_markers = has_markers  # False when the text holds no ¹ or ^{n} at all
         self.paths: dict[int, tuple[Seg, ...]] = {}
         self.sectioned: dict[int, bool] = {}
         self.cells: dict[int, tuple[list[tuple[str, str]], list[int]]] = {}
@@ -36,7 +37,7 @@ class Settler:
 
     def passages(self) -> list[Passage]:
         explicit: set[int] = set()
-        if any(MARKER_CHAR.search(line.text) for line in self.lines if line.text):
+        if self.has_markers:
             explicit = {n for d in self.drafts if d.kind != "table_row" for p in d.parts for n in marker_numbers(p)}
             explicit |= {n for d in self.drafts for _, cells in d.rows for c in cells for n in marker_numbers(c)}
         if not explicit and self.language == "en":
