@@ -23,6 +23,8 @@ _DEFAULT_COLUMN = {"zh": "列{}", "en": "column {}"}
 
 
 class Settler:
+    """Turns a builder's drafts into the document's passages (one pass over them, plus the tables)."""
+
     def __init__(self, drafts: list[Draft], lines: list[Line], language: str, has_markers: bool = True) -> None:
         self.drafts = drafts
         self.lines = lines
@@ -51,12 +53,12 @@ class Settler:
         short = self._short_letters()
         paths = [self._path(d) for d in self.drafts]
         ids = _unique([local_id(path, short) for path in paths])
-        notes = self._footnote_index(ids)
+        notes = self._footnote_index()
         texts, cited = [], []
         for draft in self.drafts:
             text, markers = self._text(draft)
             texts.append(text)
-            cited.append(self._resolve(draft, markers, notes, ids))
+            cited.append(self._resolve(draft, markers, notes))
         citers: dict[int, list[int]] = {}
         for k, targets in enumerate(cited):
             for target in targets:
@@ -273,7 +275,7 @@ class Settler:
                 if kept:
                     draft.parts[i] = "".join(kept) + part[last:]
 
-    def _footnote_index(self, ids: list[str]) -> dict[tuple[int, int], int]:
+    def _footnote_index(self) -> dict[tuple[int, int], int]:
         """(footnote scope, number) → draft position; scope 0 holds every number's first footnote."""
         index: dict[tuple[int, int], int] = {}
         for k, draft in enumerate(self.drafts):
@@ -282,8 +284,8 @@ class Settler:
                 index.setdefault((0, draft.number), k)
         return index
 
-    def _resolve(self, draft: Draft, markers: list[int], notes: dict[tuple[int, int], int],
-                 ids: list[str]) -> list[int]:
+    def _resolve(self, draft: Draft, markers: list[int], notes: dict[tuple[int, int], int]) -> list[int]:
+        """The positions of the footnotes `markers` cite: in the draft's decision, else anywhere."""
         scope = id(_note_scope(draft.scopes))
         found: list[int] = []
         for number in markers:
