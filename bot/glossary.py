@@ -1,4 +1,4 @@
-"""Bilingual terms for the lexical channel, read from data (bot/data/glossary.tsv, plus a corpus's own glossary.tsv).
+"""Bilingual terms for the lexical channel, read from data (bot/data/glossary*.tsv, plus a corpus's own glossary.tsv).
 
 The dense model reads both languages; BM25 over words cannot match a Chinese question to English text or the
 reverse. A question's terms are therefore added to its tokens in the other language: English terms are
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.english import stem
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -42,8 +42,9 @@ class Glossary:
 
     @classmethod
     def load(cls, *extra: Path) -> "Glossary":
-        """The project's glossary, then any extra files (a corpus folder's glossary.tsv) that exist."""
-        return cls(_read(DATA_FILE) + [e for path in extra if path.is_file() for e in _read(path)])
+        """The project's glossaries (bot/data/glossary*.tsv), then any extra files (a corpus folder's glossary.tsv)."""
+        files = sorted(DATA_DIR.glob("glossary*.tsv")) + [path for path in extra if path.is_file()]
+        return cls([entry for path in files for entry in _read(path)])
 
     def translations(self, question: str) -> str:
         """The other language's terms for the terms of a (normalized) question, space-separated."""

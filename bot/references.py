@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.records import Passage
+from bot.textnorm import normalize
 
 Segment = tuple[str, str]  # ("para", "7"), ("item", "a"), ("decision", "1/cma.5")
 
@@ -44,7 +45,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),
     ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
-                        r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+\(?([a-z]|\d{1,2})\)?")),
+                        r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
+                        r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)")),
 )
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
@@ -184,11 +186,12 @@ def _attach_article_numbers(segments: list[Segment]) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Located:
-    """A passage known by its document and canonical path."""
+    """A passage known by its document and canonical path, and the headings it stands under."""
 
     id: str
     doc: str
     path: tuple[Segment, ...]
+    headings: str = ""
 
 
 class Resolver:
@@ -209,7 +212,7 @@ class Resolver:
             path = tuple(canonical(s) for s in passage.path)
             if not path:
                 continue
-            located = Located(passage.id, passage.doc, path)
+            located = Located(passage.id, passage.doc, path, normalize(" ".join(passage.section)))
             self.by_last[path[-1]].append(located)
             self.by_path[(passage.doc, path)] = passage.id
             self.decisions.update(s for s in path if s[0] == "decision")
@@ -233,7 +236,7 @@ class Resolver:
             return []
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
-        candidates = self._matches(segments, containers)
+        candidates = self._matches(segments, containers, question)
         if allowed is not None:
             candidates = [c for c in candidates if c.doc in allowed]
         if named_docs:
@@ -262,22 +265,29 @@ class Resolver:
             kept.append(segment)
         return kept
 
-    def _matches(self, segments: list[Segment], containers: list) -> list[Located]:
-        """Passages whose path ends with the last segment named and holds all the others, fewest extra levels first."""
+    def _matches(self, segments: list[Segment], containers: list, question: str = "") -> list[Located]:
+        """Passages whose path ends with the last segment named and holds all the others: fewest extra levels
+        first, then those whose headings share most words with the question ("具体目标(四)": the item of the
+        具体目标 list), then document order."""
         last = segments[-1]
         wanted = segments[:-1]
-        ranked: list[tuple[int, int, Located]] = []
-        for order, located in enumerate(self.by_last.get(last, ())):
-            inner = [s for s in located.path[:-1] if s[0] != "section" or s in wanted]
+        candidates = self.by_last.get(last, [])
+        if not candidates and last[0] == "item" and (number := roman_to_int(last[1])):
+            candidates = self.by_last.get(("item", str(number)), [])  # "(xiii)" for the item numbered (十三)
+        words = _words(question)
+        ranked: list[tuple[int, int, int, Located]] = []
+        for order, located in enumerate(candidates):
+            inner = [s for s in located.path[:-1] if s[0] not in ("section", "list") or s in wanted]
             if not _holds_in_order(inner, wanted):
                 continue
             extra = [s for s in inner if s not in wanted]
             if any(s[0] in ("para", "item") for s in extra) and not any(s[0] in ("para", "item") for s in wanted):
                 if last[0] in ("item",):
                     continue  # "(a)" alone names no item of some paragraph we cannot tell
-            ranked.append((_extra_cost(extra, containers, located), order, located))
-        ranked.sort(key=lambda t: (t[0], t[1]))
-        return [located for _, _, located in ranked]
+            shared = sum(word in located.headings for word in words)
+            ranked.append((_extra_cost(extra, containers, located), -shared, order, located))
+        ranked.sort(key=lambda t: t[:3])
+        return [located for *_, located in ranked]
 
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""
@@ -291,6 +301,13 @@ class Resolver:
                 found = self.by_path.get((previous_passage.doc, candidate))
                 return [found] if found and found != previous_id else []
         return []
+
+
+def _words(question: str) -> set[str]:
+    """The question's Chinese character pairs and longer Latin words, to compare with headings."""
+    pairs = {question[i:i + 2] for i in range(len(question) - 1) if _is_cn(question[i:i + 2]) and
+             all("\u4e00" <= ch <= "\u9fff" for ch in question[i:i + 2])}
+    return pairs | set(re.findall(r"[a-z]{5,}", question))
 
 
 def _holds_in_order(path: Sequence[Segment], wanted: Sequence[Segment]) -> bool:
@@ -311,8 +328,6 @@ _DESIGNATION = re.compile(
 
 
 def _container_title(text: str) -> str:
-    from bot.textnorm import normalize
-
     title = normalize(text)
     for _ in range(2):
         title = _DESIGNATION.sub("", title).strip(" .:：")
@@ -321,8 +336,6 @@ def _container_title(text: str) -> str:
 
 def _document_names(document) -> list[str]:
     """What a question may call a document: its symbol, the decision number a symbol ends with, its title."""
-    from bot.textnorm import normalize
-
     names = []
     if document.symbol:
         symbol = normalize(document.symbol)

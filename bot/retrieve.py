@@ -1,9 +1,10 @@
 """Hybrid retrieval over many documents: structural references first, then dense (FAISS) and BM25 rankings fused.
 
 The lexical channel cannot match a Chinese question against English text (or the reverse) beyond the
-bilingual terms it is given, so for a passage in another language than the question its missing
-lexical rank is taken to be its dense rank: such passages compete on the dense channel alone instead of
-being outvoted by every passage that shares the question's script.
+bilingual terms it is given, so BM25 ranks passages within their own language: the best English match of a
+Chinese question (found through its translated terms) earns the same lexical credit as the best Chinese
+match, instead of being outvoted by every passage that shares the question's script. With one language the
+fusion is the plain reciprocal-rank fusion.
 """
 from __future__ import annotations
 
@@ -167,20 +168,26 @@ class Retriever:
         inside = (self.annex_of == number) | np.array([number in m for m in self.annex_mentions])
         return np.where(inside, fused * self.fusion.annex_factor, fused)
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, language: str) -> np.ndarray:
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, language: str = "zh") -> np.ndarray:
         if mode == "dense":
             return dense
         if mode == "lexical":
             return lexical
         f = self.fusion
-        dense_ranks = _ranks(dense)
-        lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + _ranks(lexical)), 0.0)
-        other_language = self.is_chinese != (language == "zh")
-        if other_language.any():
-            lexical_part = np.where(other_language, np.maximum(lexical_part, f.lexical_weight / (f.rrf_k + dense_ranks)),
-                                    lexical_part)
-        fused = f.dense_weight / (f.rrf_k + dense_ranks) + lexical_part
+        lexical_ranks = _ranks_within(lexical, self.is_chinese)
+        lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + lexical_ranks), 0.0)
+        fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
         return np.where(self.is_heading, fused * f.heading_factor, fused)
+
+
+def _ranks_within(scores: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """1-based rank of every row among the rows of its own group (here: passages of the same language)."""
+    if group.all() or not group.any():
+        return _ranks(scores)
+    ranks = np.empty(len(scores), dtype=np.float32)
+    for members in (np.flatnonzero(group), np.flatnonzero(~group)):
+        ranks[members] = _ranks(scores[members])
+    return ranks
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
