@@ -135,7 +135,7 @@ def test_a_roman_item_finds_the_item_numbered_in_chinese_and_headings_break_ties
     extra = [p("seed", "a1-E-13", "item", "annex:1", "section:2", "section:E", "item:13"),
              Passage(id="seed:a1-D-l2-4", kind="item", citation="", text="", doc="seed",
                      path=("annex:1", "section:2", "section:D", "list:2", "item:4"),
-                     section=("附件一", "D. 目标", "能够在具体目标中反映的问题："))]
+                     section=("D. 目标", "能够在具体目标中反映的问题："))]
     resolver = Resolver(PASSAGES + extra, DOCUMENTS)
     assert resolver.resolve(normalize("What is item (xiii) of section E of annex I?"))[0] == "seed:a1-E-13"
     assert resolver.resolve(normalize("D节具体目标部分第(四)项"))[0] == "seed:a1-D-l2-4"
