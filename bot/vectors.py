@@ -13,14 +13,17 @@ vector added; search returns rows, never faiss's internals.
 """
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import weakref
 from pathlib import Path
 
 import numpy as np
 
-from bot.bm25 import Ranked, row_mask
+from bot.bm25 import Ranked, row_mask, select_top
 
-__all__ = ["EXACT_BELOW", "RECALL_TARGET", "TRAIN_SAMPLE", "VectorStore", "lists_for"]
+__all__ = ["EXACT_BELOW", "RECALL_TARGET", "TRAIN_SAMPLE", "RowFile", "VectorStore", "lists_for"]
 
 # EXACT_BELOW, from bench/scale.py (2 cores, shared): exact search reads every vector for each question, so its
 # time grows with n: p50 0.4 ms at 10k rows, 1.8-3 ms at 30k, 3-6 ms at 50k, 10 ms at 100k. The inverted file
@@ -40,6 +43,15 @@ NPROBE_LADDER = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 TUNE_QUERIES = 200
 TRAIN_SAMPLE = 50_000  # k-means on a sample keeps the build bounded
 KMEANS_ITERATIONS = 10  # faiss's default 25 gave the same recall (0.985 at nprobe 32, 100k rows) for 1.7x the time
+# EXACT_SELECTION: a search restricted to a few documents' rows finds their nearest rows farther away than
+# the collection's nearest, outside the nprobe lists nearest the question. Up to this many allowed rows the
+# inverted file compares the question with each of them (exact); reading a row back from the lists costs
+# ~1-1.5 us, so 2,000 rows take ~2 ms and 20,000 took 20-30 ms at 1M rows. Above it the search scans
+# nprobe·sqrt(n/allowed) lists (bench/scale.py, 1M rows, nprobe 32 of 4000): with 2% of the rows allowed,
+# 224 lists gave recall@10 0.982 in 1.0 ms (896 lists: 0.997, 3.5 ms); with 20%, 64 lists gave 0.978 in
+# 0.6 ms. Linear scaling (nprobe·n/allowed: 1600 lists for 2%) cost several times more for recall the
+# 0.97 bar did not need.
+EXACT_SELECTION = 2_000
 # ONE_THREAD: one question is searched on the calling thread alone. With faiss's default of one OpenMP
 # thread per core, a single-question search waited for a second thread that another process had
 # descheduled: 37 ms instead of 0.5 ms for exact search over 10k rows on the 2-core machine while a test
@@ -157,9 +169,8 @@ class VectorStore:
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> Ranked:
         """The k rows with the highest inner product with `query`, best first.
 
-        `allowed` (a boolean mask over all rows, or row numbers) restricts the search to those rows. The
-        inverted file then scans proportionally more lists (nprobe·n/allowed, at most all of them, which is
-        exact), so a small selection keeps the recall an unrestricted search has.
+        `allowed` (a boolean mask over all rows, or row numbers) restricts the search to those rows: see
+        EXACT_SELECTION for how the inverted file keeps its recall there.
         """
         import faiss
 
@@ -171,22 +182,23 @@ class VectorStore:
             mask = row_mask(allowed, total)
             chosen = int(mask.sum())
             k = min(k, chosen)
+            if k > 0 and self.approximate and chosen <= EXACT_SELECTION:
+                rows = np.flatnonzero(mask)
+                scores = self.vectors_of(rows) @ query[0]
+                best = select_top(scores, k, rows)
+                return Ranked(rows[best], scores[best])
             if k > 0:
                 bits = np.packbits(mask, bitorder="little")  # faiss reads bit i of byte i // 8, lowest first
                 selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(bits))
                 if self.approximate:
-                    probes = min(self.nlist, math.ceil(self.nprobe * total / chosen))
+                    probes = min(self.nlist, math.ceil(self.nprobe * math.sqrt(total / chosen)))
                     params = faiss.SearchParametersIVF(sel=selector, nprobe=probes)
                 else:
                     params = faiss.SearchParameters(sel=selector)
         if k <= 0:
             return Ranked(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        threads = faiss.omp_get_max_threads()
-        faiss.omp_set_num_threads(1)  # this thread only: see ONE_THREAD
-        try:
+        with _one_thread():
             scores, rows = self.index.search(query, k, params=params)
-        finally:
-            faiss.omp_set_num_threads(threads)
         found = rows[0] >= 0
         return Ranked(rows[0][found].astype(np.int64), scores[0][found])
 
@@ -195,7 +207,8 @@ class VectorStore:
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self.index.reconstruct_batch(rows)
+        with _one_thread():
+            return self.index.reconstruct_batch(rows)
 
     def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Inner products of `query` with the given rows (say, the BM25 candidates the dense channel missed)."""
@@ -222,6 +235,65 @@ class VectorStore:
             store._nprobe = int(index.nprobe)
         store.index = index
         return store
+
+
+class RowFile:
+    """Rows of a 2-D .npy matrix on disk, read on demand: the sentence vectors of the few passages a question
+    quotes from, without loading the whole file (2.9 GB for 1M passages' 2M sentences).
+
+    Positional reads (os.pread; thread-safe) rather than a memory map: with np.load(mmap_mode="r") every
+    row read mapped the 64 KB around it (the kernel's fault-around), and over 200 questions reading 5
+    passages' sentences each the process's RSS grew by 290 MB (bench/scale.py, 100k passages), on its way
+    to the whole file's size in a long-running server. A read here keeps only the bytes asked for.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        with self.path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"{self.path.name}: unsupported .npy version {version}")
+            shape, fortran_order, dtype = read_header(handle)
+            self._offset = handle.tell()
+        if len(shape) != 2 or fortran_order or dtype.hasobject:
+            raise ValueError(f"{self.path.name}: expected a C-ordered 2-D numeric array, got {shape} {dtype}")
+        self.shape, self.dtype = (int(shape[0]), int(shape[1])), dtype
+        self._row_bytes = self.shape[1] * dtype.itemsize
+        if self.path.stat().st_size != self._offset + self.shape[0] * self._row_bytes:
+            raise ValueError(f"{self.path.name}: file size disagrees with its header {shape}")
+        self._fd = os.open(self.path, os.O_RDONLY)
+        self._closer = weakref.finalize(self, os.close, self._fd)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Rows start..stop-1 as a (stop - start, columns) array."""
+        if not 0 <= start <= stop <= self.shape[0]:
+            raise IndexError(f"rows {start}:{stop} outside 0:{self.shape[0]}")
+        size = (stop - start) * self._row_bytes
+        data = os.pread(self._fd, size, self._offset + start * self._row_bytes) if size else b""
+        if len(data) != size:
+            raise ValueError(f"{self.path.name} is shorter than its header says")
+        return np.frombuffer(data, dtype=self.dtype).reshape(stop - start, self.shape[1])
+
+    def close(self) -> None:
+        self._closer()
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """faiss on the calling thread alone while the block runs (see ONE_THREAD)."""
+    import faiss
+
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def _matrix(vectors: np.ndarray, dim: int | None = None) -> np.ndarray:

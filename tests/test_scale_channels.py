@@ -10,7 +10,8 @@ import pytest
 
 import bot.bm25 as bm25_module
 from bot.bm25 import BM25, select_top
-from bot.vectors import VectorStore, lists_for
+import bot.vectors as vectors_module
+from bot.vectors import RowFile, VectorStore, lists_for
 
 K1, B = 0.8, 0.4
 
@@ -159,6 +160,18 @@ def test_building_from_a_generator_equals_building_from_a_list(corpus):
     np.testing.assert_array_equal(streamed.weights, listed.weights)
 
 
+def test_building_a_slice_at_a_time_gives_the_same_postings(corpus, monkeypatch):
+    documents, _, _ = corpus
+    documents = documents + [["重复"] * 5 + ["词1"]]  # a run of equal (term, row) keys longer than a slice
+    whole = BM25(documents, k1=K1, b=B)
+    monkeypatch.setattr(bm25_module, "SLICE", 2)
+    sliced = BM25(documents, k1=K1, b=B)
+    assert sliced.terms == whole.terms
+    for name in ("indptr", "rows", "weights"):
+        np.testing.assert_array_equal(getattr(sliced, name), getattr(whole, name))
+    np.testing.assert_allclose(sliced.scores(["重复", "词1"]), reference_scores(documents, ["重复", "词1"]), rtol=1e-5)
+
+
 def test_edge_corpora():
     assert len(BM25([]).top_k(["a"], 3).rows) == 0
     assert BM25([]).scores(["a"]).shape == (0,)
@@ -266,11 +279,47 @@ def test_allowed_rows_restrict_dense_search():
         for query in questions[:10]:
             rows, _ = store.search(query, 10, allowed=mask)
             assert set(rows.tolist()) <= set(chosen.tolist())
-            # so few rows allowed that every list is scanned: exact, even on the inverted file
+            # so few rows allowed that each is compared with the question: exact, even on the inverted file
             assert rows.tolist() == exact_top(vectors, query, 10, chosen).tolist()
             assert store.search(query, 10, allowed=chosen).rows.tolist() == rows.tolist()
         assert store.search(questions[0], 500, allowed=chosen).rows.shape == (150,)
         assert len(store.search(questions[0], 5, allowed=np.zeros(len(vectors), dtype=bool)).rows) == 0
+
+
+def test_a_large_selection_on_the_inverted_file_scans_more_lists(monkeypatch):
+    vectors, questions = clustered(6000)
+    store = VectorStore.build(vectors, exact_below=1000)
+    monkeypatch.setattr(vectors_module, "EXACT_SELECTION", 0)  # force the scan through the lists
+    chosen = np.arange(0, 6000, 7)  # 1 row in 7
+    recall, narrow = [], []
+    for query in questions:
+        expected = set(exact_top(vectors, query, 10, chosen).tolist())
+        rows = store.search(query, 10, allowed=chosen).rows
+        assert set(rows.tolist()) <= set(chosen.tolist())
+        recall.append(len(set(rows.tolist()) & expected) / 10)
+    assert np.mean(recall) >= 0.9
+    assert store.search(questions[0], 10, allowed=np.arange(3)).rows.tolist() == exact_top(vectors, questions[0], 3, np.arange(3)).tolist()
+
+
+def test_row_file_reads_rows_on_demand(tmp_path):
+    matrix = np.arange(40, dtype=np.float32).reshape(10, 4)
+    np.save(tmp_path / "sentences.npy", matrix, allow_pickle=False)
+    rows = RowFile(tmp_path / "sentences.npy")
+    assert len(rows) == 10 and rows.shape == (10, 4)
+    np.testing.assert_array_equal(rows.read(3, 6), matrix[3:6])
+    assert rows.read(4, 4).shape == (0, 4)
+    with pytest.raises(IndexError):
+        rows.read(8, 11)
+    rows.close()
+    (tmp_path / "short.npy").write_bytes((tmp_path / "sentences.npy").read_bytes()[:-4])
+    with pytest.raises(ValueError, match="size"):
+        RowFile(tmp_path / "short.npy")
+    np.save(tmp_path / "flat.npy", np.zeros(3, dtype=np.float32))
+    with pytest.raises(ValueError, match="2-D"):
+        RowFile(tmp_path / "flat.npy")
+    np.save(tmp_path / "objects.npy", np.empty((2, 2), dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="numeric"):
+        RowFile(tmp_path / "objects.npy")  # a pickled array is never read
 
 
 def test_vector_store_save_load_round_trip(tmp_path):
