@@ -291,13 +291,13 @@ def test_a_large_selection_on_the_inverted_file_scans_more_lists(monkeypatch):
     store = VectorStore.build(vectors, exact_below=1000)
     monkeypatch.setattr(vectors_module, "EXACT_SELECTION", 0)  # force the scan through the lists
     chosen = np.arange(0, 6000, 7)  # 1 row in 7
-    recall, narrow = [], []
+    recall = []
     for query in questions:
         expected = set(exact_top(vectors, query, 10, chosen).tolist())
         rows = store.search(query, 10, allowed=chosen).rows
         assert set(rows.tolist()) <= set(chosen.tolist())
         recall.append(len(set(rows.tolist()) & expected) / 10)
-    assert np.mean(recall) >= 0.9
+    assert np.mean(recall) >= 0.98  # the store's own nprobe alone (8 of 310 lists) finds 0.945 here
     assert store.search(questions[0], 10, allowed=np.arange(3)).rows.tolist() == exact_top(vectors, questions[0], 3, np.arange(3)).tolist()
 
 
