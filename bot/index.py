@@ -152,12 +152,19 @@ def passage_from_dict(data: dict) -> Passage:
 # ---------------------------------------------------------------- building
 
 
-def cite(label: str, document: Document, several: bool) -> str:
-    """The citation of a unit: its label, with the document named first when more than one is loaded."""
+def cite(label: str, document: Document, several: bool, pages: tuple[int, ...] = ()) -> str:
+    """The citation of a unit: its label, with the document named first when more than one is loaded, and its
+    page(s) when the source has pages: "CBD/COP/DEC/16/31, para. 5 (b), p. 3"."""
+    chinese = document.language == "zh"
+    if pages:
+        first, last = pages[0], pages[-1]
+        if chinese:
+            label += f" 第{first}页" if first == last else f" 第{first}–{last}页"
+        else:
+            label += f", p. {first}" if first == last else f", pp. {first}–{last}"
     if not several:
         return label
-    separator = " " if document.language == "zh" else ", "
-    return f"{document.name}{separator}{label}"
+    return f"{document.name}{' ' if chinese else ', '}{label}"
 
 
 def qualify(passage: Passage, document: Document, several: bool, order: int) -> Passage:
@@ -169,7 +176,7 @@ def qualify(passage: Passage, document: Document, several: bool, order: int) -> 
         id=prefix + passage.id,
         doc=document.id,
         label=label,
-        citation=cite(label, document, several),
+        citation=cite(label, document, several, passage.pages if document.file.lower().endswith(".pdf") else ()),
         footnotes=tuple(prefix + i for i in passage.footnotes),
         cited_by=tuple(prefix + i for i in passage.cited_by),
         order=order,

@@ -270,6 +270,9 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
              f'<header>{"".join(head)}</header>']
     if passage.section:
         parts.append(f'<div class="bot-section">{h(" › ".join(passage.section))}</div>')
+    link = _original_link(passage, document, bot)
+    if link:
+        parts.append(link)
     parts.append(_passage_body(passage, terms))
     notes = [bot.by_id[f] for f in passage.footnotes if f in bot.by_id]
     if notes:
@@ -285,6 +288,19 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
     parts.append(_context(passage, bot, terms, position))
     parts.append("</article>")
     return "".join(parts)
+
+
+def _original_link(passage: Passage, document, bot: "Bot") -> str:
+    """A link that opens the original file at the passage's page (PDF viewers read #page=N)."""
+    if document is None or not passage.pages:
+        return ""
+    corpus_dir = getattr(getattr(bot, "config", None), "corpus_dir", None)
+    if corpus_dir is None:
+        return ""
+    path = (Path(corpus_dir) / document.file).resolve()
+    page = passage.pages[0]
+    return (f'<div class="bot-open"><a href="/gradio_api/file={h(path)}#page={page}" target="_blank" rel="noopener">'
+            f'{h(document.file)}，第 {page} 页 (p. {page}) ↗</a></div>')
 
 
 def _passage_body(passage: Passage, terms: Sequence[str]) -> str:
@@ -547,6 +563,17 @@ def launch_options() -> dict:
 # ---------------------------------------------------------------- serving
 
 
+def corpus_documents(config: Config) -> list[str]:
+    """The only files the chat serves besides its own page: the corpus's documents, each by its full path."""
+    from bot.corpus import corpus_files
+    from bot.errors import CorpusError
+
+    try:
+        return [str(path.resolve()) for path in corpus_files(config.corpus_dir)]
+    except CorpusError:
+        return []
+
+
 def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -569,7 +596,8 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remot
     loading = Loading(lambda status: Bot.open(config, say=status), say).start()
     app = build_app(loading)
     try:
-        app.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options())
+        app.launch(server_name=host, server_port=port, prevent_thread_lock=True,
+                   allowed_paths=corpus_documents(config), **launch_options())
     except OSError as error:  # gradio's message names its own environment variables; say it in our terms
         raise BotError(f"cannot listen on {host}:{port}: the port is in use or not allowed; choose another with --port") from error
     shown = f"[{host}]" if ":" in host else host

@@ -104,8 +104,12 @@ def server(tmp_path_factory, model_cache) -> Server:
     """`bot serve --port <free port>` in its own process group, always stopped at the end of the session."""
     state = tmp_path_factory.mktemp("serve")
     port = _free_port()
+    corpus = state / "corpus"  # the bundled document beside a small English decision report
+    corpus.mkdir()
+    shutil.copy(PROJECT / "corpus" / "CBD-WG2020-REC-1-1.zh.txt", corpus)
+    shutil.copy(PROJECT / "tests" / "fixtures" / "multi" / "en-decisions.txt", corpus)
     env = dict(os.environ, BOT_CACHE_DIR=str(model_cache), BOT_INDEX_DIR=str(state / "index"),
-               BOT_CORPUS_DIR=str(PROJECT / "corpus"), PYTHONUNBUFFERED="1")
+               BOT_CORPUS_DIR=str(corpus), PYTHONUNBUFFERED="1")
     script = Path(sys.executable).with_name("bot")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
     log = state / "serve.log"
@@ -235,3 +239,24 @@ def test_every_request_stayed_on_this_machine(page, requests_made):
     assert requests_made, "no request was recorded"
     assert hosts <= LOCAL_HOSTS, f"the page reached out to {sorted(hosts - LOCAL_HOSTS)}"
     print(f"\nrequest hosts: {sorted(hosts)} ({len(requests_made)} requests)")
+
+
+def _pick(page, label: str) -> None:
+    """Choose a document in the picker (a Gradio dropdown)."""
+    page.click("#bot-doc-picker input")
+    page.locator("ul.options li", has_text=label).first.click()
+    page.wait_for_timeout(300)
+
+
+def test_each_card_names_its_document_and_the_picker_scopes_the_answer(page):
+    _ask(page, "第1段说什么？")
+    sources = page.inner_text("#bot-sources")
+    assert "CBD/WG2020/REC/1/1" in _last_reply(page), _last_reply(page)
+    assert "CBD/WG2020/REC/1/1" in sources  # each card names the document it is from
+    _pick(page, "FCCC/PA/CMA/2024/9/Add.1")
+    _ask(page, "第1段说什么？")
+    reply = _last_reply(page)
+    assert "FCCC/PA/CMA/2024/9/Add.1" in reply and "CBD/WG2020/REC/1/1" not in reply, reply
+    cards = page.locator("#bot-sources .bot-card .bot-doc").all_inner_texts()
+    assert cards and set(cards) == {"FCCC/PA/CMA/2024/9/Add.1"}, cards
+    _pick(page, "全部文件")
