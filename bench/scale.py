@@ -53,7 +53,7 @@ TOPIC_SHARE = 0.25  # share of a passage's tokens drawn from its cluster's words
 RRF_K, DENSE_WEIGHT, LEXICAL_WEIGHT, SENTENCE_WEIGHT = 20.0, 1.0, 2.5, 0.3  # bot.retrieve.Fusion's defaults
 CANDIDATES = 100
 SHARES = (0.02, 0.2)  # searches restricted to the documents a user picked: 2% and 20% of the passages
-SWEEP = (8, 16, 32, 64, 128)
+SWEEP = (8, 16, 32, 48, 64, 128)
 
 
 def _normalize(matrix: np.ndarray) -> np.ndarray:
