@@ -135,17 +135,17 @@ class VectorStore:
     def _train(self, vectors: np.ndarray):
         import faiss
 
-        nlist = lists_for(len(vectors))
+        sample = vectors
+        if len(vectors) > self.train_sample:
+            rng = np.random.default_rng(self.seed)
+            sample = vectors[np.sort(rng.choice(len(vectors), self.train_sample, replace=False))]
+        nlist = min(lists_for(len(vectors)), len(sample))  # k-means needs a point per list
         quantizer = faiss.IndexFlatIP(self.dim)
         index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
         index.cp.spherical = True  # centroids on the sphere, as the vectors are: inner product assigns fairly
         index.cp.niter = KMEANS_ITERATIONS
         index.cp.min_points_per_centroid = 1  # a 50k sample for 4000 lists is below faiss's advice, on purpose
         index.cp.seed = self.seed
-        sample = vectors
-        if len(vectors) > self.train_sample:
-            rng = np.random.default_rng(self.seed)
-            sample = vectors[np.sort(rng.choice(len(vectors), self.train_sample, replace=False))]
         index.train(sample)
         index.make_direct_map()  # rows back to vectors, for scores_for and vectors_of (8 bytes a row)
         return index

@@ -350,3 +350,6 @@ def test_adding_keeps_row_numbers_and_switches_to_the_inverted_file():
     np.testing.assert_allclose(store.scores_for(questions[0], [7, 2500]), vectors[[7, 2500]] @ questions[0], rtol=1e-5)
     with pytest.raises(ValueError):
         store.add(np.zeros((2, 5), dtype=np.float32))
+    tiny = VectorStore.build(vectors[:5], exact_below=0)  # fewer vectors than 4·sqrt(n) lists
+    assert tiny.approximate and tiny.nlist <= 5
+    assert tiny.search(vectors[3], 1).rows.tolist() == [3]
