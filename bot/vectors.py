@@ -187,7 +187,7 @@ class VectorStore:
             k = min(k, chosen)
             if k > 0 and self.approximate and chosen <= EXACT_SELECTION:
                 rows = np.flatnonzero(mask)
-                scores = self.vectors_of(rows) @ query[0]
+                scores = _dot(self.vectors_of(rows), query[0])
                 best = select_top(scores, k, rows)
                 return Ranked(rows[best], scores[best])
             if k > 0:
@@ -215,7 +215,7 @@ class VectorStore:
 
     def scores_for(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Inner products of `query` with the given rows (say, the BM25 candidates the dense channel missed)."""
-        return self.vectors_of(rows) @ _matrix(query, self.dim)[0]
+        return _dot(self.vectors_of(rows), _matrix(query, self.dim)[0])
 
     def save(self, path: str | Path) -> None:
         """One faiss file (faiss's own binary format: vectors, lists, nprobe and the row map; no pickle)."""
@@ -297,6 +297,12 @@ def _one_thread():
         yield
     finally:
         faiss.omp_set_num_threads(threads)
+
+
+def _dot(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Each row's inner product with the query, on this thread: numpy's `@` hands a (2000, 384) product to
+    OpenBLAS's threads and took 4.6 ms on the busy 2-core machine, einsum's own loop 0.16 ms."""
+    return np.einsum("ij,j->i", vectors, query)
 
 
 def _matrix(vectors: np.ndarray, dim: int | None = None) -> np.ndarray:
