@@ -67,13 +67,14 @@ RECORD_FILE = "verified.json"  # (size, mtime_ns, sha256) of each file when it l
 MAX_SEQ_LENGTH = 512
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 ONNX_FILES = {"fp32": "model.onnx", "int8": "model-int8.onnx"}
+ONNX_DATA = "model.onnx.data"  # model.onnx's weights: ONNX Runtime reads them without a protobuf copy
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"  # looked up outside the ONNX graph
 ONNX_OPSET = 17  # the first with LayerNormalization
 # a folder must list at least these in checksums.json to count as complete
 REQUIRED_FILES = frozenset({
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "modules.json",
     "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json",
-    *ONNX_FILES.values(),
+    *ONNX_FILES.values(), ONNX_DATA,
 })
 _NOT_MODEL_FILES = frozenset({CHECKSUMS_FILE, RECORD_FILE})
 
@@ -204,6 +205,8 @@ def convert(source: Path, out_dir: Path, progress: bool = True) -> None:
     _write_tokenizer(packed, out_dir)
     _write_sentence_transformers_files(packed, out_dir)
     export_onnx(out_dir)
+    for path in _model_files(out_dir):
+        path.chmod(0o644)  # safetensors and onnx write 0600: the folder is meant to be readable by all
     _write_checksums(out_dir)
 
 
@@ -620,16 +623,17 @@ def export_onnx(model_dir: Path) -> None:
     ids = torch.tensor([[0, 6, 1004, 7, 44, 2], [0, 35378, 2, 1, 1, 1]])  # two lengths: padding is exercised
     mask = (torch.arange(ids.shape[1]) < torch.tensor([[6], [3]])).long()
     words = table[ids]
-    fp32 = model_dir / ONNX_FILES["fp32"]
+    fp32, traced = model_dir / ONNX_FILES["fp32"], model_dir / ".traced.onnx"
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
         torch.onnx.export(
-            encoder, (words, mask), str(fp32), dynamo=False, opset_version=ONNX_OPSET,
+            encoder, (words, mask), str(traced), dynamo=False, opset_version=ONNX_OPSET,
             input_names=["words", "attention_mask"], output_names=["last_hidden_state"],
             dynamic_axes={"words": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
                           "last_hidden_state": {0: "batch", 1: "tokens"}},
         )
         expected = encoder(words, mask).numpy()
+    _move_weights_out(traced, fp32)
     _quantize_int8(fp32, model_dir / ONNX_FILES["int8"])
 
     inputs = {"words": words.numpy(), "attention_mask": mask.numpy()}
@@ -708,6 +712,19 @@ def _torch_encoder(weights: dict, config: dict) -> Any:
             return x
 
     return Encoder().eval()
+
+
+def _move_weights_out(traced: Path, fp32: Path) -> None:
+    """Save the traced graph as `fp32` with its weights in ONNX_DATA beside it, and delete `traced`.
+
+    A model in one protobuf is parsed and then copied into ONNX Runtime's buffers, ~50 MB more at load
+    than weights read straight from a data file."""
+    import onnx
+
+    model = onnx.load(str(traced))
+    onnx.save_model(model, str(fp32), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=ONNX_DATA, size_threshold=1024)
+    traced.unlink()
 
 
 def _quantize_int8(fp32: Path, int8: Path) -> None:

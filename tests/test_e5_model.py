@@ -88,7 +88,7 @@ def test_folder_layout(model_dir: Path) -> None:
         "checksums.json", "verified.json", "config.json", "model.safetensors", "tokenizer.json",
         "tokenizer_config.json", "special_tokens_map.json", "modules.json", "sentence_bert_config.json",
         "config_sentence_transformers.json", "1_Pooling/config.json", "2_Normalize/config.json",
-        "model.onnx", "model-int8.onnx",
+        "model.onnx", "model.onnx.data", "model-int8.onnx",
     }
     checksums = json.loads((model_dir / "checksums.json").read_text(encoding="utf-8"))
     assert checksums["model_name"] == e5_model.MODEL_NAME == "intfloat/multilingual-e5-small"
@@ -97,8 +97,9 @@ def test_folder_layout(model_dir: Path) -> None:
     record = json.loads((model_dir / "verified.json").read_text(encoding="utf-8"))["files"]
     assert {name: entry["sha256"] for name, entry in record.items()} == {
         name: entry["sha256"] for name, entry in checksums["files"].items()}
-    int8, fp32 = ((model_dir / name).stat().st_size for name in ("model-int8.onnx", "model.onnx"))
+    int8, fp32 = ((model_dir / name).stat().st_size for name in ("model-int8.onnx", "model.onnx.data"))
     assert int8 < fp32 / 3  # the MatMul weights are int8
+    assert all((model_dir / name).stat().st_mode & 0o777 == 0o644 for name in names)
     prompts = json.loads((model_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
     assert prompts["prompts"] == {"query": "query: ", "passage": "passage: "}
     assert prompts["default_prompt_name"] is None
