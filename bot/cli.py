@@ -72,6 +72,37 @@ def index(quiet: bool, **options) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_common
+@_one_line_errors
+def add(files: tuple[Path, ...], quiet: bool, **options) -> None:
+    """Add documents (.txt, .md, .pdf, .docx) to the corpus and index them; the rest of the index is kept."""
+    from bot.engine import Bot
+    from bot.library import add_files
+
+    config = _config(quiet=quiet, **options)
+    for line in add_files(config.corpus_dir, files):
+        click.echo(line, err=True)
+    Bot.open(config, say=_status(quiet))
+
+
+@main.command()
+@click.argument("doc")
+@_common
+@_one_line_errors
+def remove(doc: str, quiet: bool, **options) -> None:
+    """Remove a document (its id, symbol or file name) from the corpus and drop exactly its passages from the index.
+
+    The file is moved to the corpus's .removed/ folder, not deleted."""
+    from bot.engine import Bot
+    from bot.library import remove_document
+
+    config = _config(quiet=quiet, **options)
+    click.echo(remove_document(config.corpus_dir, doc), err=True)
+    Bot.open(config, say=_status(quiet))
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, symbol, title, language, kind, date, file, passages.")
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
 @_one_line_errors

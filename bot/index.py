@@ -54,12 +54,12 @@ class Index:
     documents: list[Document] = dataclasses.field(default_factory=list)
 
 
-def expected_manifest(corpus_dir: Path, model: str) -> dict:
-    """What an up-to-date index must say about itself."""
+def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
+    """What an up-to-date index must say about itself (without the corpus hash when no folder is given)."""
     return {
         "format": FORMAT_VERSION,
         "model": model,
-        "corpus_sha256": corpus_sha256(corpus_dir),
+        "corpus_sha256": corpus_sha256(corpus_dir) if corpus_dir is not None else None,
         "parser_version": parser.PARSER_VERSION,
         "recipe_version": context.RECIPE_VERSION,
         "code_sha256": _code_sha256(),
@@ -193,26 +193,119 @@ def parse_documents(documents: list[Document]) -> list[Passage]:
     return passages
 
 
-def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say) -> Index:
+@dataclass
+class _Part:
+    """One document's share of an index: its passages (local ids), tokens, vectors and sentences."""
+
+    passages: list[Passage]
+    tokens: list[list[str]]
+    vectors: np.ndarray | None  # passage vectors, None until embedded
+    sentences: list[tuple[int, str]]  # (passage position within the document, sentence)
+    sentence_vectors: np.ndarray | None
+    contexts: list[str] = dataclasses.field(default_factory=list)
+
+
+def _previous_parts(index_dir: Path, model: str) -> dict[str, _Part]:
+    """The documents of the index on disk, by file sha256, when it was built by this code and model: an update
+    then parses and embeds only documents that are new or changed (or every one, when there is no such index)."""
+    expected = {key: value for key, value in expected_manifest(None, model).items() if key != "corpus_sha256"}
+    try:
+        index = load(index_dir, expected)
+    except IndexProblem:
+        return {}
+    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+    rows_of: dict[str, list[int]] = {}
+    for row, passage in enumerate(index.passages):
+        rows_of.setdefault(passage.doc, []).append(row)
+    sentences_of: dict[str, list[int]] = {}
+    for k, sentence in enumerate(index.sentences):
+        sentences_of.setdefault(index.passages[sentence.row].doc, []).append(k)
+    parts = {}
+    for document in index.documents:
+        rows = rows_of.get(document.id, [])
+        position = {row: n for n, row in enumerate(rows)}
+        kept = sentences_of.get(document.id, [])
+        parts[document.sha256] = _Part(
+            passages=[_local(index.passages[row], document) for row in rows],
+            tokens=[index.tokens[row] for row in rows],
+            vectors=vectors[rows] if rows else np.zeros((0, index.dense.d), np.float32),
+            sentences=[(position[index.sentences[k].row], index.sentences[k].text) for k in kept],
+            sentence_vectors=index.sentence_vectors[kept] if kept else np.zeros((0, index.dense.d), np.float32),
+        )
+    return parts
+
+
+def _local(passage: Passage, document: Document) -> Passage:
+    """A stored passage as the parser gave it: local ids and links, the label as its citation."""
+    prefix = document.id + ":"
+    return dataclasses.replace(passage, id=passage.id.removeprefix(prefix), doc="", citation=passage.label,
+                               footnotes=tuple(i.removeprefix(prefix) for i in passage.footnotes),
+                               cited_by=tuple(i.removeprefix(prefix) for i in passage.cited_by))
+
+
+def _new_part(document: Document, tokenizer: Tokenizer) -> _Part:
+    passages = [qualify(p, document, False, 0) for p in parser.parse(document.text, document.language)]
+    by_id = {p.id: p for p in passages}
+    contexts = [context.context_text(p, by_id) for p in passages]
+    sentences = [(n, s) for n, p in enumerate(passages) for s in context.split_sentences(p.text)]
+    return _Part([_local(p, document) for p in passages], [tokenizer(c) for c in contexts], None, sentences, None,
+                 contexts)
+
+
+def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reuse: bool = True) -> Index:
+    """Build the index; with `reuse`, documents unchanged since the index on disk keep their passages and vectors."""
     started = time.perf_counter()
     documents, skipped = load_corpus(corpus_dir)
     for line in skipped:
         say(f"skipped {line}")
-    passages = parse_documents(documents)
-    by_id = {p.id: p for p in passages}
-    contexts = [context.context_text(p, by_id) for p in passages]
-    sentences = [Sentence(row, s) for row, p in enumerate(passages) for s in context.split_sentences(p.text)]
-    say(f"embedding {len(passages)} passages and {len(sentences)} sentences with {embedder.name}")
-    vectors = embedder.embed_passages(contexts + [s.text for s in sentences], progress=progress)
-    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages):]
-    tokens = [tokenizer(text) for text in contexts]
+    previous = _previous_parts(index_dir, embedder.name) if reuse else {}
+    parts: list[_Part] = []
+    fresh: list[_Part] = []
+    for document in documents:
+        part = previous.get(document.sha256) or _new_part(document, tokenizer)
+        parts.append(part)
+        if part.vectors is None:
+            fresh.append(part)
+    if fresh:
+        texts = [c for part in fresh for c in part.contexts] + [s for part in fresh for _, s in part.sentences]
+        reused = len(documents) - len(fresh)
+        say(f"embedding {sum(len(p.passages) for p in fresh)} passages and {sum(len(p.sentences) for p in fresh)} "
+            f"sentences of {len(fresh)} document(s) with {embedder.name}"
+            + (f"; {reused} unchanged document(s) kept" if reused else ""))
+        vectors = embedder.embed_passages(texts, progress=progress)
+        at = sum(len(part.contexts) for part in fresh)
+        start = 0
+        for part in fresh:
+            part.vectors, start = vectors[start:start + len(part.passages)], start + len(part.passages)
+        for part in fresh:
+            part.sentence_vectors, at = vectors[at:at + len(part.sentences)], at + len(part.sentences)
+    else:
+        say(f"every document unchanged; {len(documents)} kept")
+    return _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say)
+
+
+def _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say) -> Index:
+    """Join the documents' parts into one index (row order: documents in corpus order) and write it."""
+    several = len(documents) > 1
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    for document, part in zip(documents, parts):
+        first = len(passages)
+        for passage in part.passages:
+            passages.append(qualify(passage, document, several, len(passages)))
+        sentences += [Sentence(first + n, text) for n, text in part.sentences]
+    tokens = [t for part in parts for t in part.tokens]
+    dimension = next((p.vectors.shape[1] for p in parts if p.vectors is not None and p.vectors.size), 0) or \
+        int(getattr(embedder, "dim", 0) or 384)
+    passage_vectors = np.concatenate([p.vectors for p in parts]).astype(np.float32) if parts else np.zeros((0, dimension), np.float32)
+    sentence_vectors = np.ascontiguousarray(np.concatenate([p.sentence_vectors for p in parts]), dtype=np.float32)
 
     import faiss
 
-    dense = faiss.IndexFlatIP(passage_vectors.shape[1])
-    dense.add(passage_vectors)
+    dense = faiss.IndexFlatIP(dimension)
+    dense.add(np.ascontiguousarray(passage_vectors))
     manifest = expected_manifest(corpus_dir, embedder.name) | {
-        "dimension": int(passage_vectors.shape[1]),
+        "dimension": int(dimension),
         "passage_count": len(passages),
         "sentence_count": len(sentences),
         "documents": [d.to_dict() for d in documents],
@@ -306,4 +399,4 @@ def open_index(index_dir: Path, corpus_dir: Path, embedder: Embedder, tokenizer:
             with contextlib.suppress(IndexProblem):
                 return load(index_dir, expected)  # another process built it while we waited
         _refuse_foreign_folder(index_dir)  # before minutes of embedding, not after
-        return _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say)
+        return _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reuse=not rebuild)

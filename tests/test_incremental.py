@@ -1,0 +1,113 @@
+"""Adding, changing or removing one document embeds or drops that document's passages only."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.errors import CorpusError
+from bot.index import open_index
+from bot.library import add_files, remove_document
+from bot.tokenize import Tokenizer
+from tests.conftest import CORPUS, PROJECT
+from tests.fakes import FakeEmbedder
+
+FIXTURES = PROJECT / "tests" / "fixtures" / "multi"
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts, progress=False):
+        self.embedded += texts
+        return super().embed_passages(texts, progress)
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(CORPUS / "CBD-WG2020-REC-1-1.zh.txt", folder)
+    shutil.copy(FIXTURES / "en-decisions.txt", folder)
+    return folder
+
+
+def _open(index_dir, corpus, embedder):
+    return open_index(index_dir, corpus, embedder, Tokenizer(), False, lambda line: None)
+
+
+def test_adding_a_document_embeds_only_that_document(tmp_path, corpus):
+    first = CountingEmbedder()
+    before = _open(tmp_path / "index", corpus, first)
+    shutil.copy(FIXTURES / "zh-treaty.txt", corpus)
+    second = CountingEmbedder()
+    after = _open(tmp_path / "index", corpus, second)
+    added = [p for p in after.passages if p.doc == "zh-treaty"]
+    assert added and len(after.passages) == len(before.passages) + len(added)
+    assert len(second.embedded) == len(added) + sum(1 for s in after.sentences if after.passages[s.row].doc == "zh-treaty")
+    # the kept documents' passages and vectors are the ones built before
+    kept = {p.id: p for p in after.passages if p.doc != "zh-treaty"}
+    assert {p.id for p in before.passages} == set(kept)
+    row_before = {p.id: r for r, p in enumerate(before.passages)}
+    for row, passage in enumerate(after.passages):
+        if passage.doc != "zh-treaty":
+            assert (after.dense.reconstruct(row) == before.dense.reconstruct(row_before[passage.id])).all()
+
+
+def test_removing_a_document_drops_exactly_its_passages(tmp_path, corpus):
+    before = _open(tmp_path / "index", corpus, CountingEmbedder())
+    message = remove_document(corpus, "en-decisions")
+    assert "removed en-decisions" in message and (corpus / ".removed" / "en-decisions.txt").is_file()
+    embedder = CountingEmbedder()
+    after = _open(tmp_path / "index", corpus, embedder)
+    assert embedder.embedded == []
+    assert [p.id for p in after.passages] == [p.id for p in before.passages if p.doc != "en-decisions"]
+    assert len(after.sentences) == sum(1 for s in before.sentences if before.passages[s.row].doc != "en-decisions")
+
+
+def test_a_changed_document_is_embedded_again(tmp_path, corpus):
+    _open(tmp_path / "index", corpus, CountingEmbedder())
+    path = corpus / "en-decisions.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Decision 3/CMA.6", "Decision 3/CMA.6 ", 1), encoding="utf-8")
+    embedder = CountingEmbedder()
+    after = _open(tmp_path / "index", corpus, embedder)
+    changed = [p for p in after.passages if p.doc == "en-decisions"]
+    assert 0 < len(embedder.embedded) and len(embedder.embedded) >= len(changed)
+    assert not any("第1段" in text and "欢迎中国" in text for text in embedder.embedded)  # the seed was kept
+
+
+def test_add_refuses_a_bad_file_and_changes_nothing(tmp_path, corpus):
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"this is not a pdf")
+    good = FIXTURES / "en-treaty.txt"
+    with pytest.raises(CorpusError, match="scan.pdf"):
+        add_files(corpus, [good, bad])
+    assert not (corpus / "en-treaty.txt").exists()
+    assert add_files(corpus, [good]) == ["added en-treaty.txt"]
+
+
+def test_remove_names_unknown_and_ambiguous_documents(corpus):
+    with pytest.raises(CorpusError, match="no document 'nothing'"):
+        remove_document(corpus, "nothing")
+
+
+def test_bot_add_and_remove_on_the_command_line(tmp_path, corpus, monkeypatch):
+    import bot.engine
+
+    monkeypatch.setattr(bot.engine, "SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    runner = CliRunner()
+    common = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet"]
+    result = runner.invoke(main, ["add", str(FIXTURES / "zh-decision.txt"), *common])
+    assert result.exit_code == 0, result.output
+    assert "added zh-decision.txt" in result.stderr
+    docs = runner.invoke(main, ["docs", "--corpus-dir", str(corpus)])
+    assert "zh-decision" in docs.stdout
+    result = runner.invoke(main, ["remove", "zh-decision", *common])
+    assert result.exit_code == 0 and "removed zh-decision" in result.stderr
+    result = runner.invoke(main, ["add", str(tmp_path / "missing.pdf"), *common])
+    assert result.exit_code == 1 and "missing.pdf" in result.stderr and "Traceback" not in result.output
