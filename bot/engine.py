@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from bot.abstain import Abstention
 from bot.answer import compose
 from bot.config import Config
-from bot.embedder import Embedder, SentenceTransformerEmbedder
+from bot.embedder import Embedder, make_embedder
 from bot.errors import QueryError
 from bot.index import Index, open_index
 from bot.corpus import Document
@@ -38,8 +38,8 @@ class Bot:
     def open(cls, config: Config, embedder: Embedder | None = None, rebuild: bool = False,
              say: Callable[[str], None] = print) -> "Bot":
         """Load the index for the configured corpus and model, building it first when missing or stale."""
-        embedder = embedder or SentenceTransformerEmbedder(config.model, config.cache_dir, config.progress)
-        tokenizer = Tokenizer()
+        embedder = embedder or make_embedder(config.model, config.cache_dir, config.progress)
+        tokenizer = Tokenizer(cache_dir=config.cache_dir)
         index = open_index(config.index_dir, config.corpus_dir, embedder, tokenizer, config.progress, say, rebuild)
         return cls(index, embedder, tokenizer, config)
 

@@ -22,7 +22,7 @@ import numpy as np
 from bot import context, parser
 from bot import tokenize as tokenize_module
 from bot.corpus import Document, corpus_sha256, load_corpus
-from bot.embedder import Embedder
+from bot.embedder import EMBEDDING_VERSION, Embedder
 from bot.errors import IndexProblem
 from bot.records import Passage
 from bot.tokenize import Tokenizer
@@ -62,6 +62,7 @@ def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
         "corpus_sha256": corpus_sha256(corpus_dir) if corpus_dir is not None else None,
         "parser_version": parser.PARSER_VERSION,
         "recipe_version": context.RECIPE_VERSION,
+        "embedding_version": EMBEDDING_VERSION,
         "code_sha256": _code_sha256(),
     }
 

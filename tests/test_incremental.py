@@ -99,7 +99,7 @@ def test_remove_names_unknown_and_ambiguous_documents(corpus):
 def test_bot_add_and_remove_on_the_command_line(tmp_path, corpus, monkeypatch):
     import bot.engine
 
-    monkeypatch.setattr(bot.engine, "SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(bot.engine, "make_embedder", lambda *a, **k: FakeEmbedder())
     runner = CliRunner()
     common = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet"]
     result = runner.invoke(main, ["add", str(FIXTURES / "zh-decision.txt"), *common])
