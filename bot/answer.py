@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Quote
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
-WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole
 
 
 def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) -> str:
@@ -16,7 +16,7 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) ->
     text = hit.passage.text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
-    rows = [i for i, s in enumerate(index.sentences) if s.row == row]
+    rows = index.sentences_of(row)
     if not rows:
         return text
     scores = index.sentence_vectors[rows] @ query_vector
@@ -40,7 +40,7 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     or decline when a reason is given."""
     if decline_reason is not None:
         return Answer(question, declined_text(decline_reason, language), True, tuple(hits), (), notes)
-    row_of = {p.id: row for row, p in enumerate(index.passages)}
+    row_of = {hit.passage.id: hit.passage.order for hit in hits}  # a passage's order is its row in the index
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.97 * hits[0].score]
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))

@@ -5,7 +5,8 @@ import re
 
 from bot.records import Passage
 
-RECIPE_VERSION = "3"  # bump when the text built here changes: the index is then rebuilt
+RECIPE_VERSION = "4"  # bump when the text built here changes: the index is then rebuilt
+WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole, so its sentences need no vectors of their own
 
 # The front matter is mostly codes and English; say in words what it holds.
 HEADER_CONTEXT = "文件的标题、文号（文件编号）、印发日期、语言版本、会议名称、会议日期和地点"
@@ -45,3 +46,12 @@ def split_sentences(text: str) -> list[str]:
     else:
         pieces = _SENTENCE_END.split(text)
     return [p.strip() for p in pieces if p and p.strip()]
+
+
+def quotable_sentences(text: str) -> list[str]:
+    """The sentences an answer may quote from one of several: none for a passage quoted whole (short, or one
+    sentence), whose sentence vectors would only repeat its own. About half of a UN corpus's sentences."""
+    if len(text) <= WHOLE_PASSAGE_CHARS:
+        return []
+    sentences = split_sentences(text)
+    return sentences if len(sentences) > 1 else []

@@ -52,6 +52,16 @@ class Index:
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
     documents: list[Document] = dataclasses.field(default_factory=list)
+    _sentence_rows: dict[int, list[int]] | None = dataclasses.field(default=None, repr=False)
+
+    def sentences_of(self, row: int) -> list[int]:
+        """Positions in `sentences` of the passage at `row` (built once, on first use)."""
+        if self._sentence_rows is None:
+            table: dict[int, list[int]] = {}
+            for k, sentence in enumerate(self.sentences):
+                table.setdefault(sentence.row, []).append(k)
+            self._sentence_rows = table
+        return self._sentence_rows.get(row, [])
 
 
 def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
@@ -248,7 +258,7 @@ def _new_part(document: Document, tokenizer: Tokenizer) -> _Part:
     passages = [qualify(p, document, False, 0) for p in parser.parse(document.text, document.language)]
     by_id = {p.id: p for p in passages}
     contexts = [context.context_text(p, by_id) for p in passages]
-    sentences = [(n, s) for n, p in enumerate(passages) for s in context.split_sentences(p.text)]
+    sentences = [(n, s) for n, p in enumerate(passages) for s in context.quotable_sentences(p.text)]
     return _Part([_local(p, document) for p in passages], [tokenizer(c) for c in contexts], None, sentences, None,
                  contexts)
 
