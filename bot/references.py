@@ -50,6 +50,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 )
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
+_MENTION = re.compile(rf"decisions?\s+{_DECISION}|第\s*{_DECISION}\s*号\s*决定|\b([a-z]{{2,6}}(?:/[a-z0-9.]+){{2,}})")
 _ITEM_REACH = 6  # a bare "(a)" counts when it follows a named unit this closely: "第7段(a)", "D节具体目标(二)"
 _SOLE_ANNEX_WORDS = re.compile(r"\bannex\b|附件")
 
@@ -202,6 +203,7 @@ class Resolver:
         self.by_path: dict[tuple[str, tuple[Segment, ...]], str] = {}
         self.language: dict[str, str] = {}
         self.decisions: set[Segment] = set()
+        self.decision_docs: dict[Segment, str] = {}
         self.document_names: list[tuple[str, str]] = []  # (normalized name, doc id)
         self.container_names: list[tuple[str, str, tuple[Segment, ...]]] = []  # (name, doc, path prefix)
         for document in documents:
@@ -215,7 +217,10 @@ class Resolver:
             located = Located(passage.id, passage.doc, path, normalize(" ".join(passage.section)))
             self.by_last[path[-1]].append(located)
             self.by_path[(passage.doc, path)] = passage.id
-            self.decisions.update(s for s in path if s[0] == "decision")
+            for segment in path:
+                if segment[0] == "decision":
+                    self.decisions.add(segment)
+                    self.decision_docs.setdefault(segment, passage.doc)
             if passage.kind == "heading":
                 title = _container_title(passage.text)
                 if len(title) >= (4 if _is_cn(title) else 8):
@@ -251,6 +256,22 @@ class Resolver:
         if language:
             candidates.sort(key=lambda c: self.language.get(c.doc, language) != language)  # stable: keeps tiers
         return [c.id for c in candidates[:limit]]
+
+    def cross_references(self, text: str, own_doc: str = "") -> list[tuple[str, str]]:
+        """(mention, document id) for each loaded document a passage's text refers to: a decision it holds
+        ("decision 1/CMA.3", "第1/CMA.3号决定") or its symbol or decision number ("CBD/SBSTTA/26/INF/11",
+        "decision 15/4"); its own document is left out."""
+        found: dict[str, str] = {}
+        lowered = normalize(text)
+        for match in _MENTION.finditer(lowered):
+            mention = match.group(0).strip().rstrip(".")
+            value = next(g for g in match.groups() if g).rstrip(".")
+            doc = self.decision_docs.get(("decision", value)) if "/" in value and "." in value else None
+            doc = doc or next((d for name, d in self.document_names if name == mention or name.endswith(" " + value)
+                               or name == value), None)
+            if doc and doc != own_doc and mention not in found:
+                found[mention] = doc
+        return list(found.items())
 
     def _known_decisions(self, segments: list[Segment], named_docs: set[str]) -> list[Segment]:
         """A decision the question names is a container of a loaded report, or the document itself

@@ -140,3 +140,11 @@ def test_a_roman_item_finds_the_item_numbered_in_chinese_and_headings_break_ties
     assert resolver.resolve(normalize("What is item (xiii) of section E of annex I?"))[0] == "seed:a1-E-13"
     assert resolver.resolve(normalize("D节具体目标部分第(四)项"))[0] == "seed:a1-D-l2-4"
     assert resolver.resolve(normalize("附件一第二节D(四)"))[0] == "seed:a1-D-4"
+
+
+def test_cross_references_name_the_loaded_documents_a_passage_refers_to():
+    text = "Recalling decision 1/CP.21 and decision 16/31, and CBD/WG2020/REC/1/1, but not decision 9/CP.9"
+    found = dict(RESOLVER.cross_references(text, own_doc="seed"))
+    assert found == {"decision 1/cp.21": "report", "decision 16/31": "dec1631"}
+    assert dict(RESOLVER.cross_references("见第1/CP.21号决定", own_doc="report")) == {}
+    assert dict(RESOLVER.cross_references("See CBD/COP/DEC/16/31.", own_doc="seed")) == {"cbd/cop/dec/16/31": "dec1631"}
