@@ -22,8 +22,10 @@ from bot.records import Hit
 from bot.references import Resolver, canonical, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
+from bot.vectors import VectorStore
 
 MODES = ("hybrid", "dense", "lexical")
+CANDIDATES = 100  # each channel's best rows that are fused (at least 4k)
 _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
     r"|\b(it|its|they|their|them|that one|this one)\b"
@@ -67,7 +69,8 @@ class Retriever:
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
         self.resolver = Resolver(self.passages, index.documents)
         self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
-        self.sentence_rows = np.array([s.row for s in index.sentences], dtype=np.int64)
+        self.dense = VectorStore.build(index.dense.reconstruct_n(0, index.dense.ntotal)) if index.dense.ntotal \
+            else VectorStore(index.dense.d)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
         self.doc_ids = sorted({p.doc for p in self.passages})
         doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
@@ -106,78 +109,97 @@ class Retriever:
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
 
-    def channel_scores(self, question: str, previous: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Dense cosines, BM25 scores and the query vector; a previous question counts at history_weight."""
-        query_vector = self.embed(f"{previous} {question}".strip() if previous else question)
-        scores, rows = self.index.dense.search(query_vector[None, :], len(self.passages))
-        dense = np.empty(len(self.passages), dtype=np.float32)
-        dense[rows[0]] = scores[0]
-        if self.fusion.sentence_weight and len(self.sentence_rows):
-            best = np.full(len(self.passages), -1.0, dtype=np.float32)
-            np.maximum.at(best, self.sentence_rows, self.index.sentence_vectors @ query_vector)
-            best = np.where(best < 0, dense, best)
-            dense = (1 - self.fusion.sentence_weight) * dense + self.fusion.sentence_weight * best
-        lexical = self.lexical_scores(question)
-        if previous:
-            lexical = lexical + self.fusion.history_weight * self.lexical_scores(previous)
-        return dense, lexical, query_vector
+    def lexical_query(self, question: str, previous: str = "") -> dict[str, float]:
+        """The question's words and their translations from the bilingual glossary, weighted; a previous
+        question's words count at history_weight."""
+        weights: dict[str, float] = {}
+        for text, weight in ((question, 1.0), (previous, self.fusion.history_weight)):
+            if not text:
+                continue
+            for token in set(self.tokenizer(text) + self.tokenizer(self.glossary.translations(text))):
+                weights[token] = weights.get(token, 0.0) + weight
+        return weights
 
-    def lexical_scores(self, question: str) -> np.ndarray:
-        """BM25 over the question's words and their translations from the bilingual glossary."""
-        return self.bm25.scores(self.tokenizer(question) + self.tokenizer(self.glossary.translations(question)))
+    def candidates(self, query_vector: np.ndarray, lexical_query: dict[str, float], k: int,
+                   allowed: np.ndarray | None, extra: list[int]) -> np.ndarray:
+        """The rows worth fusing: each channel's best (BM25 per language), and the exact references."""
+        dense_rows, _ = self.dense.search(query_vector, k, allowed=allowed)
+        rows = [dense_rows, np.asarray(extra, dtype=np.int64)]
+        for language in (self.is_chinese, ~self.is_chinese):
+            mask = language if allowed is None else language & allowed
+            if mask.any():
+                rows.append(self.bm25.top_k(lexical_query, k, allowed=mask).rows)
+        return np.unique(np.concatenate(rows).astype(np.int64))
+
+    def dense_scores(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Cosine of question and passage, mixed with the passage's best quotable sentence."""
+        dense = self.dense.scores_for(query_vector, rows).astype(np.float32)
+        weight = self.fusion.sentence_weight
+        if not weight:
+            return dense
+        for i, row in enumerate(rows):
+            sentences = self.index.sentences_of(int(row))
+            if sentences:
+                best = float(np.max(self.index.sentence_vectors[sentences] @ query_vector))
+                dense[i] = (1 - weight) * dense[i] + weight * max(best, float(dense[i]))
+        return dense
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", previous: str = "",
                scope: Iterable[str] | None = None, previous_doc: str | None = None) -> tuple[list[Hit], np.ndarray]:
         """The k best passages for a question, and the query vector; exact references rank first.
 
+        Each channel proposes its best candidates (CANDIDATES, or 4k); only those are scored and fused.
         `scope` limits the answer to these documents; `previous_doc` is where the previous turn was answered
         (a reference without a document resolves there first)."""
         text = normalize(question)
-        dense, lexical, query_vector = self.channel_scores(text, normalize(previous) if previous else "")
+        previous = normalize(previous) if previous else ""
         language = language_of(text)
-        fused = self._fuse(dense, lexical, mode, language)
+        query_vector = self.embed(f"{previous} {text}".strip() if previous else text)
         scope = list(scope) if scope else None
-        if mode == "hybrid":
-            fused = self._annex_boost(text, fused)
-        if scope is not None:
-            fused = np.where(self.rows_of_documents(scope), fused, -np.inf)
+        allowed = self.rows_of_documents(scope) if scope is not None else None
         exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
-        ranked = [self.row_of[pid] for pid in exact]
-        taken = set(ranked)
-        count = max(k - len(ranked), 0)
-        best = np.argsort(-fused, kind="stable")
-        ranked += [int(row) for row in best[: count + len(ranked)] if row not in taken and np.isfinite(fused[row])][:count]
+        exact_rows = [self.row_of[pid] for pid in exact]
+        lexical_query = self.lexical_query(text, previous)
+        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows)
+        dense = self.dense_scores(query_vector, rows)
+        lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
+        fused = self._fuse(dense, lexical, mode, rows)
+        if mode == "hybrid":
+            fused = self._annex_boost(text, fused, rows)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")]
+        position = {int(row): i for i, row in enumerate(rows)}
+        ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]
         hits = [
             Hit(
-                passage=self.passages[row],
-                score=float(fused[row]) if np.isfinite(fused[row]) else 0.0,
-                dense_score=float(dense[row]),
-                lexical_score=float(lexical[row]),
-                exact=self.passages[row].id in exact,
+                passage=self.passages[int(rows[i])],
+                score=float(fused[i]),
+                dense_score=float(dense[i]),
+                lexical_score=float(lexical[i]),
+                exact=self.passages[int(rows[i])].id in exact,
             )
-            for row in ranked[:k]
+            for i in ranked[:k]
         ]
         return hits, query_vector
 
-    def _annex_boost(self, text: str, fused: np.ndarray) -> np.ndarray:
+    def _annex_boost(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """A question that names one annex (and only one) prefers the passages in it or speaking of it."""
         annexes = {value for kind, value in read_segments(text) if kind == "annex"}
         if len(annexes) != 1 or not next(iter(annexes)).isdigit():
             return fused
         number = int(annexes.pop())
-        inside = (self.annex_of == number) | np.array([number in m for m in self.annex_mentions])
+        inside = (self.annex_of[rows] == number) | np.array([number in self.annex_mentions[r] for r in rows], dtype=bool)
         return np.where(inside, fused * self.fusion.annex_factor, fused)
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, language: str = "zh") -> np.ndarray:
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray) -> np.ndarray:
         if mode == "dense":
             return dense
         if mode == "lexical":
             return lexical
         f = self.fusion
-        lexical_ranks = _ranks_within(lexical, self.is_chinese)
+        lexical_ranks = _ranks_within(lexical, self.is_chinese[rows])
         lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + lexical_ranks), 0.0)
         fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
-        return np.where(self.is_heading, fused * f.heading_factor, fused)
+        return np.where(self.is_heading[rows], fused * f.heading_factor, fused)
 
 
 def _ranks_within(scores: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -66,7 +66,7 @@ def loads(monkeypatch) -> Loads:
         counter.opens += 1
         return original_open(cls, *args, **kwargs)
 
-    monkeypatch.setattr(bot.engine, "SentenceTransformerEmbedder", make_embedder)
+    monkeypatch.setattr(bot.engine, "make_embedder", make_embedder)
     monkeypatch.setattr(bot.engine.Bot, "open", classmethod(counting_open))
     return counter
 
@@ -86,7 +86,7 @@ def run(loads, shared_index, tokenizer, monkeypatch):
     """Invoke `bot ARGS…` against the real corpus and the shared fake index."""
     monkeypatch.setenv("BOT_CORPUS_DIR", str(CORPUS))
     monkeypatch.setenv("BOT_INDEX_DIR", str(shared_index))
-    monkeypatch.setattr(bot.engine, "Tokenizer", lambda: tokenizer)
+    monkeypatch.setattr(bot.engine, "Tokenizer", lambda **_: tokenizer)
 
     def invoke(*args: str):
         return CliRunner().invoke(main, list(args), catch_exceptions=True)
@@ -305,8 +305,8 @@ def test_corpus_with_only_a_binary_file(run, tmp_path):
     _assert_one_line_error(run("passages", "--corpus-dir", str(corpus)), "blob.txt")
 
 
-def test_corpus_folder_without_txt_files(run, tmp_path):
-    (tmp_path / "notes.md").write_text("# 笔记", encoding="utf-8")
+def test_corpus_folder_without_documents(run, tmp_path):
+    (tmp_path / "notes.csv").write_text("a,b", encoding="utf-8")
     _assert_one_line_error(run("ask", QUESTION, "--corpus-dir", str(tmp_path), "--quiet"), "no documents")
 
 

@@ -131,7 +131,7 @@ def test_odd_questions_through_the_cli(monkeypatch, fake_config):
     import bot.engine
     from bot.cli import main
 
-    monkeypatch.setattr(bot.engine, "SentenceTransformerEmbedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(bot.engine, "make_embedder", lambda *a, **k: FakeEmbedder())
     monkeypatch.setenv("BOT_CORPUS_DIR", str(fake_config.corpus_dir))
     for question in ["\x00\x1b[2J第5段", "🌍" * 300_000, "<script>alert(1)</script>", "\udcff\udcfe第5段", "\u3000"]:
         result = CliRunner().invoke(main, ["ask", question, "--json", "--quiet"])
