@@ -242,6 +242,9 @@ class Resolver:
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
         candidates = self._matches(segments, containers, question)
+        while not candidates and len(segments) > 1 and segments[-1][0] == "item":
+            segments = segments[:-1]  # "para. 5 (b)" where paragraph 5 has no items: paragraph 5 itself
+            candidates = self._matches(segments, containers, question)
         if allowed is not None:
             candidates = [c for c in candidates if c.doc in allowed]
         if named_docs:

@@ -148,3 +148,8 @@ def test_cross_references_name_the_loaded_documents_a_passage_refers_to():
     assert found == {"decision 1/cp.21": "report", "decision 16/31": "dec1631"}
     assert dict(RESOLVER.cross_references("见第1/CP.21号决定", own_doc="report")) == {}
     assert dict(RESOLVER.cross_references("See CBD/COP/DEC/16/31.", own_doc="seed")) == {"cbd/cop/dec/16/31": "dec1631"}
+
+
+def test_an_item_a_paragraph_does_not_have_resolves_to_the_paragraph():
+    assert resolve("paragraph 5 (c) of decision 16/31") == ["dec1631:p5"]
+    assert resolve("第99段(a)项") == []
