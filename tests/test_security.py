@@ -146,7 +146,7 @@ def unsafe_calls(source: str) -> list[str]:
         name = function.id if isinstance(function, ast.Name) else function.attr if isinstance(function, ast.Attribute) else ""
         owner = function.value.id if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name) else ""
         keywords = {k.arg: k.value for k in node.keywords}
-        if name in ("eval", "exec") or (name == "compile" and not owner):
+        if (name in ("eval", "exec") and isinstance(function, ast.Name)) or (name == "compile" and not owner):
             found.append(f"{name}()")
         elif owner in UNSAFE_MODULES and name in ("load", "loads", "Unpickler", "open"):
             found.append(f"{owner}.{name}()")
@@ -172,6 +172,7 @@ def unsafe_calls(source: str) -> list[str]:
     ("import numpy as np\nnp.load('v.npy', allow_pickle=True)", ["np.load() without allow_pickle=False"]),
     ("import numpy as np\nnp.load('v.npy')", ["np.load() without allow_pickle=False"]),
     ("eval(open('x').read())", ["eval()"]),
+    ("model = Encoder().eval()", []),  # torch's Module.eval() switches off dropout; it evaluates nothing
     ("exec('1')", ["exec()"]),
     ("AutoModel.from_pretrained(p, trust_remote_code=True)", ["trust_remote_code"]),
     ("import numpy as np\nnp.load('v.npy', allow_pickle=False)\njson.loads('1')\nre.compile('x')", []),
