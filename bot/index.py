@@ -87,6 +87,12 @@ def _code_sha256() -> str:
     return digest.hexdigest()[:16]
 
 
+def _stat(path: Path) -> list[int]:
+    """Size and modification time (ns) of a file: what a load compares before it hashes."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -115,10 +121,13 @@ def load(index_dir: Path, expected: dict) -> Index:
     files = manifest.get("files")
     if not isinstance(files, dict) or set(files) != set(DATA_FILES):
         raise IndexProblem("index manifest does not list its files")
+    stats = manifest.get("stats") if isinstance(manifest.get("stats"), dict) else {}
     for name, digest in files.items():
         path = index_dir / name
         if not path.is_file():
             raise IndexProblem(f"index file {name} is missing")
+        if stats.get(name) == _stat(path):
+            continue  # as written: same size and modification time; hashing it again would only cost time
         if _sha256(path) != digest:
             raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
     try:
@@ -346,6 +355,9 @@ def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, 
             handle.write(json.dumps(dataclasses.asdict(sentence), ensure_ascii=False) + "\n")
     np.save(staging / SENTENCE_VECTORS, sentence_vectors, allow_pickle=False)
     manifest["files"] = {name: _sha256(staging / name) for name in DATA_FILES}
+    for name in DATA_FILES:
+        _fsync(staging / name)
+    manifest["stats"] = {name: _stat(staging / name) for name in DATA_FILES}
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     for path in staging.iterdir():
         _fsync(path)

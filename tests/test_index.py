@@ -100,3 +100,23 @@ def test_several_documents_get_prefixed_ids(fake_config):
     assert len(ids) == len(set(ids))
     assert any(i.startswith("notes:") for i in ids) and "CBD-WG2020-REC-1-1.zh:p1" in ids
     assert index_module.FORMAT_VERSION == built.manifest["format"]
+
+
+def test_a_file_changed_in_place_is_hashed_and_refused(tmp_path, fake_config):
+    """Unchanged files are trusted by size and time; a byte changed in place (new mtime) is caught by sha256."""
+    from bot.index import MANIFEST, expected_manifest, load
+    from tests.fakes import FakeEmbedder
+    from bot.engine import Bot
+
+    Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+    index_dir = fake_config.index_dir
+    manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    assert set(manifest["stats"]) == set(manifest["files"])
+    expected = expected_manifest(fake_config.corpus_dir, FakeEmbedder.name)
+    assert load(index_dir, expected).passages  # loads without hashing
+    target = index_dir / "sentences.npy"
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(IndexProblem, match="checksum"):
+        load(index_dir, expected)
