@@ -112,6 +112,16 @@ class Recorder:
         return vectors
 
 
+def code_fingerprint() -> str:
+    """A hash of bot/'s sources: paths are only comparable if the code did not change between them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -226,6 +236,7 @@ def main() -> None:
         raise SystemExit("--paths must include torch: it is the reference")
 
     questions = load_questions(QUESTIONS)
+    code_at_start = code_fingerprint()
     with tempfile.TemporaryDirectory(prefix="bot-bench-embedder-") as tmp:
         config = Config.from_env(index_dir=Path(tmp), progress=False)
         started = time.perf_counter()
@@ -255,6 +266,9 @@ def main() -> None:
                            capture_output=True)
             cli = cold_runs(None, env, args.runs)
 
+    if code_fingerprint() != code_at_start:
+        print("WARNING: bot/ changed during this run; differences between paths may come from the code, "
+              "not the embedder. Run again.\n")
     if args.cold_only:
         print_cold(cold, args.runs)
     else:
