@@ -18,7 +18,7 @@ def _common(command):
     options = [
         click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR]."),
         click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder [env BOT_INDEX_DIR]."),
-        click.option("--model", help="sentence-transformers model name or path; 'default' is the bundled e5-small [env BOT_MODEL]."),
+        click.option("--model", help="'default' (the bundled e5-small on ONNX Runtime), 'default-int8', 'default-torch', or a sentence-transformers model name or path [env BOT_MODEL]."),
         click.option("--cache-dir", type=click.Path(path_type=Path), help="Where the converted default model lives [env BOT_CACHE_DIR]."),
         click.option("--quiet", is_flag=True, help="No progress bars or status lines."),
     ]
@@ -189,13 +189,16 @@ def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, type=int)
 @click.option("--allow-remote", is_flag=True, help="Required to bind anything but loopback.")
+@click.option("--allow-upload", is_flag=True,
+              help="Let people add documents from the page when listening beyond loopback (on loopback it always can).")
 @_common
 @_one_line_errors
-def serve(host: str, port: int, allow_remote: bool, quiet: bool, **options) -> None:
+def serve(host: str, port: int, allow_remote: bool, allow_upload: bool, quiet: bool, **options) -> None:
     """Start the web chat (Gradio) on 127.0.0.1."""
     from bot.web import serve as run
 
-    run(_config(quiet=quiet, **options), host=host, port=port, allow_remote=allow_remote, say=_status(False))
+    run(_config(quiet=quiet, **options), host=host, port=port, allow_remote=allow_remote, allow_upload=allow_upload,
+        say=_status(False))
 
 
 @main.command(name="eval")
