@@ -39,9 +39,6 @@ class Bot:
              say: Callable[[str], None] = print) -> "Bot":
         """Load the index for the configured corpus and model, building it first when missing or stale."""
         embedder = embedder or make_embedder(config.model, config.cache_dir, config.progress)
-        preload = getattr(embedder, "preload", None)
-        if preload is not None:
-            preload()  # the model loads in the background while the index is read
         tokenizer = Tokenizer(cache_dir=config.cache_dir)
         index = open_index(config.index_dir, config.corpus_dir, embedder, tokenizer, config.progress, say, rebuild)
         return cls(index, embedder, tokenizer, config)
