@@ -1,7 +1,10 @@
 """The web chat: a Gradio page over one Bot, served on 127.0.0.1 and usable with the network cable pulled.
 
 `serve()` shows the page at once and opens the bot (loading or building the index, loading the model) in a
-background thread; the page says "正在建立索引…" until it is ready. `chat()` is the chat function, testable
+background thread; the page says "正在建立索引…" until it is ready. When uploads are on (by default on loopback),
+a person can add a document from the page: `Uploads` checks the file before anything is saved, saves it into the
+corpus, updates the index in the background (only the new document is embedded) while answers still come from the
+bot in place, then swaps in the new Bot and lets the server serve the new file. `chat()` is the chat function, testable
 without a browser: it yields (reply, sources) pairs, the reply as markdown in which every character of the
 document or of the question is escaped, the sources as HTML in which every such character is HTML-escaped.
 
@@ -11,6 +14,7 @@ system fonts only (no Google Fonts), no share link, no run history, no monitorin
 from __future__ import annotations
 
 import html
+import contextlib
 import ipaddress
 import logging
 import os
@@ -18,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads this when it is imported: no telemetry, no version check
 
 from bot.config import Config  # noqa: E402
-from bot.errors import BotError  # noqa: E402
+from bot.errors import BotError, CorpusError  # noqa: E402
 from bot.records import Answer, Hit, Passage  # noqa: E402
 from bot.textnorm import normalize  # noqa: E402
 from bot.tokenize import Tokenizer  # noqa: E402
@@ -34,8 +39,9 @@ if TYPE_CHECKING:
     import gradio as gr
 
     from bot.engine import Bot
+    from bot.library import Saved
 
-__all__ = ["Loading", "build_app", "chat", "serve"]
+__all__ = ["Loading", "Running", "Uploads", "build_app", "chat", "serve", "start"]
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +83,25 @@ class Loading:
         self.ready_seconds: float | None = None
         self._thread = threading.Thread(target=self._run, name="bot-open", daemon=True)
 
+    @classmethod
+    def of(cls, bot: "Bot") -> "Loading":
+        """A Loading that is already done: a holder for a Bot that a newer one can replace (see `swap`)."""
+        done = cls(lambda status: bot, say=lambda line: None, warm_up=False)
+        done.bot, done.ready_seconds = bot, 0.0
+        return done
+
     def start(self) -> "Loading":
         self._thread.start()
         return self
 
     def wait(self, timeout: float | None = None) -> "Bot":
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
         return self.get()
+
+    def swap(self, bot: "Bot") -> None:
+        """Answer from `bot` from now on; answers under way finish with the bot they started with."""
+        self.bot = bot
 
     def get(self) -> "Bot":
         """The open bot, or a BotError that says why there is none yet."""
@@ -117,6 +135,152 @@ class Loading:
 
 def _ready(bot: "Bot | Loading") -> "Bot":
     return bot.get() if isinstance(bot, Loading) else bot
+
+
+# ---------------------------------------------------------------- documents added from the page
+
+BUSY = "另一份文件正在加入索引，请等它完成后再上传。(Another document is being added; upload again when it is done.)"
+
+
+class Uploads:
+    """Documents added from the page, one at a time.
+
+    A file is checked before anything is saved (name, size, type by content, text layer, passages); a refused one
+    leaves the corpus untouched. An accepted one is saved into the corpus folder, and the index is updated in a
+    background thread — only the new document is embedded (see bot.index.open_index) — while answers still come
+    from the bot in place; the new Bot is swapped in when it is ready. `allowed` is the launched app's
+    allowed_paths, which Gradio's file route reads at every request: the new file's path joins it, so the cards'
+    links to the file open, and nothing else is added. `line` is the latest upload's progress or outcome,
+    (kind, text) with kind "wait", "ready" or "error", for the status line.
+    """
+
+    def __init__(self, live: Loading, say: Callable[[str], None] = print) -> None:
+        self.live, self._say = live, say
+        self._lock = threading.Lock()  # held from a file's check until its new bot is in place or given up
+        self.busy = False
+        self.line: tuple[str, str] | None = None
+        self.allowed: list[str] | None = None
+        self._thread: threading.Thread | None = None
+
+    def receive(self, path: str | None) -> tuple[str, str]:
+        """The page's handler: the file Gradio stored in its upload folder, taken from there and offered;
+        (kind, one line for the person who uploaded it)."""
+        if not path:
+            return "error", "没有收到文件。(No file was received.)"
+        name = Path(path).name
+        try:
+            return self.offer(name, _take_upload(Path(path)))
+        except BotError as error:
+            self._say(f"upload refused: {error}")
+            return "error", str(error)
+        except Exception as error:  # a bug or a disk problem: one line for the page, the traceback for the log
+            log.exception("adding %r failed", name)
+            return "error", FAILED.format(kind=type(error).__name__)
+
+    def offer(self, name: str, data: bytes) -> tuple[str, str]:
+        """Check one file, save it into the corpus and start the index update; a BotError says why it was refused
+        (nothing is saved then), else (kind, line): "wait" while the index is updated, "ready" when the same file
+        is already there and indexed."""
+        from bot.library import check_upload, save_upload
+
+        if not self._lock.acquire(blocking=False):
+            raise BotError(BUSY)
+        started, saved = False, None
+        try:
+            current = self.live.get()  # NotReady while the index is first built
+            document = check_upload(name, data)
+            saved = save_upload(current.config.corpus_dir, document.file, data)
+            indexed = any(d.file == document.file and d.sha256 == document.sha256 for d in current.documents)
+            if saved.verb == "unchanged" and indexed:
+                return "ready", (f"{document.file} 已在文件库中，内容相同，无需更新。"
+                                 f"({document.file} is already in the corpus, unchanged.)")
+            self.busy = True
+            self.line = ("wait", f"正在加入 {document.file}…")
+            self._say(f"upload: {saved.verb} {saved.path}; updating the index")
+            self._thread = threading.Thread(target=self._update, args=(current, saved), name="bot-upload", daemon=True)
+            self._thread.start()
+            started = True
+        finally:
+            if not started:
+                if saved is not None:
+                    saved.undo()  # saved but never indexed (no-op when the file was already there)
+                self.busy = False
+                self._lock.release()
+        if saved.verb == "updated":
+            return "wait", (f"已更新 {document.file}（同名文件的内容不同，已替换），正在更新索引…"
+                            f"({document.file} updated: a file of that name had other content; indexing.)")
+        return "wait", f"已保存 {document.file}，正在更新索引…({document.file} saved; indexing.)"
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the update under way (if any) is done."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _update(self, current: "Bot", saved: "Saved") -> None:
+        from bot.engine import Bot
+
+        name = saved.path.name
+        try:
+            bot = Bot.open(current.config, embedder=current.embedder, say=lambda line: self._progress(name, line))
+            document = next((d for d in bot.documents if d.file == name), None)
+            if document is None:
+                raise CorpusError(f"{name}: the index skipped it")
+            self._allow(saved.path)
+            self.live.swap(bot)
+            count = sum(1 for p in bot.passages if p.doc == document.id)
+            verb = "已更新" if saved.verb == "updated" else "已加入"
+            self.line = ("ready", f"{verb} {document.name}（{name}，{count} 个段落），可以提问了。"
+                                  f"({name} is indexed: {count} passages.)")
+            self._say(f"upload: {name} indexed ({count} passages); answering from the new index")
+        except Exception as error:
+            if isinstance(error, BotError):
+                reason = str(error)
+            else:
+                log.exception("indexing the upload %s failed", name)
+                reason = FAILED.format(kind=type(error).__name__)
+            saved.undo()
+            self.line = ("error", f"未能加入 {name}，文件库未改动：{reason}")
+            self._say(f"upload: {name} not indexed, corpus restored: {reason}")
+        finally:
+            self.busy = False
+            self._lock.release()
+
+    def _progress(self, name: str, line: str) -> None:
+        """A status line of the index update, as the page shows it (no hashes or server paths)."""
+        self._say(line)
+        if line.startswith("index is stale"):
+            step = "reading the documents"
+        elif line.startswith("index written"):
+            step = "saving the index"
+        else:
+            step = line
+        self.line = ("wait", f"正在加入 {name}：{step}…")
+
+    def _allow(self, path: Path) -> None:
+        served = str(path.resolve())
+        if self.allowed is not None and served not in self.allowed:
+            self.allowed.append(served)
+
+
+def _take_upload(path: Path) -> bytes:
+    """The bytes of a file the page received, taken out of Gradio's upload folder: read once (its size checked
+    first) and removed there, so no copy of it is left to be served; a path outside that folder is refused."""
+    from gradio.utils import get_upload_folder
+
+    from bot.library import check_size
+
+    folder = Path(get_upload_folder()).resolve()
+    path = path.resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise CorpusError(f"{path.name}: not a file this page received")
+    try:
+        check_size(path.name, path.stat().st_size)
+        return path.read_bytes()
+    finally:
+        path.unlink(missing_ok=True)
+        if path.parent != folder:
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # Gradio's folder for this one upload, now empty
 
 
 # ---------------------------------------------------------------- escaping and highlighting
@@ -433,6 +597,20 @@ def status_html(bot: "Bot | Loading") -> str:
     return f'<div class="bot-status bot-ready">已就绪 · 文件 {h(_loaded_line(ready))}</div>'
 
 
+def upload_status_html(line: tuple[str, str] | None) -> str:
+    """The latest upload's progress or outcome, beside the status line (kind "wait", "ready" or "error")."""
+    if line is None:
+        return ""
+    kind, text = line
+    spinner = '<span class="bot-spinner"></span>' if kind == "wait" else ""
+    return f'<div class="bot-status bot-upload bot-upload-{h(kind)}">{spinner}{h(text)}</div>'
+
+
+def upload_note_html(kind: str, text: str) -> str:
+    """The one line under the upload button for the person who uploaded: refused, saved, or indexed."""
+    return f'<div class="bot-upload-note bot-upload-{h(kind)}">{h(text)}</div>'
+
+
 def header_html(bot: "Bot | Loading") -> str:
     """Title and blurb from the loaded documents: one document by its name and title, several by their count."""
     documents = list(getattr(bot.bot if isinstance(bot, Loading) else bot, "documents", None) or ())
@@ -493,33 +671,67 @@ def theme() -> "gr.themes.Base":
 CHAT_SLOTS = 8
 
 
-def build_app(bot: "Bot | Loading") -> "gr.Blocks":
-    """The chat page over a Bot (or a Loading one): chat on the left, the cited passages on the right."""
+UPLOAD_LABEL = "添加文件 (add: PDF, .docx, .md, .txt)"
+
+
+def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Blocks":
+    """The chat page over a Bot (or a Loading one): chat on the left, the cited passages on the right. With
+    `uploads`, an upload button beside the document picker adds documents, and answers come from `uploads.live`."""
     import gradio as gr
 
+    live = uploads.live if uploads is not None else bot
+
     def respond(message: str, history: list[dict], doc: str | None):
-        yield from exchange(message, history, bot, doc)
+        yield from exchange(message, history, live, doc)
 
     def ready_now() -> bool:
-        return not isinstance(bot, Loading) or bot.bot is not None
+        return not isinstance(live, Loading) or live.bot is not None
 
-    def page_state():
-        """Header, status, picker and example buttons as they are now (refreshed until the bot is ready)."""
-        waiting = isinstance(bot, Loading) and bot.bot is None and bot.error is None
-        examples = example_questions(bot.bot if isinstance(bot, Loading) else bot) if ready_now() else []
+    def status_now() -> str:
+        return status_html(live) + (upload_status_html(uploads.line) if uploads is not None else "")
+
+    def page_state(ticking: bool = False):
+        """Header, status, picker and example buttons as they are now (refreshed until the bot is ready, and while
+        a document is being added: then only the status line changes until the new bot is in place)."""
+        waiting = isinstance(live, Loading) and live.bot is None and live.error is None
+        if uploads is not None and uploads.busy and not waiting:
+            return [gr.skip(), status_now(), gr.skip(), *[gr.skip()] * EXAMPLE_SLOTS, gr.Timer(active=True),
+                    gr.UploadButton(interactive=False), gr.skip()]
+        extra = []
+        examples = example_questions(live.bot if isinstance(live, Loading) else live) if ready_now() else []
         buttons = [gr.Button(value=examples[i], visible=True) if i < len(examples) else gr.Button(visible=False)
                    for i in range(EXAMPLE_SLOTS)]
-        choices = document_choices(bot)
+        choices = document_choices(live)
         picker = gr.Dropdown(choices=choices, visible=len(choices) > 2)
-        return [header_html(bot), status_html(bot), picker, *buttons, gr.Timer(active=waiting)]
+        if uploads is not None:
+            # The timer ticks in a session while the bot loads or after it uploaded a file: its last tick brings
+            # the outcome of that upload under the button too.
+            note = upload_note_html(*uploads.line) if ticking and uploads.line else gr.skip()
+            extra = [gr.UploadButton(interactive=ready_now()), note]
+        return [header_html(live), status_now(), picker, *buttons, gr.Timer(active=waiting), *extra]
+
+    def upload(path: str | None):
+        kind, line = uploads.receive(path)
+        return [upload_note_html(kind, line), status_now(), gr.Timer(active=True) if uploads.busy else gr.skip(),
+                gr.UploadButton(interactive=not uploads.busy)]
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
-        header = gr.HTML(header_html(bot), js_on_load=None, elem_id="bot-header")
-        status = gr.HTML(status_html(bot), js_on_load=None, elem_id="bot-status")
+        header = gr.HTML(header_html(live), js_on_load=None, elem_id="bot-header")
+        status = gr.HTML(status_now(), js_on_load=None, elem_id="bot-status")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
-                picker = gr.Dropdown(choices=document_choices(bot), value="", label="在哪些文件中查找 (documents)",
-                                     elem_id="bot-doc-picker", interactive=True, visible=len(document_choices(bot)) > 2)
+                with gr.Row(equal_height=True, elem_classes=["bot-documents"]):
+                    picker = gr.Dropdown(choices=document_choices(live), value="", label="在哪些文件中查找 (documents)",
+                                         elem_id="bot-doc-picker", interactive=True, scale=4,
+                                         visible=len(document_choices(live)) > 2)
+                    if uploads is not None:
+                        # Any name and type reach the server, which checks the content and says what is wrong
+                        # in one line (a file_types filter would refuse by name, in Gradio's words).
+                        upload_button = gr.UploadButton(UPLOAD_LABEL, type="filepath", file_count="single",
+                                                        size="sm", variant="secondary", scale=1, min_width=160,
+                                                        interactive=ready_now(), elem_id="bot-upload")
+                if uploads is not None:
+                    note = gr.HTML("", js_on_load=None, elem_id="bot-upload-note")
                 chatbot = gr.Chatbot(
                     label="对话", elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
                     sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
@@ -535,7 +747,7 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
                                for _ in range(EXAMPLE_SLOTS)]
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(EMPTY_SOURCES, js_on_load=None, elem_id="bot-sources", label="来源")
-        timer = gr.Timer(1.0, active=isinstance(bot, Loading))
+        timer = gr.Timer(1.0, active=isinstance(live, Loading) and live.bot is None)
 
         outputs = [box, chatbot, sources]
         # Replies are computed, not paced: eight may be under way at once; model calls are serialized by the
@@ -546,8 +758,15 @@ def build_app(bot: "Bot | Loading") -> "gr.Blocks":
             button.click(respond, [button, chatbot, picker], outputs, **slots)
         chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private", queue=False)
         state = [header, status, picker, *buttons, timer]
-        timer.tick(page_state, None, state, api_visibility="private", queue=False, show_progress="hidden")
-        app.load(page_state, None, state, api_visibility="private", queue=False, show_progress="hidden")
+        if uploads is not None:
+            state += [upload_button, note]
+            # One upload at a time: the handler checks and saves, the index update runs behind it (Uploads).
+            upload_button.upload(upload, upload_button, [note, status, timer, upload_button],
+                                 concurrency_id="upload", concurrency_limit=1, api_visibility="private",
+                                 show_progress="hidden")
+        timer.tick(lambda: page_state(ticking=True), None, state, api_visibility="private", queue=False,
+                   show_progress="hidden")
+        app.load(lambda: page_state(), None, state, api_visibility="private", queue=False, show_progress="hidden")
     return app
 
 
@@ -583,23 +802,54 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def uploads_allowed(host: str, allow_upload: bool = False) -> bool:
+    """Adding documents from the page is on when only this machine can reach it, or when asked (--allow-upload)."""
+    return is_loopback(host) or allow_upload
+
+
+@dataclass(frozen=True)
+class Running:
+    """A launched chat: the Gradio app, the bot it answers from (being opened, or swapped on uploads) and the
+    uploads, if on."""
+
+    app: "gr.Blocks"
+    bot: Loading
+    uploads: Uploads | None
+
+
+def start(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_upload: bool = False,
+          say: Callable[[str], None] = print, embedder=None) -> Running:
+    """Open the bot in the background, build the page and launch it without blocking; `embedder` replaces the
+    configured model (tests pass a fake one)."""
+    from bot import sources
+    from bot.engine import Bot
+
+    loading = Loading(lambda status: Bot.open(config, embedder=embedder, say=status), say).start()
+    uploads = Uploads(loading, say) if uploads_allowed(host, allow_upload) else None
+    app = build_app(loading, uploads)
+    try:
+        # Gradio's own limit only bounds what lands in its upload folder; a file over MAX_BYTES but under this gets
+        # the readers' one line from Uploads.
+        app.launch(server_name=host, server_port=port, prevent_thread_lock=True,
+                   allowed_paths=corpus_documents(config), max_file_size=2 * sources.MAX_BYTES, **launch_options())
+    except OSError as error:  # gradio's message names its own environment variables; say it in our terms
+        raise BotError(f"cannot listen on {host}:{port}: the port is in use or not allowed; choose another with --port") from error
+    if uploads is not None:
+        uploads.allowed = app.allowed_paths  # the very list Gradio's file route checks at every request
+    return Running(app, loading, uploads)
+
+
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remote: bool = False,
-          say: Callable[[str], None] = print) -> None:
+          allow_upload: bool = False, say: Callable[[str], None] = print) -> None:
     """Serve the chat until interrupted; the page is up at once, the index loads behind it."""
     if not is_loopback(host):
         if not allow_remote:
             raise BotError(f"refusing to listen on {host}: the chat has no login, so it only binds 127.0.0.1 "
                            "unless --allow-remote is given")
         say(f"warning: listening on {host}:{port}; anyone who can reach this machine can use the chat")
-    from bot.engine import Bot
-
-    loading = Loading(lambda status: Bot.open(config, say=status), say).start()
-    app = build_app(loading)
-    try:
-        app.launch(server_name=host, server_port=port, prevent_thread_lock=True,
-                   allowed_paths=corpus_documents(config), **launch_options())
-    except OSError as error:  # gradio's message names its own environment variables; say it in our terms
-        raise BotError(f"cannot listen on {host}:{port}: the port is in use or not allowed; choose another with --port") from error
+        if allow_upload:
+            say("warning: --allow-upload: anyone who can reach this machine can add documents to the corpus")
+    app = start(config, host, port, allow_upload, say).app
     shown = f"[{host}]" if ":" in host else host
     say(f"chat on http://{shown}:{port}/ (Ctrl-C to stop)")
     try:

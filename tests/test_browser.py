@@ -1,6 +1,6 @@
 """End to end in a real headless browser: `bot serve` with the real model, a question typed into the page, the
-streamed answer and its sources checked, every request the page made kept on this machine, and the screenshot
-that the README shows.
+streamed answer and its sources checked, every request the page made kept on this machine, the screenshot
+that the README shows, and last a PDF added from the page: answered with its page, its link opening the file.
 
 Needs Debian's chromium (/usr/bin/chromium), driven by the playwright package (`playwright install` cannot
 download a browser here). When it is missing the session installs it with apt-get if it can (as root);
@@ -244,7 +244,7 @@ def test_every_request_stayed_on_this_machine(page, requests_made):
 def _pick(page, label: str) -> None:
     """Choose a document in the picker (a Gradio dropdown)."""
     page.click("#bot-doc-picker input")
-    page.locator("ul.options li", has_text=label).first.click()
+    page.locator("#bot-doc-picker li[role=option]", has_text=label).first.click()
     page.wait_for_timeout(300)
 
 
@@ -260,3 +260,96 @@ def test_each_card_names_its_document_and_the_picker_scopes_the_answer(page):
     cards = page.locator("#bot-sources .bot-card .bot-doc").all_inner_texts()
     assert cards and set(cards) == {"FCCC/PA/CMA/2024/9/Add.1"}, cards
     _pick(page, "全部文件")
+
+
+# -- a document added from the page (last: it changes the server's corpus) ---------------------------------
+
+UPLOAD_SECONDS = 300
+SYMBOL = "CBD/COP/DEC/99/7"
+
+
+def _decision_pdf() -> bytes:
+    """A two-page UN-style decision: the symbol at the top right, numbered paragraphs, paragraph 3 on page 2."""
+    import io
+
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    left, right = 72.0, 523.0
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4)
+    c.setFont("Times-Roman", 14)
+    c.drawRightString(right, 800, SYMBOL)
+    c.setFont("Times-Roman", 10)
+    c.drawString(left, 785, "Distr.: General")
+    c.drawString(left, 772, "1 March 2026")
+    c.setFont("Times-Bold", 12)
+    c.drawString(left, 730, "Decision 99/7. Pollinator monitoring in alpine meadows")
+    c.setFont("Times-Roman", 11)
+    lines = [(left + 36, "The Conference of the Parties,"),
+             (left + 36, "Recalling its decision 15/4 on the Kunming-Montreal Global Biodiversity Framework,"),
+             (left + 36, "1.    Welcomes the report of the expert group on pollinators;"),
+             (left + 36, "2.    Decides to establish a network of pollinator monitoring sites in alpine meadows;")]
+    for n, (x, line) in enumerate(lines):
+        c.drawString(x, 706 - 18 * n, line)
+    c.drawRightString(right, 60, "1/2")
+    c.showPage()
+    c.setFont("Times-Roman", 10)
+    c.drawString(left, 800, SYMBOL)
+    c.setFont("Times-Roman", 11)
+    lines = [(left + 36, "3.    Requests the Executive Secretary to convene a workshop on bumblebee decline"),
+             (left, "in Ulaanbaatar in October 2027;"),
+             (left + 36, "4.    Invites Parties to share monitoring data through the clearing-house mechanism.")]
+    for n, (x, line) in enumerate(lines):
+        c.drawString(x, 740 - 18 * n, line)
+    c.setFont("Times-Roman", 10)
+    c.drawRightString(right, 60, "2/2")
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _fetch(page, href: str) -> tuple[int, str, int]:
+    """Status, first five characters and length of what the page gets at `href`."""
+    return tuple(page.evaluate(
+        """async href => { const r = await fetch(href); const b = new Uint8Array(await r.arrayBuffer());
+                           return [r.status, String.fromCharCode(...b.slice(0, 5)), b.length]; }""", href))
+
+
+def test_a_pdf_added_from_the_page_is_answered_with_its_page_and_its_link_opens(page, server, tmp_path,
+                                                                              requests_made):
+    pdf = tmp_path / "pollinators.pdf"
+    pdf.write_bytes(_decision_pdf())
+    inputs = page.locator("input[type=file]")
+    assert inputs.count() == 1 and page.locator("#bot-upload").is_visible()
+    # a refused file first: its one line, and nothing happens to the corpus
+    inputs.set_input_files({"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": b"Minutes, typed.\n"})
+    page.wait_for_function("() => document.querySelector('#bot-upload-note').innerText.includes('minutes.pdf')",
+                           timeout=60_000)
+    assert page.inner_text("#bot-upload-note").strip() == "minutes.pdf: named .pdf but it is text, not a PDF"
+    inputs.set_input_files(str(pdf))
+    try:
+        page.wait_for_function(  # the note's last word comes with the refreshed picker, when the new bot is in
+            f"() => document.querySelector('#bot-upload-note').innerText.includes('已加入 {SYMBOL}')",
+            timeout=UPLOAD_SECONDS * 1000)
+    except Exception:
+        pytest.fail(f"the upload never finished: {page.inner_text('#bot-upload-note')} / "
+                    f"{page.inner_text('#bot-status')}\n{server.log_tail()}")
+    assert f"已加入 {SYMBOL}（pollinators.pdf" in page.inner_text("#bot-status")
+    assert SYMBOL in page.inner_text("#bot-status") and "3 份文件" in page.inner_text("#bot-header")
+    _pick(page, SYMBOL)  # the picker offers it, and scopes the answer to it
+    _ask(page, "Where will the workshop on bumblebee decline be convened?")
+    reply = _last_reply(page)
+    assert f"{SYMBOL}, para. 3, p. 2" in reply and "Ulaanbaatar" in reply, reply
+    link = page.locator("#bot-sources .bot-card.bot-cited .bot-open a").first
+    href = link.get_attribute("href")
+    corpus = server.log.parent / "corpus"
+    assert href == f"/gradio_api/file={(corpus / 'pollinators.pdf').resolve()}#page=2", href
+    assert "pollinators.pdf" in link.inner_text() and "p. 2" in link.inner_text()
+    assert _fetch(page, href) == (200, "%PDF-", pdf.stat().st_size)
+    for outside in (server.log, server.log.parent / "index" / "manifest.json", Path("/etc/passwd")):
+        assert _fetch(page, f"/gradio_api/file={outside.resolve()}")[0] == 403, outside
+    _pick(page, "全部文件")
+    hosts = {urlsplit(url).hostname for url in requests_made}
+    assert hosts <= LOCAL_HOSTS, f"the page reached out to {sorted(hosts - LOCAL_HOSTS)}"
