@@ -160,22 +160,26 @@ class Chat:
         self.base = url.rstrip("/") + "/gradio_api"
         self.client = client
         self.session = uuid.uuid4().hex[:12]
-        self.fn_index, self.trigger = self._submit_event(url)
+        self.fn_index, self.trigger, self.more = self._submit_event(url)
 
-    def _submit_event(self, url: str) -> tuple[int, int]:
+    def _submit_event(self, url: str) -> tuple[int, int, list]:
+        """The textbox's submit event, and the page's current values of its inputs after the question and the
+        chat (the document picker: "" for all documents), sent as the page sends them."""
         config = self.client.get(url.rstrip("/") + "/config").json()
         kinds = {c["id"]: c.get("type") for c in config["components"]}
+        values = {c["id"]: (c.get("props") or {}).get("value") for c in config["components"]}
         for n, dependency in enumerate(config["dependencies"]):
             for target, event in dependency.get("targets", []):
                 if event == "submit" and kinds.get(target) == "textbox":
-                    return dependency.get("id", n), target
+                    more = [values.get(i) for i in (dependency.get("inputs") or [])[2:]]
+                    return dependency.get("id", n), target, more
         raise RuntimeError("the page has no textbox submit event")
 
     def ask(self, question: str, history: list[dict], timeout: float = 120) -> Result:
         started = time.monotonic()
         try:
             joined = self.client.post(self.base + "/queue/join", json={
-                "data": [question, history], "fn_index": self.fn_index, "trigger_id": self.trigger,
+                "data": [question, history, *self.more], "fn_index": self.fn_index, "trigger_id": self.trigger,
                 "session_hash": self.session, "event_data": None}, timeout=timeout)
             if joined.status_code != 200:
                 return Result(False, time.monotonic() - started, error=f"join: HTTP {joined.status_code}")

@@ -50,8 +50,9 @@ class StandIn(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path.endswith("/config"):
-            config = {"components": [{"id": 5, "type": "chatbot"}, {"id": 6, "type": "textbox"}],
-                      "dependencies": [{"id": 0, "targets": [[6, "submit"]]}]}
+            config = {"components": [{"id": 5, "type": "chatbot"}, {"id": 6, "type": "textbox"},
+                                     {"id": 7, "type": "dropdown", "props": {"value": ""}}],
+                      "dependencies": [{"id": 0, "targets": [[6, "submit"]], "inputs": [6, 5, 7]}]}
             self._send(200, json.dumps(config).encode())
         elif "/queue/data" in self.path:
             time.sleep(self.delay)
@@ -85,7 +86,8 @@ def test_requests_are_sent_as_the_page_sends_them(stand_in):
     assert report.failures == 0 and report.requests == len(stand_in.seen) > 0
     body = stand_in.seen[0]
     assert body["fn_index"] == 0 and body["trigger_id"] == 6 and body["session_hash"]
-    question, history = body["data"]
+    question, history, picked = body["data"]  # the document picker's value rides along, as the page sends it
+    assert picked == ""
     assert question in {q["q"] for q in QUESTIONS}
     followups = [b["data"][1] for b in stand_in.seen if b["data"][0] == "那第三次会议呢？"]
     for history in followups:
