@@ -12,6 +12,7 @@ from bot.errors import QueryError
 
 MODES = ("hybrid", "lexical", "dense")
 _SPACE = re.compile(r"\s+")
+UNMATCHED: list[str] = []  # questions whose quotes no passage holds (filled by gold_of)
 DEPTH = 10
 
 
@@ -97,7 +98,8 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def _folded(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+    """Text as quotes are compared: NFKC, lower case, table pipes and runs of space folded."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).replace("|", " ")).strip().lower()
 
 
 def gold_of(question: Question, passages: list, documents: list) -> tuple[set[str], set[str]]:
@@ -114,10 +116,9 @@ def gold_of(question: Question, passages: list, documents: list) -> tuple[set[st
             gold |= {p.id for p in passages if p.id.split(":", 1)[1] == pid and (not docs or p.doc in docs)}
     for quote in question.quotes:
         folded = _folded(quote)
-        found = {p.id for p in passages if p.doc in docs and folded in _folded(p.text)}
-        if not found:
-            raise QueryError(f"question {question.id}: no passage of {question.doc} holds its quote {quote[:40]!r}")
-        gold |= found
+        gold |= {p.id for p in passages if p.doc in docs and folded in _folded(p.text)}
+    if question.quotes and not gold:  # the parser split the quoted words apart: counted as a miss, and said
+        UNMATCHED.append(question.id)
     return gold, {pid.split(":", 1)[0] for pid in gold}
 
 

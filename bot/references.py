@@ -51,6 +51,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
 _MENTION = re.compile(rf"decisions?\s+{_DECISION}|第\s*{_DECISION}\s*号\s*决定|\b([a-z]{{2,6}}(?:/[a-z0-9.]+){{2,}})")
+_CONTAINER_KINDS = ("decision", "annex", "appendix", "section")
+# what is left of a question about a container as a whole ("附件二讲什么？", "What is decision 1/CP.21 about?")
+_REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}|\bannex\w*"
+                              r"|附件\S{0,3}|\bsection\s+\w+|\S节|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
+                              r"|does|say|says|contain\w*|the|of|[\s?？。,，:：!！]")
 _ITEM_REACH = 6  # a bare "(a)" counts when it follows a named unit this closely: "第7段(a)", "D节具体目标(二)"
 _SOLE_ANNEX_WORDS = re.compile(r"\bannex\b|附件")
 
@@ -227,6 +232,11 @@ class Resolver:
                     self.container_names.append((title, passage.doc, path))
         self.document_names.sort(key=lambda pair: -len(pair[0]))
 
+    def named_containers(self, question: str) -> list[Segment]:
+        """The loaded decisions and annexes a question names, for a soft scope when it names no unit inside."""
+        segments = self._known_decisions(read_segments(question), self.named_documents(question))
+        return [s for s in segments if s[0] in ("decision", "annex", "appendix")]
+
     def named_documents(self, question: str) -> set[str]:
         """Documents the question names by symbol or title (normalized question)."""
         return {doc for name, doc in self.document_names if name in question}
@@ -239,6 +249,8 @@ class Resolver:
         segments = self._known_decisions(segments, named_docs)
         if not segments:
             return []
+        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(_REFERENCE_WORDS.sub("", question)) > 12:
+            return []  # "what did decision 2/CMP.15 ask of the secretariat about …": a scope, not the heading
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
         candidates = self._matches(segments, containers, question)

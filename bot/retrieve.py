@@ -45,6 +45,7 @@ class Fusion:
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
     annex_factor: float = 1.5  # a question that names an annex prefers that annex's passages
+    container_factor: float = 2.0  # one that names a decision prefers that decision's passages
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -182,7 +183,12 @@ class Retriever:
         return hits, query_vector
 
     def _annex_boost(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """A question that names one annex (and only one) prefers the passages in it or speaking of it."""
+        """A question that names a loaded decision prefers the passages of that decision; one that names one
+        annex (and only one) prefers the passages in it or speaking of it."""
+        decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
+        if decisions:
+            inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)
+            fused = np.where(inside, fused * self.fusion.container_factor, fused)
         annexes = {value for kind, value in read_segments(text) if kind == "annex"}
         if len(annexes) != 1 or not next(iter(annexes)).isdigit():
             return fused

@@ -153,3 +153,10 @@ def test_cross_references_name_the_loaded_documents_a_passage_refers_to():
 def test_an_item_a_paragraph_does_not_have_resolves_to_the_paragraph():
     assert resolve("paragraph 5 (c) of decision 16/31") == ["dec1631:p5"]
     assert resolve("第99段(a)项") == []
+
+
+def test_a_decision_named_as_the_scope_of_a_longer_question_is_not_its_heading():
+    assert resolve("What did decision 1/CP.21 ask the secretariat to prepare for the next session?") == []
+    assert RESOLVER.named_containers(normalize("What did decision 1/CP.21 ask the secretariat to prepare?")) == \
+        [("decision", "1/cp.21")]
+    assert resolve("decision 1/CP.21") == ["report:d1"]  # the decision as a whole: its heading
