@@ -1,17 +1,19 @@
 """What is embedded and matched for a passage (its words plus section context), and its quotable sentences."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from bot.records import Passage
 
 RECIPE_VERSION = "4"  # bump when the text built here changes: the index is then rebuilt
 WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole, so its sentences need no vectors of their own
 
-# The front matter is mostly codes and English; say in words what it holds.
-HEADER_CONTEXT = "文件的标题、文号（文件编号）、印发日期、语言版本、会议名称、会议日期和地点"
-
-_LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(可能需要反映的问题|能够在.*反映的问题|可能的要素)[:：]?$")
+# Per-language words (what a header holds, "footnote to") and lead-in lines, from data.
+_WORDS = json.loads((Path(__file__).resolve().parent / "data" / "context.json").read_text(encoding="utf-8"))
+_LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(" + "|".join(_WORDS["lead_ins"]) + r")[:：]?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 # after 。；！？ and after a full stop, but not the one of a list number ("7. ", "A. ", "二. ", "；2. ")
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=[^\d\sA-Z一二三四五六七八九十]\.)\s+")
 
@@ -24,6 +26,7 @@ def _headings(passage: Passage) -> list[str]:
 
 def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
     """The passage with its context: citation, headings, table column names, and for a footnote what it annotates."""
+    language = "zh" if _CJK.search(passage.text) else "en"
     parts = [passage.label or passage.citation, *_headings(passage)]  # the label: the same however many documents
     if passage.columns:
         parts.append("；".join(f"{name}：{cell}" for name, cell in passage.columns if cell))
@@ -33,9 +36,9 @@ def context_text(passage: Passage, by_id: dict[str, Passage]) -> str:
         # Name what the footnote annotates, not its words: a question about the item should find the item.
         annotated = [by_id[i].label or by_id[i].citation for i in passage.cited_by if i in by_id]
         if annotated:
-            parts.append("注释：" + "、".join(annotated))
+            parts.append(_WORDS["annotates"][language] + ("、" if language == "zh" else "; ").join(annotated))
     if passage.kind == "header":
-        parts.append(HEADER_CONTEXT)
+        parts.append(_WORDS["header"][language])  # the front matter is mostly codes: say what it holds
     return "\n".join(p for p in parts if p)
 
 
