@@ -449,22 +449,52 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
     if citing:
         labels = "、".join(h(p.citation) for p in citing)
         parts.append(f'<div class="bot-cited-by">引用此脚注的段落：{labels}</div>')
+    parts.append(_references_line(passage, bot))
     parts.append(_context(passage, bot, terms, position))
     parts.append("</article>")
     return "".join(parts)
 
 
+def _file_url(document, bot: "Bot") -> str:
+    """Where `bot serve` serves a corpus document's original file ("" when the bot has no corpus folder)."""
+    corpus_dir = getattr(getattr(bot, "config", None), "corpus_dir", None)
+    if document is None or corpus_dir is None:
+        return ""
+    return f"/gradio_api/file={(Path(corpus_dir) / document.file).resolve()}"
+
+
 def _original_link(passage: Passage, document, bot: "Bot") -> str:
     """A link that opens the original file at the passage's page (PDF viewers read #page=N)."""
-    if document is None or not passage.pages:
+    url = _file_url(document, bot) if passage.pages else ""
+    if not url:
         return ""
-    corpus_dir = getattr(getattr(bot, "config", None), "corpus_dir", None)
-    if corpus_dir is None:
-        return ""
-    path = (Path(corpus_dir) / document.file).resolve()
     page = passage.pages[0]
-    return (f'<div class="bot-open"><a href="/gradio_api/file={h(path)}#page={page}" target="_blank" rel="noopener">'
+    return (f'<div class="bot-open"><a href="{h(url)}#page={page}" target="_blank" rel="noopener">'
             f'{h(document.file)}，第 {page} 页 (p. {page}) ↗</a></div>')
+
+
+def _references_line(passage: Passage, bot: "Bot") -> str:
+    """The loaded documents the passage refers to (第1/CMA.3号决定, CBD/COP/DEC/16/31), each linked to its file."""
+    resolver = getattr(getattr(bot, "retriever", None), "resolver", None)
+    if resolver is None:
+        return ""
+    links = []
+    for mention, doc in resolver.cross_references(passage.text, passage.doc):
+        document = bot.by_doc.get(doc)
+        url = _file_url(document, bot)
+        name = h(document.name if document else doc)
+        target = f'<a href="{h(url)}" target="_blank" rel="noopener">{name} ↗</a>' if url else name
+        links.append(f'{h(_as_written(mention, passage.text))} → {target}')
+    if not links:
+        return ""
+    return f'<div class="bot-refs">提及的已载入文件 (refers to)：{"；".join(links)}</div>'
+
+
+def _as_written(mention: str, text: str) -> str:
+    """A mention (found in normalized, lower-case text) as the passage spells it: "Decision 1/CMA.3"."""
+    pattern = r"\s*".join(re.escape(word) for word in mention.split())
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.group(0) if found else mention
 
 
 def _passage_body(passage: Passage, terms: Sequence[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -585,3 +586,20 @@ def test_a_running_chat_serves_an_added_file_and_still_nothing_else(fake_config,
         assert _get(base + quote(str(fake_config.corpus_dir.resolve())))[0] == 403
     finally:
         running.app.close()
+
+
+def test_a_card_links_the_loaded_documents_its_passage_refers_to(fake_config):
+    from bot.engine import Bot
+
+    shutil.copy(FIXTURES / "en-decisions.txt", fake_config.corpus_dir)
+    (fake_config.corpus_dir / "note.md").write_text(
+        "# Note on adaptation\n\n1. This note follows up on Decision 3/CMA.6 and on decision 9/CP.99.\n", encoding="utf-8")
+    bot = Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+    note = next(p for p in bot.passages if p.doc == "note" and "follows up" in p.text)
+    own = next(p for p in bot.passages if p.doc == "en-decisions" and "Decision 3/CMA.6" in p.text)
+    card, own_card = (web._card(Hit(p, 1.0, 1.0, 1.0), None, bot, [], {}) for p in (note, own))
+    refs = card.split('class="bot-refs"')[1].split("</div>")[0]
+    target = (fake_config.corpus_dir / "en-decisions.txt").resolve()
+    assert f'Decision 3/CMA.6 → <a href="/gradio_api/file={target}"' in refs
+    assert "9/CP.99" not in refs  # a decision that is not loaded links nowhere
+    assert "bot-refs" not in own_card  # its own decision is no cross-reference
