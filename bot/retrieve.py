@@ -3,8 +3,14 @@
 The lexical channel cannot match a Chinese question against English text (or the reverse) beyond the
 bilingual terms it is given, so BM25 ranks passages within their own language: the best English match of a
 Chinese question (found through its translated terms) earns the same lexical credit as the best Chinese
-match, instead of being outvoted by every passage that shares the question's script. With one language the
-fusion is the plain reciprocal-rank fusion.
+match, instead of being outvoted by every passage that shares the question's script.
+
+The dense channel is biased the same way: a multilingual encoder scores every passage in the question's
+language higher than any passage in the other (a Chinese question about an English decision found its
+passage first among the English ones, and behind all 172 passages of a Chinese document). So each dense
+score is read against its own language's background, the question's cosine with a fixed sample of that
+language's passages: how far a passage stands out from its language is compared, not raw cosines. With one
+language this is a monotone change and the fusion is the plain reciprocal-rank fusion.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from bot.vectors import VectorStore
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 100  # each channel's best rows that are fused (at least 4k)
+BACKGROUND = 256  # passages per language whose cosines with a question are its language's background
 _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
     r"|\b(it|its|they|their|them|that one|this one)\b"
@@ -40,7 +47,7 @@ class Fusion:
 
     rrf_k: float = 20.0
     dense_weight: float = 1.0
-    lexical_weight: float = 2.5
+    lexical_weight: float = 1.5
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
@@ -78,6 +85,8 @@ class Retriever:
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
         languages = {d.id: d.language for d in index.documents}
         self.is_chinese = np.array([languages.get(p.doc, language_of(p.text)) == "zh" for p in self.passages])
+        self.background = self._background_samples()
+        self.best_weight = self._best_term_weights() if self.background else []
         self.annex_of, self.annex_mentions = self._annexes()
 
     def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
@@ -103,6 +112,48 @@ class Retriever:
             mentions.append(frozenset(found))
         return annex, mentions
 
+    def _background_samples(self) -> list[np.ndarray]:
+        """For each language with passages, a fixed sample of its rows (all of them when there are few); none
+        when the corpus has one language, where raw cosines compare fairly."""
+        groups = [np.flatnonzero(self.is_chinese), np.flatnonzero(~self.is_chinese)]
+        if any(len(group) == 0 for group in groups):
+            return []
+        choose = np.random.default_rng(0).choice
+        return [np.sort(choose(group, BACKGROUND, replace=False)) if len(group) > BACKGROUND else group
+                for group in groups]
+
+    def _best_term_weights(self) -> list[np.ndarray]:
+        """For each language, every term's best BM25 weight in a passage of that language (0: absent there)."""
+        from bot.bm25 import _max_weights
+
+        language = self.is_chinese[self.bm25.rows]
+        return [_max_weights(self.bm25.indptr, np.where(language == flag, self.bm25.weights, 0).astype(self.bm25.weights.dtype))
+                for flag in (True, False)]
+
+    def lexical_share(self, lexical_query: dict[str, float], lexical: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """BM25 scores as shares of the best a passage of their language could reach for this question: the
+        question's words that occur in that language, each at its best weight there. A Chinese question
+        matched by one English number is then no match for a Chinese passage that holds most of its words."""
+        if not self.best_weight or not len(rows):
+            return lexical
+        terms = [(self.bm25.term_id[t], w) for t, w in lexical_query.items() if t in self.bm25.term_id]
+        out = np.zeros_like(lexical)
+        ceilings = [sum(w * float(best[term]) for term, w in terms) for best in self.best_weight]
+        for ceiling, members in zip(ceilings, (self.is_chinese[rows], ~self.is_chinese[rows])):
+            if ceiling > 0:
+                out[members] = lexical[members] / (ceiling * max(ceilings)) ** 0.5
+        return out
+
+    def calibrated(self, query_vector: np.ndarray, dense: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Dense scores as standard scores against the background of each passage's own language."""
+        if not self.background or not len(rows):
+            return dense
+        out = np.empty_like(dense)
+        for sample, members in zip(self.background, (self.is_chinese[rows], ~self.is_chinese[rows])):
+            cosines = self.dense.scores_for(query_vector, sample)
+            out[members] = (dense[members] - cosines.mean()) / max(float(cosines.std()), 1e-6)
+        return out
+
     def rows_of_documents(self, docs: Iterable[str]) -> np.ndarray:
         wanted = [n for n, doc in enumerate(self.doc_ids) if doc in set(docs)]
         return np.isin(self.doc_of_row, wanted)
@@ -123,13 +174,17 @@ class Retriever:
 
     def candidates(self, query_vector: np.ndarray, lexical_query: dict[str, float], k: int,
                    allowed: np.ndarray | None, extra: list[int]) -> np.ndarray:
-        """The rows worth fusing: each channel's best (BM25 per language), and the exact references."""
-        dense_rows, _ = self.dense.search(query_vector, k, allowed=allowed)
-        rows = [dense_rows, np.asarray(extra, dtype=np.int64)]
+        """The rows worth fusing: each channel's best in each language, and the exact references."""
+        rows = [np.asarray(extra, dtype=np.int64)]
+        several = bool(self.background)
         for language in (self.is_chinese, ~self.is_chinese):
             mask = language if allowed is None else language & allowed
             if mask.any():
                 rows.append(self.bm25.top_k(lexical_query, k, allowed=mask).rows)
+                if several:
+                    rows.append(self.dense.search(query_vector, k, allowed=mask)[0])
+        if not several:
+            rows.append(self.dense.search(query_vector, k, allowed=allowed)[0])
         return np.unique(np.concatenate(rows).astype(np.int64))
 
     def dense_scores(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -164,7 +219,8 @@ class Retriever:
         rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows)
         dense = self.dense_scores(query_vector, rows)
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
-        fused = self._fuse(dense, lexical, mode, rows)
+        fused = self._fuse(self.calibrated(query_vector, dense, rows), self.lexical_share(lexical_query, lexical, rows),
+                           mode, rows)
         if mode == "hybrid":
             fused = self._annex_boost(text, fused, rows)
         order = [int(i) for i in np.argsort(-fused, kind="stable")]
@@ -202,7 +258,7 @@ class Retriever:
         if mode == "lexical":
             return lexical
         f = self.fusion
-        lexical_ranks = _ranks_within(lexical, self.is_chinese[rows])
+        lexical_ranks = _ranks(lexical)
         lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + lexical_ranks), 0.0)
         fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
         return np.where(self.is_heading[rows], fused * f.heading_factor, fused)
