@@ -127,7 +127,7 @@ def main() -> int:
         return 0
     if not args.old:
         parser.error("--old or --profile is needed")
-    return compare(args.corpus, args.old.resolve(), args.new.resolve(), args.old_result)
+    return compare(args.corpus.resolve(), args.old.resolve(), args.new.resolve(), args.old_result)
 
 
 if __name__ == "__main__":
