@@ -281,11 +281,18 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
     previous = _previous_parts(index_dir, embedder.name) if reuse else {}
     parts: list[_Part] = []
     fresh: list[_Part] = []
-    for document in documents:
-        part = previous.get(document.sha256) or _new_part(document, tokenizer)
-        parts.append(part)
-        if part.vectors is None:
-            fresh.append(part)
+    from tqdm.auto import tqdm
+
+    unread = sum(document.sha256 not in previous for document in documents)
+    with tqdm(total=unread, desc="reading documents", unit="doc", disable=not (progress and unread)) as bar:
+        for document in documents:
+            part = previous.get(document.sha256)
+            if part is None:
+                part = _new_part(document, tokenizer)
+                bar.update()
+            parts.append(part)
+            if part.vectors is None:
+                fresh.append(part)
     if fresh:
         texts = [c for part in fresh for c in part.contexts] + [s for part in fresh for _, s in part.sentences]
         reused = len(documents) - len(fresh)

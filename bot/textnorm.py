@@ -9,6 +9,10 @@ _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _SPACE_RUN = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+# Han characters: every character of every key of opencc's t2s dictionaries is one (tests check it), so a text
+# without any is returned unchanged by the conversion, which matches keys only.
+HAN = re.compile("[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+                 "\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @lru_cache(maxsize=1)
@@ -19,6 +23,10 @@ def _to_simplified():
 
 
 def to_simplified(text: str) -> str:
+    """Traditional Chinese characters made simplified; a text without Han characters (most English text) is
+    returned as it is, without opencc's slow pure-Python pass over it."""
+    if not HAN.search(text):
+        return text
     return _to_simplified()(text)
 
 

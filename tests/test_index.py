@@ -120,3 +120,11 @@ def test_a_file_changed_in_place_is_hashed_and_refused(tmp_path, fake_config):
     target.write_bytes(bytes(data))
     with pytest.raises(IndexProblem, match="checksum"):
         load(index_dir, expected)
+
+
+def test_reading_the_documents_shows_a_progress_bar_when_progress_is_on(fake_config, capsys):
+    open_index(fake_config.index_dir, fake_config.corpus_dir, FakeEmbedder(), Tokenizer(), True, lambda line: None)
+    assert "reading documents" in capsys.readouterr().err
+    open_index(fake_config.index_dir, fake_config.corpus_dir, FakeEmbedder(), Tokenizer(), False, lambda line: None,
+               True)
+    assert "reading documents" not in capsys.readouterr().err
