@@ -1,5 +1,7 @@
 """The index folder: manifest, staleness, damage and atomic rebuilds (fake embedder, real corpus)."""
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +130,16 @@ def test_reading_the_documents_shows_a_progress_bar_when_progress_is_on(fake_con
     open_index(fake_config.index_dir, fake_config.corpus_dir, FakeEmbedder(), Tokenizer(), False, lambda line: None,
                True)
     assert "reading documents" not in capsys.readouterr().err
+
+
+def test_a_changed_data_file_makes_the_index_stale(tmp_path, monkeypatch):
+    # the glossaries give jieba its words: an index tokenized with other words must not pass as current
+    from bot import parser
+
+    package = tmp_path / "bot"
+    shutil.copytree(Path(parser.__file__).resolve().parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(parser, "__file__", str(package / "parser.py"))
+    before = index_module._code_sha256()
+    with (package / "data" / "glossary.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("glacier lake outburst flood\t冰川湖溃决洪水\n")
+    assert index_module._code_sha256() != before
