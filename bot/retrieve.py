@@ -264,16 +264,6 @@ class Retriever:
         return np.where(self.is_heading[rows], fused * f.heading_factor, fused)
 
 
-def _ranks_within(scores: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """1-based rank of every row among the rows of its own group (here: passages of the same language)."""
-    if group.all() or not group.any():
-        return _ranks(scores)
-    ranks = np.empty(len(scores), dtype=np.float32)
-    for members in (np.flatnonzero(group), np.flatnonzero(~group)):
-        ranks[members] = _ranks(scores[members])
-    return ranks
-
-
 def _ranks(scores: np.ndarray) -> np.ndarray:
     """1-based rank of every row (ties broken by row order)."""
     ranks = np.empty(len(scores), dtype=np.float32)
