@@ -92,8 +92,9 @@ def unknown_name(question: str, document: str) -> str | None:
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
             continue
-        if term.lower() not in document and not default_glossary().knows(term.lower()):
-            return word
+        renderings = [term.lower()] + default_glossary().renderings(term.lower())
+        if not any(normalize(rendering) in document for rendering in renderings):
+            return word  # neither the acronym nor any name the glossary gives it is in the document
     return None
 
 

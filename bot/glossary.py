@@ -60,9 +60,16 @@ class Glossary:
 
     def knows(self, word: str) -> bool:
         """Whether a lower-case English word or acronym is a glossary term ("cop25" by "cop")."""
+        return bool(self._entries_for(word))
+
+    def renderings(self, word: str) -> list[str]:
+        """The terms a glossary word stands for, in both languages ("ifad": its English and Chinese names)."""
+        return [term for entry in self._entries_for(word) for term in (entry.english, *entry.chinese)]
+
+    def _entries_for(self, word: str) -> list[Entry]:
         word_stem = stem(word.lower())
-        return any(word_stem == s or word_stem.startswith(s) and len(s) >= 3
-                   for entry in self.entries for s in entry.stems[:1])
+        return [entry for entry in self.entries for s in entry.stems[:1]
+                if word_stem == s or word_stem.startswith(s) and len(s) >= 3]
 
     def chinese_words(self) -> list[str]:
         """Every Chinese term, for the word segmenter."""
