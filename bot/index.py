@@ -301,7 +301,7 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
         say(f"embedding {sum(len(p.passages) for p in fresh)} passages and {sum(len(p.sentences) for p in fresh)} "
             f"sentences of {len(fresh)} document(s) with {embedder.name}"
             + (f"; {reused} unchanged document(s) kept" if reused else ""))
-        vectors = embedder.embed_passages(texts, progress=progress)
+        vectors = _embed_once(embedder, texts, progress)
         at = sum(len(part.contexts) for part in fresh)
         start = 0
         for part in fresh:
@@ -311,6 +311,17 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
     else:
         say(f"every document unchanged; {len(documents)} kept")
     return _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say)
+
+
+def _embed_once(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+    """Vectors for texts, each distinct text embedded once: decisions repeat their formulas ("Requests the
+    secretariat to ..."), so about a sixth of a UN corpus's sentences are repeats."""
+    distinct = list(dict.fromkeys(texts))
+    vectors = embedder.embed_passages(distinct, progress=progress)
+    if len(distinct) == len(texts):
+        return vectors
+    position = {text: n for n, text in enumerate(distinct)}
+    return vectors[[position[text] for text in texts]]
 
 
 def _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say) -> Index:

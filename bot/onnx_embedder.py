@@ -193,13 +193,17 @@ class OnnxEmbedder:
         if not texts:
             return out
         ids = self.token_ids(texts, kind)
-        batches = _batches([len(i) for i in ids])
-        if progress:
+        bar = None
+        if progress:  # counted in texts (passages and sentences), not batches, which hold 1 to BATCH_SIZE texts
             from tqdm.auto import tqdm
 
-            batches = tqdm(batches, desc="embedding", unit="batch")
-        for batch in batches:
+            bar = tqdm(total=len(texts), desc="embedding", unit="text")
+        for batch in _batches([len(i) for i in ids]):
             out[batch] = self._run([ids[i] for i in batch])
+            if bar is not None:
+                bar.update(len(batch))
+        if bar is not None:
+            bar.close()
         return out
 
     def _run(self, id_lists: list[list[int]]) -> np.ndarray:

@@ -143,3 +143,31 @@ def test_a_changed_data_file_makes_the_index_stale(tmp_path, monkeypatch):
     with (package / "data" / "glossary.tsv").open("a", encoding="utf-8") as handle:
         handle.write("glacier lake outburst flood\t冰川湖溃决洪水\n")
     assert index_module._code_sha256() != before
+
+
+class RecordingEmbedder(FakeEmbedder):
+    """Remembers every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed_passages(self, texts, progress=False):
+        self.seen += texts
+        return super().embed_passages(texts, progress)
+
+
+def test_a_text_that_repeats_is_embedded_once_and_every_copy_gets_its_vector(fake_config):
+    repeated = "Requests the secretariat to prepare a synthesis report on the matter for the next session."
+    (fake_config.corpus_dir / "decisions.txt").write_text(
+        f"1. Welcomes the report of the group on its work during the past two years and the views of Parties on it. "
+        f"{repeated}\n\n2. Notes the progress made so far in the work of the group and the gaps it found in it. {repeated}\n",
+        encoding="utf-8")
+    embedder = RecordingEmbedder()
+    built = _open(fake_config, embedder=embedder)
+    assert embedder.seen.count(repeated) == 1
+    assert len(embedder.seen) == len(set(embedder.seen))
+    rows = [n for n, s in enumerate(built.sentences) if s.text == repeated]
+    assert len(rows) == 2 and built.sentences[rows[0]].row != built.sentences[rows[1]].row
+    assert (built.sentence_vectors[rows[0]] == built.sentence_vectors[rows[1]]).all()
+    assert abs(float(built.sentence_vectors[rows[0]] @ FakeEmbedder()._vector(repeated)) - 1) < 1e-5
