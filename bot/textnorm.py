@@ -37,6 +37,7 @@ def clean_spaces(text: str) -> str:
     return _SPACE_NEAR_CJK.sub("", text)
 
 
+@lru_cache(maxsize=4096)  # a question is normalized by several steps of one reply; opencc is slow
 def normalize(text: str) -> str:
     """The form in which questions and passages are compared: NFKC, simplified, lower case, tight spacing.
 
