@@ -30,3 +30,15 @@ class FakeEmbedder:
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self.embed_queries(texts)
+
+
+class RecordingEmbedder(FakeEmbedder):
+    """A FakeEmbedder that remembers every passage text it was asked to embed, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self.embedded += texts
+        return super().embed_passages(texts, progress)

@@ -13,19 +13,9 @@ from bot.index import open_index
 from bot.library import add_files, remove_document
 from bot.tokenize import Tokenizer
 from tests.conftest import CORPUS, PROJECT
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, RecordingEmbedder
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "multi"
-
-
-class CountingEmbedder(FakeEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.embedded: list[str] = []
-
-    def embed_passages(self, texts, progress=False):
-        self.embedded += texts
-        return super().embed_passages(texts, progress)
 
 
 @pytest.fixture
@@ -42,10 +32,10 @@ def _open(index_dir, corpus, embedder):
 
 
 def test_adding_a_document_embeds_only_that_document(tmp_path, corpus):
-    first = CountingEmbedder()
+    first = RecordingEmbedder()
     before = _open(tmp_path / "index", corpus, first)
     shutil.copy(FIXTURES / "zh-treaty.txt", corpus)
-    second = CountingEmbedder()
+    second = RecordingEmbedder()
     after = _open(tmp_path / "index", corpus, second)
     added = [p for p in after.passages if p.doc == "zh-treaty"]
     assert added and len(after.passages) == len(before.passages) + len(added)
@@ -60,10 +50,10 @@ def test_adding_a_document_embeds_only_that_document(tmp_path, corpus):
 
 
 def test_removing_a_document_drops_exactly_its_passages(tmp_path, corpus):
-    before = _open(tmp_path / "index", corpus, CountingEmbedder())
+    before = _open(tmp_path / "index", corpus, RecordingEmbedder())
     message = remove_document(corpus, "en-decisions")
     assert "removed en-decisions" in message and (corpus / ".removed" / "en-decisions.txt").is_file()
-    embedder = CountingEmbedder()
+    embedder = RecordingEmbedder()
     after = _open(tmp_path / "index", corpus, embedder)
     assert embedder.embedded == []
     assert [p.id for p in after.passages] == [p.id for p in before.passages if p.doc != "en-decisions"]
@@ -71,10 +61,10 @@ def test_removing_a_document_drops_exactly_its_passages(tmp_path, corpus):
 
 
 def test_a_changed_document_is_embedded_again(tmp_path, corpus):
-    _open(tmp_path / "index", corpus, CountingEmbedder())
+    _open(tmp_path / "index", corpus, RecordingEmbedder())
     path = corpus / "en-decisions.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("Decision 3/CMA.6", "Decision 3/CMA.6 ", 1), encoding="utf-8")
-    embedder = CountingEmbedder()
+    embedder = RecordingEmbedder()
     after = _open(tmp_path / "index", corpus, embedder)
     changed = [p for p in after.passages if p.doc == "en-decisions"]
     assert 0 < len(embedder.embedded) and len(embedder.embedded) >= len(changed)

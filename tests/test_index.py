@@ -9,7 +9,7 @@ from bot import index as index_module
 from bot.errors import IndexProblem
 from bot.index import DATA_FILES, MANIFEST, expected_manifest, load, open_index
 from bot.tokenize import Tokenizer
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, RecordingEmbedder
 
 
 def _open(config, embedder=None, lines=None, rebuild=False):
@@ -145,18 +145,6 @@ def test_a_changed_data_file_makes_the_index_stale(tmp_path, monkeypatch):
     assert index_module._code_sha256() != before
 
 
-class RecordingEmbedder(FakeEmbedder):
-    """Remembers every text it was asked to embed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
-    def embed_passages(self, texts, progress=False):
-        self.seen += texts
-        return super().embed_passages(texts, progress)
-
-
 def test_a_text_that_repeats_is_embedded_once_and_every_copy_gets_its_vector(fake_config):
     repeated = "Requests the secretariat to prepare a synthesis report on the matter for the next session."
     (fake_config.corpus_dir / "decisions.txt").write_text(
@@ -165,8 +153,8 @@ def test_a_text_that_repeats_is_embedded_once_and_every_copy_gets_its_vector(fak
         encoding="utf-8")
     embedder = RecordingEmbedder()
     built = _open(fake_config, embedder=embedder)
-    assert embedder.seen.count(repeated) == 1
-    assert len(embedder.seen) == len(set(embedder.seen))
+    assert embedder.embedded.count(repeated) == 1
+    assert len(embedder.embedded) == len(set(embedder.embedded))
     rows = [n for n, s in enumerate(built.sentences) if s.text == repeated]
     assert len(rows) == 2 and built.sentences[rows[0]].row != built.sentences[rows[1]].row
     assert (built.sentence_vectors[rows[0]] == built.sentence_vectors[rows[1]]).all()
