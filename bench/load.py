@@ -350,7 +350,8 @@ def run_load(url: str, pid: int, users: int = 50, duration: float = 60, max_requ
     """`users` threads ask until the deadline (or the cap); every reply is checked.
 
     The first `warmup` seconds are load like the rest but not measured (a failure then still counts): the
-    server's memory rises while it meets its first questions and then levels off.
+    server's memory rises while it meets its first questions and then levels off. The cap counts only the
+    requests begun after the warm-up, so a fast server cannot spend it before anything is measured.
     """
     import httpx
 
@@ -373,9 +374,11 @@ def run_load(url: str, pid: int, users: int = 50, duration: float = 60, max_requ
                 with lock:
                     results.append(Result(False, 0.0, error=f"config: {type(error).__name__}: {error}"))
                 return
-            while time.monotonic() < deadline and next(budget) < max_requests:
-                record = order.choice(questions)
+            while time.monotonic() < deadline:
                 began = time.monotonic() - start
+                if began >= warmup and next(budget) >= max_requests:
+                    break
+                record = order.choice(questions)
                 result = chat.ask(record["q"], history_of(record.get("history", [])), timeout=timeout)
                 result.started, result.ended = began, time.monotonic() - start
                 with lock:
@@ -501,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
-    parser.add_argument("--max-requests", type=int, default=20_000, help="hard cap on requests in all")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="hard cap on the requests begun after the warm-up")
     parser.add_argument("--timeout", type=float, default=120, help="seconds one request may take")
     parser.add_argument("--warmup", type=float, default=30,
                         help="seconds of load before the measured window (not counted in latency or memory)")

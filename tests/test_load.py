@@ -105,6 +105,12 @@ def test_the_total_is_capped_and_users_stop_at_the_deadline(stand_in):
     assert 3 <= report.requests <= 3 * (1.0 / 0.2 + 1)
 
 
+def test_the_warm_up_does_not_spend_the_cap(stand_in):
+    report = run_load(stand_in.url, os.getpid(), users=2, duration=0.5, warmup=0.5, max_requests=5,
+                      questions=QUESTIONS)
+    assert report.measured_requests == 5 and report.requests > 5  # the warm-up asked freely, the window 5 times
+
+
 @pytest.mark.parametrize("reply, status, error", [
     ("出错了：RuntimeError。详情已写入服务器日志。(Something went wrong; see the server log.)", 200, "reply says"),
     ("正在建立索引… 索引准备好后即可提问。(The index is still loading; please wait.)", 200, "reply says"),
