@@ -115,8 +115,9 @@ def _first(match: re.Match) -> str | None:
     return next((g for g in match.groups() if g), None)
 
 
-def read_segments(question: str) -> list[Segment]:
-    """The structural segments a (normalized) question names, in the order it names them."""
+def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
+    """The structural segments a (normalized) question names, outside in. A bare "(c)" counts only right after
+    a named unit, or anywhere when the question `follows_unit` of an earlier turn ("What does (c) say?")."""
     question = _ordinals_as_numbers(question)
     found: list[tuple[int, Segment]] = []
     taken: list[range] = []
@@ -136,7 +137,7 @@ def read_segments(question: str) -> list[Segment]:
     kept: list[Segment] = []
     end = None
     for start, stop, segment, bare in found:
-        if bare and (end is None or start - end > _ITEM_REACH):
+        if bare and not follows_unit and (end is None or start - end > _ITEM_REACH):
             continue  # "(1)" far from any unit it could be an item of: not a reference
         kept.append(segment)
         end = stop
@@ -327,7 +328,7 @@ class Resolver:
 
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""
-        segments = read_segments(question)
+        segments = read_segments(question, follows_unit=True)
         if previous_passage is None or len(segments) != 1 or segments[0][0] not in ("item", "para"):
             return []
         path = [canonical(s) for s in previous_passage.path]

@@ -58,9 +58,13 @@ class Fusion:
 
 
 def is_followup(question: str) -> bool:
-    """A question that leans on the previous turn: 那第三次会议呢？ / 它的脚注怎么说？ / What about the third one?"""
+    """A question that leans on the previous turn: 那第三次会议呢？ / 它的脚注怎么说？ / What about the third one? /
+    one that names only an item, which belongs to a paragraph named before: (c)项邀请的又是谁？"""
     text = normalize(question)
-    return bool(_FOLLOWUP.search(text)) or len(text) <= 6
+    if _FOLLOWUP.search(text) or len(text) <= 6:
+        return True
+    segments = read_segments(text, follows_unit=True)
+    return bool(segments) and all(kind == "item" for kind, _ in segments)
 
 
 def language_of(text: str) -> str:

@@ -160,3 +160,21 @@ def test_a_decision_named_as_the_scope_of_a_longer_question_is_not_its_heading()
     assert RESOLVER.named_containers(normalize("What did decision 1/CP.21 ask the secretariat to prepare?")) == \
         [("decision", "1/cp.21")]
     assert resolve("decision 1/CP.21") == ["report:d1"]  # the decision as a whole: its heading
+
+
+def test_a_follow_up_naming_an_item_or_paragraph_stays_beside_the_previous_answer():
+    by_id = {x.id: x for x in PASSAGES}
+
+    def followup(question, previous_id):
+        return RESOLVER.followup(normalize(question), previous_id, by_id[previous_id])
+
+    assert followup("(b)项呢？", "seed:p7a") == ["seed:p7b"]
+    assert followup("What does (b) say?", "seed:p7a") == ["seed:p7b"]  # a bare item, read as one after a unit
+    assert followup("and paragraph 5?", "report:d2-p5a-ii") == ["report:d2-p5"]  # that decision's, not 1/CP.21's
+
+
+def test_a_question_naming_only_an_item_leans_on_the_previous_turn():
+    from bot.retrieve import is_followup
+
+    assert is_followup("(c)项邀请的又是谁？") and is_followup("What does (b) say?")
+    assert not is_followup("第7段(c)项邀请的是谁？") and not is_followup("What does paragraph 7 (b) say?")
