@@ -38,10 +38,11 @@ ANSWER_TYPES = (
     AnswerType("money",
                re.compile(r"多少钱|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|budget|cost|"
                           r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat)"),
-               re.compile(r"\d\s*(?:万|亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|usd|dollars?|euros?")),
+               re.compile(r"\d\s*(?:万|亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
+                          r"swiss francs?")),
     AnswerType("share",
                re.compile(r"比例|百分之几|百分比|percentage|proportion|percent|what share"),
-               re.compile(r"\d\s*%|百分之|percent")),
+               re.compile(r"\d\s*%|百分之|per\s?cent")),
     AnswerType("person",
                re.compile(r"(?:主席|秘书|部长|代表|主任|署长|专家|官员|成员|负责人|主持人)[^，。？?]{0,6}(?:叫什么|名字|姓名|是谁|姓什么)|"
                           r"谁(?:是|担任)[^，。？?]{0,8}(?:主席|秘书|部长|主任|署长|负责人)|"
@@ -74,6 +75,12 @@ _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
+_COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
+# in English a count is a number that is not a reference or a year: "12 members", "twenty-four", not "paragraph 5"
+_COUNT_EN = re.compile(r"(?<![\d./-])(?<!paragraph )(?<!para\. )(?<!article )(?<!decision )(?<!annex )(?<!section )"
+                       r"\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b(?![./]\d)|\b(?:two|three|four|five|six|seven|eight|"
+                       r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
+                       r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b")
 _TITLE = re.compile(r"《([^《》]{2,40})》")
 _TITLE_SUFFIX = re.compile(r"(?:公约|议定书|协定|协议|条约|宣言|战略|计划|展望|报告|框架|目标|指标|决定)$")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]*[A-Z0-9]s?\b")
@@ -86,8 +93,9 @@ def unknown_name(question: str, document: str) -> str | None:
     for title in _TITLE.findall(question):
         title = normalize(title)
         core = _TITLE_SUFFIX.sub("", title)
-        if title not in document and (len(core) < 2 or core[:2] not in document):
-            return f"《{title}》"
+        if title not in document and (len(core) < 2 or core[:2] not in document) and \
+                not any(normalize(english) in document for english in default_glossary().english_for(title)):
+            return f"《{title}》"  # nor, by the glossary, its English name ("巴黎协定": "paris agreement")
     for word in _ACRONYM.findall(question):
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
@@ -111,7 +119,14 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
 
 
 def _counts(question: str, text: str) -> bool:
-    """Whether the text gives a number of the things the question counts ("几个驱动因素" → "五个直接驱动因素")."""
+    """Whether the text gives a number of the things the question counts ("几个驱动因素" → "五个直接驱动因素").
+    In an English text: a number that is not a reference or a year, followed closely by a word an English
+    question counts ("how many members" → "12 members"); for a Chinese question any such number will do."""
+    if not _CJK.search(text):
+        nouns = [] if _CJK.search(question) else _COUNTED_EN.findall(question)
+        stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
+        return any(not stems or any(stem in text[m.end():m.end() + 60] for stem in stems)
+                   for m in _COUNT_EN.finditer(text))
     counted = _COUNTED.search(question)
     noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
     for match in _COUNT.finditer(text):

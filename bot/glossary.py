@@ -58,6 +58,10 @@ class Glossary:
             found.extend(entry.english for entry in self.entries if any(term in question for term in entry.chinese))
         return " ".join(found)
 
+    def english_for(self, chinese: str) -> list[str]:
+        """The English terms of the entries whose Chinese terms the text holds ("巴黎协定": "paris agreement")."""
+        return [entry.english for entry in self.entries if any(term and term in chinese for term in entry.chinese)]
+
     def knows(self, word: str) -> bool:
         """Whether a lower-case English word or acronym is a glossary term ("cop25" by "cop")."""
         return bool(self._entries_for(word))

@@ -34,6 +34,12 @@ def test_names_the_document_knows(question):
     assert unknown_name(question, DOCUMENT) is None
 
 
+def test_a_title_the_document_gives_in_english_is_known():
+    english = normalize("The Paris Agreement shall enter into force")
+    assert unknown_name("《巴黎协定》第九条讲什么？", english) is None  # the glossary: 巴黎协定 = Paris Agreement
+    assert unknown_name("《京都议定书》第三条讲什么？", english) == "《京都议定书》"
+
+
 @pytest.mark.parametrize("question, passage, kind", [
     ("中国为会议出了多少钱？", "2020年2月24日至28日，中国昆明", "money"),
     ("要保护多少比例的陆地？", "到2030年保护陆地", "share"),
@@ -47,6 +53,8 @@ def test_names_the_document_knows(question):
     ("What did the second meeting finally decide?", "2020年2月24日至28日，中国昆明", "outcome"),
     ("缔约方大会最终通过了什么？", "供缔约方大会第十五届会议审议", "outcome"),  # 大会 is not 会 "will"
     ("去昆明开会的签证怎么申请？", "2020年2月24日至28日，中国昆明", "practical"),
+    ("How many members does the committee have?", "Recalls paragraph 5 of decision 2/CP.21, adopted in 2015", "count"),
+    ("How many observers attended the meeting?", "The Committee shall consist of 12 members", "count"),  # not observers
 ])
 def test_answer_types_the_passages_lack(question, passage, kind):
     assert missing_answer_type(question, [passage]) == kind
@@ -61,6 +69,11 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     ("几个公约能不能合用一套报告框架？", "统一的报告框架"),  # "several"
     ("附件二最后一张表有哪些会议？", "表3"),  # 最后一 is "the last", not an outcome
     ("框架最终要在哪次会议上通过？", "供缔约方大会第十五届会议审议"),  # the plan, not how it ended
+    # English passages, as UN texts write numbers, money and shares
+    ("How many members does the committee have?", "The Committee shall consist of 12 members"),
+    ("委员会有多少名成员？", "The Committee shall consist of twelve members"),
+    ("What budget was approved?", "Approves the budget of EUR 2,583,600 for the biennium"),
+    ("What percentage of the share of proceeds goes to adaptation?", "a share of proceeds of 5 per cent"),
 ])
 def test_answer_types_the_passages_hold(question, passage):
     assert missing_answer_type(question, [passage]) is None
