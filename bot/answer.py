@@ -36,12 +36,14 @@ def declined_text(reason: str | None, language: str = "zh") -> str:
 
 def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarray, decline_reason: str | None,
             notes: tuple[str, ...] = (), language: str = "zh") -> Answer:
-    """Quote the top passage (and the second when it is an exact reference or nearly as strong),
-    or decline when a reason is given."""
+    """Quote the top passage (and the second when it is an exact reference too, or when neither is one and it
+    is nearly as strong), or decline when a reason is given."""
     if decline_reason is not None:
         return Answer(question, declined_text(decline_reason, language), True, tuple(hits), (), notes)
     row_of = {hit.passage.id: hit.passage.order for hit in hits}  # a passage's order is its row in the index
-    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or h.score >= 0.97 * hits[0].score]
+    # a named unit is quoted alone (with a second named one): a passage found by search beside it is a card
+    alike = not hits[0].exact if hits else False
+    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= 0.97 * hits[0].score]
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
         for n, hit in enumerate(chosen, start=1)

@@ -96,3 +96,4 @@ def test_the_decline_message_gives_the_reason():
     assert declined_text(None) == NOT_FOUND
     text = declined_text("文件没有提到《巴黎协定》")
     assert text.startswith("文件中没有找到") and "（文件没有提到《巴黎协定》）" in text and text.endswith("供参考。")
+
