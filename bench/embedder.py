@@ -5,8 +5,8 @@ the ONNX path answers as the torch path does, and int8 only if it costs no retri
 measures, for each path, in the same conditions (these machines are shared and noisy):
 
 * cold start: a fresh process that opens the bot (index built) and answers one question, as `bot ask`
-  does, wall time and peak RSS (the child's own VmHWM), median of --runs; plus `bot ask` itself, with
-  whatever embedder the engine builds for --model default;
+  does, wall time and peak RSS (the child's own VmHWM), median of --runs; plus the `bot ask` command
+  itself, timed from spawn to exit (its quick exit included), with whatever embedder it builds by default;
 * query latency: embed_queries of each question of bench/questions.jsonl alone, after a warm-up;
 * passages/s while the index is built (the seed's passages and sentences, "passage: " prefixed);
 * cosine of every query and passage vector against the torch path's;
@@ -162,14 +162,8 @@ def cold_runs(model_value: str | None, env: dict, runs: int, preload: bool = Fal
     """Median wall time and peak RSS of `runs` fresh processes answering one question (index built)."""
     results = []
     for _ in range(runs):
-        if model_value is None:  # `bot ask` itself, as the CLI is wired
-            began = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", _CLI_CHILD, COLD_QUESTION], env=env, cwd=ROOT,
-                                 capture_output=True, text=True)
-            if out.returncode != 0:
-                raise SystemExit(f"bot ask failed: {out.stderr.strip()[-500:]}")
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            result["seconds"] = time.perf_counter() - began
+        if model_value is None:  # `bot ask` itself, as the CLI is wired: from spawn to exit, teardown included
+            result = _cli_run(env)
         else:
             out = subprocess.run([sys.executable, "-c", COLD_CHILD, model_value, COLD_QUESTION,
                                   "preload" if preload else "-"], env=env, cwd=ROOT, capture_output=True, text=True)
@@ -186,18 +180,36 @@ def cold_runs(model_value: str | None, env: dict, runs: int, preload: bool = Fal
     return summary
 
 
-# `bot ask --json --quiet` run in-process through click, so that its VmHWM can be read at exit; the wall time is
-# taken around the whole subprocess by the parent.
-_CLI_CHILD = """
-import atexit, json, sys
-from bot.cli import main
-def report():
-    hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"torch", "transformers", "sentence_transformers"})
-    sys.stdout.write("\\n" + json.dumps({"rss_mib": hwm / 1024, "heavy": heavy}) + "\\n")
-atexit.register(report)
-main(["ask", sys.argv[1], "--json", "--quiet"])
+def _cli_run(env: dict) -> dict:
+    """One `python -m bot.cli ask` process: wall time from spawn to exit and its peak RSS, read by a small
+    launcher (a child forked from this heavy process would inherit its RSS high-water mark), and whether
+    torch & co. were imported (a second run under -X importtime, which lists every module imported)."""
+    command = [sys.executable, "-m", "bot.cli", "ask", COLD_QUESTION, "--json", "--quiet"]
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, json.dumps(command)], env=env, cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"bot ask failed: {out.stderr.strip()[-500:]}")
+    result = json.loads(out.stdout)
+    traced = subprocess.run(command[:1] + ["-X", "importtime"] + command[1:], env=env, cwd=ROOT,
+                            capture_output=True, text=True)
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in traced.stderr.splitlines() if "|" in line}
+    result["heavy"] = sorted(imported & {"torch", "transformers", "sentence_transformers"})
+    return result
+
+
+_LAUNCHER = """
+import json, os, subprocess, sys, tempfile, time
+with tempfile.TemporaryFile() as errors:  # a file, not a pipe: the child never waits on a full pipe
+    began = time.perf_counter()
+    child = subprocess.Popen(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=errors)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        errors.seek(0)
+        sys.exit(errors.read().decode(errors="replace"))
+print(json.dumps({"seconds": seconds, "rss_mib": usage.ru_maxrss / 1024}))
 """
+
 
 
 def cosine_summary(a: np.ndarray, b: np.ndarray) -> str:
@@ -259,9 +271,10 @@ def main() -> None:
         if args.unprefixed:
             results["unprefixed"] = measure_path("unprefixed", Unprefixed(config.cache_dir), config, questions)
         cli = None
-        if not args.no_cli and "torch" in paths:
-            # the torch path's index: the CLI reuses it when its embedder has the same manifest name, else rebuilds
-            env = dict(os.environ, BOT_INDEX_DIR=str(config.index_dir / "torch"), BOT_CACHE_DIR=str(config.cache_dir))
+        shared = next((label for label in ("torch", "fp32") if label in paths), None)
+        if not args.no_cli and shared:
+            # that path's index: the CLI reuses it (the default model has the same manifest name), else rebuilds
+            env = dict(os.environ, BOT_INDEX_DIR=str(config.index_dir / shared), BOT_CACHE_DIR=str(config.cache_dir))
             subprocess.run([sys.executable, "-m", "bot.cli", "index", "--quiet"], env=env, cwd=ROOT, check=True,
                            capture_output=True)
             cli = cold_runs(None, env, args.runs)
@@ -275,7 +288,7 @@ def main() -> None:
         report_all(results, cold, cli, questions, args.runs)
     if cli is not None:
         print()
-        print(f"bot ask (the CLI as wired now), cold, median of {args.runs}: {cli['seconds']:.2f} s, "
+        print(f"bot ask (the command as wired now, spawn to exit), cold, median of {args.runs}: {cli['seconds']:.2f} s, "
               f"peak RSS {cli['rss_mib']:.0f} MiB, torch imported: {'yes' if cli['heavy'] else 'no'}")
 
 

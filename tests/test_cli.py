@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,26 @@ def test_index_command_builds_and_reports(run, tmp_path):
     assert result.exit_code == 0
     assert "index written to" in result.stderr and result.stdout == ""
     assert (tmp_path / "fresh" / "manifest.json").is_file()
+
+
+@pytest.mark.model
+def test_the_command_leaves_at_once_but_writes_everything_first(real_bot, tmp_path):
+    """`bot ask` skips the interpreter's teardown after answering: every answer must still reach a pipe, and a
+    failure must still exit 1 with its line."""
+    import subprocess
+    import sys
+
+    questions = tmp_path / "questions.jsonl"
+    asked = ["工作组第二次会议在哪里举行？", "第7段(a)项", "What does footnote 26 say?"] * 20
+    questions.write_text("".join(json.dumps({"id": n, "q": q}, ensure_ascii=False) + "\n"
+                                 for n, q in enumerate(asked)), encoding="utf-8")
+    env = {**os.environ, "BOT_CORPUS_DIR": str(real_bot.config.corpus_dir),
+           "BOT_INDEX_DIR": str(real_bot.config.index_dir), "BOT_CACHE_DIR": str(real_bot.config.cache_dir)}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--quiet", "--json", "--batch", str(questions)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["id"] for a in answers] == list(range(len(asked)))
+    failed = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--quiet", "--doc", "nowhere", "问题"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1 and failed.stderr.count("\n") == 1 and not failed.stdout
