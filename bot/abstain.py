@@ -78,7 +78,7 @@ _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
 # in English a count is a number that is not a reference or a year: "12 members", "twenty-four", not "paragraph 5"
 _COUNT_EN = re.compile(r"(?<![\d./-])(?<!paragraph )(?<!para\. )(?<!article )(?<!decision )(?<!annex )(?<!section )"
-                       r"\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b(?![./]\d)|\b(?:two|three|four|five|six|seven|eight|"
+                       r"\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b(?![./]\d)|\b(?:once|twice|thrice|two|three|four|five|six|seven|eight|"
                        r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
                        r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b")
 _TITLE = re.compile(r"《([^《》]{2,40})》")

@@ -72,6 +72,7 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     # English passages, as UN texts write numbers, money and shares
     ("How many members does the committee have?", "The Committee shall consist of 12 members"),
     ("委员会有多少名成员？", "The Committee shall consist of twelve members"),
+    ("How many times may an expert retake the examination?", "may retake the examination once only"),
     ("What budget was approved?", "Approves the budget of EUR 2,583,600 for the biennium"),
     ("What percentage of the share of proceeds goes to adaptation?", "a share of proceeds of 5 per cent"),
 ])
