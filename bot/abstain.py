@@ -125,8 +125,8 @@ def _counts(question: str, text: str) -> bool:
     if not _CJK.search(text):
         nouns = [] if _CJK.search(question) else _COUNTED_EN.findall(question)
         stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
-        return any(not stems or any(stem in text[m.end():m.end() + 60] for stem in stems)
-                   for m in _COUNT_EN.finditer(text))
+        return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
+                   or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text))
     counted = _COUNTED.search(question)
     noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
     for match in _COUNT.finditer(text):
