@@ -54,10 +54,11 @@ ANSWER_TYPES = (
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
                re.compile(_DAY)),
     # what happened after the document: it schedules meetings, it cannot report how they ended;
-    # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome
+    # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome, nor is "what did
+    # the SBSTA conclude", which UN reports answer with their conclusions
     AnswerType("outcome",
                re.compile(r"最终(?!目标)|最后(?![一的个项段次])|后来|到头来|推迟|延期|取消|finally|eventually|ultimately|"
-                          r"in the end|postpone|delayed|cancel|conclude"),
+                          r"in the end|postpone|delayed|cancel"),
                re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel"),
                re.compile(r"将|要在|要由|会在|会由|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
     # practical arrangements a policy text does not cover

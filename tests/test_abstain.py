@@ -69,6 +69,7 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     ("几个公约能不能合用一套报告框架？", "统一的报告框架"),  # "several"
     ("附件二最后一张表有哪些会议？", "表3"),  # 最后一 is "the last", not an outcome
     ("框架最终要在哪次会议上通过？", "供缔约方大会第十五届会议审议"),  # the plan, not how it ended
+    ("What did the SBSTA conclude on the Nairobi work programme?", "The SBSTA welcomed the report"),
     # English passages, as UN texts write numbers, money and shares
     ("How many members does the committee have?", "The Committee shall consist of 12 members"),
     ("委员会有多少名成员？", "The Committee shall consist of twelve members"),
