@@ -55,6 +55,7 @@ def test_a_title_the_document_gives_in_english_is_known():
     ("去昆明开会的签证怎么申请？", "2020年2月24日至28日，中国昆明", "practical"),
     ("How many members does the committee have?", "Recalls paragraph 5 of decision 2/CP.21, adopted in 2015", "count"),
     ("How many observers attended the meeting?", "The Committee shall consist of 12 members", "count"),  # not observers
+    ("What was the approved programme budget for the biennium?", "Approves the programme budget", "money"),
 ])
 def test_answer_types_the_passages_lack(question, passage, kind):
     assert missing_answer_type(question, [passage]) == kind
@@ -70,6 +71,9 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     ("附件二最后一张表有哪些会议？", "表3"),  # 最后一 is "the last", not an outcome
     ("框架最终要在哪次会议上通过？", "供缔约方大会第十五届会议审议"),  # the plan, not how it ended
     ("What did the SBSTA conclude on the Nairobi work programme?", "The SBSTA welcomed the report"),
+    # "budget" names where to look, the question asks for a level
+    ("In the programme budget decision, at what level is the working capital reserve kept?",
+     "maintain the level of the working capital reserve at 8.3 per cent of the estimated expenditure"),
     # English passages, as UN texts write numbers, money and shares
     ("How many members does the committee have?", "The Committee shall consist of 12 members"),
     ("委员会有多少名成员？", "The Committee shall consist of twelve members"),
