@@ -55,7 +55,7 @@ class Glossary:
                 if stems[i:i + len(entry.stems)] == entry.stems:
                     found.extend(entry.chinese)
         if _CJK.search(question):
-            found.extend(entry.english for entry in self.entries if any(term in question for term in entry.chinese))
+            found.extend(self.english_for(question))
         return " ".join(found)
 
     def english_for(self, chinese: str) -> list[str]:
