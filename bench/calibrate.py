@@ -36,8 +36,8 @@ def main() -> None:
                              [0.74, 0.76, 0.77, 0.78, 0.79, 0.8, 0.81, 0.82, 0.83], [0, 3, 5, 8, 10, 12, 15, 20])
     for zh, en, lexical in grid:
         rule = Abstention(zh, en, lexical)
-        wrong = sum(rule.declines(h, q, bot.document) for a, h, q in rows if a)
-        right = sum(rule.declines(h, q, bot.document) for a, h, q in rows if not a)
+        wrong = sum(rule.declines(h, q, bot.names_text) for a, h, q in rows if a)
+        right = sum(rule.declines(h, q, bot.names_text) for a, h, q in rows if not a)
         if wrong <= MAX_WRONG * answerable:
             key = (right, -wrong)
             keys.append(key)
@@ -48,8 +48,8 @@ def main() -> None:
     print(f"best: {rule} (one of {keys.count(best[0])} settings that score the same)")
     print(f"declines {right}/{unanswerable} unanswerable, wrongly {wrong}/{answerable} answerable")
     current = Abstention()
-    current_right = sum(current.declines(h, q, bot.document) for a, h, q in rows if not a)
-    current_wrong = sum(current.declines(h, q, bot.document) for a, h, q in rows if a)
+    current_right = sum(current.declines(h, q, bot.names_text) for a, h, q in rows if not a)
+    current_wrong = sum(current.declines(h, q, bot.names_text) for a, h, q in rows if a)
     print(f"current defaults {current}: declines {current_right}/{unanswerable} unanswerable, wrongly "
           f"{current_wrong}/{answerable}" + (" -- as good as the best: keep them" if (current_right, -current_wrong) == best[0]
                                               else ""))
