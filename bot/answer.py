@@ -9,6 +9,7 @@ from bot.records import Answer, Hit, Quote
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
+NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 
 
 def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) -> str:
@@ -43,7 +44,7 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     row_of = {hit.passage.id: hit.passage.order for hit in hits}  # a passage's order is its row in the index
     # a named unit is quoted alone (with a second named one): a passage found by search beside it is a card
     alike = not hits[0].exact if hits else False
-    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= 0.97 * hits[0].score]
+    chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
         for n, hit in enumerate(chosen, start=1)

@@ -32,7 +32,7 @@ class Hit:
     """A passage found for a question, with its fused score and the channels' ranks."""
 
     passage: Passage
-    score: float
+    score: float  # fused: the dense standard score plus the weighted lexical share (see bot.retrieve.Fusion)
     dense_score: float = 0.0  # cosine of question and passage
     lexical_score: float = 0.0  # BM25
     exact: bool = False  # resolved from a structural reference such as 第5段

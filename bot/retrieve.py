@@ -9,8 +9,9 @@ The dense channel is biased the same way: a multilingual encoder scores every pa
 language higher than any passage in the other (a Chinese question about an English decision found its
 passage first among the English ones, and behind all 172 passages of a Chinese document). So each dense
 score is read against its own language's background, the question's cosine with a fixed sample of that
-language's passages: how far a passage stands out from its language is compared, not raw cosines. With one
-language this is a monotone change and the fusion is the plain reciprocal-rank fusion.
+language's passages: how far a passage stands out from its language is compared, not raw cosines. The two
+calibrated scores are then added (see Fusion), so the same weights serve one document or many, in either
+language.
 """
 from __future__ import annotations
 
@@ -43,16 +44,18 @@ _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\ban
 
 @dataclass(frozen=True)
 class Fusion:
-    """Reciprocal-rank fusion settings; the dense channel and BM25 disagree in scale, so ranks are fused."""
+    """Score fusion settings. Both channels are put on scales that mean the same in every corpus and language:
+    a dense score is a standard score against its language's background, a lexical score the share of the best
+    match its language allows. They are added, so a passage far ahead in one channel keeps its lead (ranks
+    alone forget by how much: a paraphrase found first by the dense channel fell behind passages that share
+    a few of its words)."""
 
-    rrf_k: float = 20.0
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.5
+    lexical_weight: float = 7.0  # a passage holding all the question's words counts 7 standard scores
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
-    heading_factor: float = 0.7  # headings answer references (resolved exactly), rarely free questions
-    annex_factor: float = 1.5  # a question that names an annex prefers that annex's passages
-    container_factor: float = 2.0  # one that names a decision prefers that decision's passages
+    heading_penalty: float = 2.0  # headings answer references (resolved exactly), rarely free questions
+    annex_bonus: float = 0.8  # a question that names an annex prefers that annex's passages
+    container_bonus: float = 1.4  # one that names a decision prefers that decision's passages
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -89,8 +92,9 @@ class Retriever:
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
         languages = {d.id: d.language for d in index.documents}
         self.is_chinese = np.array([languages.get(p.doc, language_of(p.text)) == "zh" for p in self.passages])
+        self.languages = [flag for flag in (True, False) if (self.is_chinese == flag).any()]  # zh first
         self.background = self._background_samples()
-        self.best_weight = self._best_term_weights() if self.background else []
+        self.best_weight = self._best_term_weights()
         self.annex_of, self.annex_mentions = self._annexes()
 
     def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
@@ -117,22 +121,21 @@ class Retriever:
         return annex, mentions
 
     def _background_samples(self) -> list[np.ndarray]:
-        """For each language with passages, a fixed sample of its rows (all of them when there are few); none
-        when the corpus has one language, where raw cosines compare fairly."""
-        groups = [np.flatnonzero(self.is_chinese), np.flatnonzero(~self.is_chinese)]
-        if any(len(group) == 0 for group in groups):
-            return []
+        """For each language with passages (in self.languages' order), a fixed sample of its rows (all of them
+        when there are few)."""
         choose = np.random.default_rng(0).choice
+        groups = [np.flatnonzero(self.is_chinese == flag) for flag in self.languages]
         return [np.sort(choose(group, BACKGROUND, replace=False)) if len(group) > BACKGROUND else group
                 for group in groups]
 
     def _best_term_weights(self) -> list[np.ndarray]:
-        """For each language, every term's best BM25 weight in a passage of that language (0: absent there)."""
+        """For each language with passages, every term's best BM25 weight in a passage of that language (0: absent
+        there)."""
         from bot.bm25 import _max_weights
 
         language = self.is_chinese[self.bm25.rows]
         return [_max_weights(self.bm25.indptr, np.where(language == flag, self.bm25.weights, 0).astype(self.bm25.weights.dtype))
-                for flag in (True, False)]
+                for flag in self.languages]
 
     def lexical_share(self, lexical_query: dict[str, float], lexical: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """BM25 scores as shares of the best a passage of their language could reach for this question: the
@@ -143,7 +146,8 @@ class Retriever:
         terms = [(self.bm25.term_id[t], w) for t, w in lexical_query.items() if t in self.bm25.term_id]
         out = np.zeros_like(lexical)
         ceilings = [sum(w * float(best[term]) for term, w in terms) for best in self.best_weight]
-        for ceiling, members in zip(ceilings, (self.is_chinese[rows], ~self.is_chinese[rows])):
+        for ceiling, flag in zip(ceilings, self.languages):
+            members = self.is_chinese[rows] == flag
             if ceiling > 0:
                 out[members] = lexical[members] / (ceiling * max(ceilings)) ** 0.5
         return out
@@ -153,7 +157,8 @@ class Retriever:
         if not self.background or not len(rows):
             return dense
         out = np.empty_like(dense)
-        for sample, members in zip(self.background, (self.is_chinese[rows], ~self.is_chinese[rows])):
+        for sample, flag in zip(self.background, self.languages):
+            members = self.is_chinese[rows] == flag
             cosines = self.dense.scores_for(query_vector, sample)
             out[members] = (dense[members] - cosines.mean()) / max(float(cosines.std()), 1e-6)
         return out
@@ -180,7 +185,7 @@ class Retriever:
                    allowed: np.ndarray | None, extra: list[int]) -> np.ndarray:
         """The rows worth fusing: each channel's best in each language, and the exact references."""
         rows = [np.asarray(extra, dtype=np.int64)]
-        several = bool(self.background)
+        several = len(self.languages) > 1
         for language in (self.is_chinese, ~self.is_chinese):
             mask = language if allowed is None else language & allowed
             if mask.any():
@@ -248,13 +253,13 @@ class Retriever:
         decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
         if decisions:
             inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)
-            fused = np.where(inside, fused * self.fusion.container_factor, fused)
+            fused = fused + inside * self.fusion.container_bonus
         annexes = {value for kind, value in read_segments(text) if kind == "annex"}
         if len(annexes) != 1 or not next(iter(annexes)).isdigit():
             return fused
         number = int(annexes.pop())
         inside = (self.annex_of[rows] == number) | np.array([number in self.annex_mentions[r] for r in rows], dtype=bool)
-        return np.where(inside, fused * self.fusion.annex_factor, fused)
+        return fused + inside * self.fusion.annex_bonus
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray) -> np.ndarray:
         if mode == "dense":
@@ -262,14 +267,5 @@ class Retriever:
         if mode == "lexical":
             return lexical
         f = self.fusion
-        lexical_ranks = _ranks(lexical)
-        lexical_part = np.where(lexical > 0, f.lexical_weight / (f.rrf_k + lexical_ranks), 0.0)
-        fused = f.dense_weight / (f.rrf_k + _ranks(dense)) + lexical_part
-        return np.where(self.is_heading[rows], fused * f.heading_factor, fused)
+        return dense + f.lexical_weight * lexical - f.heading_penalty * self.is_heading[rows]
 
-
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    """1-based rank of every row (ties broken by row order)."""
-    ranks = np.empty(len(scores), dtype=np.float32)
-    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
-    return ranks

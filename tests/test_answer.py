@@ -12,5 +12,5 @@ def test_a_named_unit_is_quoted_without_the_passages_search_found_beside_it():
 
     assert quoted(at("dec:p3", 0.01, True), at("seed:pre3", 0.05, False)) == ["dec:p3"]
     assert quoted(at("seed:fn14", 0.01, True), at("dec:fn14", 0.01, True)) == ["seed:fn14", "dec:fn14"]
-    assert quoted(at("p1", 0.050, False), at("p2", 0.049, False)) == ["p1", "p2"]  # nearly as strong: both
-    assert quoted(at("p1", 0.050, False), at("p2", 0.030, False)) == ["p1"]
+    assert quoted(at("p1", 6.0, False), at("p2", 5.8, False)) == ["p1", "p2"]  # nearly as strong: both
+    assert quoted(at("p1", 6.0, False), at("p2", 5.0, False)) == ["p1"]

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from bot.engine import Bot
-from bot.retrieve import _ranks
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
@@ -24,6 +23,13 @@ class ScriptBiasedEmbedder(FakeEmbedder):
         chinese = any("\u4e00" <= c <= "\u9fff" for c in text)
         vector = np.append(super()._vector(text) * 0.6, 0.8 if chinese else 0.0).astype(np.float32)
         return vector / np.linalg.norm(vector)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of every score, highest first."""
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return ranks
 
 
 @pytest.fixture
@@ -49,10 +55,30 @@ def test_an_english_question_matching_english_words_finds_the_english_passage(tw
     assert "synthesis report on national adaptation plans" in hits[0].passage.text
 
 
-def test_one_language_keeps_the_plain_fusion(fake_bot):
+def test_with_one_language_each_channel_keeps_its_order(fake_bot):
+    """Calibration and shares only rescale: one document's rankings are what its channels say."""
     retriever = fake_bot.retriever
-    rows = np.arange(10)
-    scores = np.linspace(0.9, 0.1, 10).astype(np.float32)
-    assert retriever.background == []
-    assert np.array_equal(retriever.calibrated(np.zeros(retriever.index.dense.d, np.float32), scores, rows), scores)
-    assert np.array_equal(retriever.lexical_share({}, scores, rows), scores)
+    rows = np.arange(len(retriever.passages))
+    vector = retriever.embed("会议在哪里举行？")
+    raw = retriever.dense.scores_for(vector, rows)
+    assert np.array_equal(_ranks(retriever.calibrated(vector, raw, rows)), _ranks(raw))
+    query = retriever.lexical_query("会议在哪里举行？")
+    lexical = retriever.bm25.scores_for(query, rows).astype(np.float32)
+    share = retriever.lexical_share(query, lexical, rows)
+    assert lexical.max() > 0 and np.array_equal(_ranks(share), _ranks(lexical))
+    assert 0 < share.max() <= 1.0  # a share of what the question's words can reach
+
+
+def test_a_wide_dense_lead_is_not_outvoted_by_a_few_shared_words(fake_bot):
+    """Scores are added, not ranks: a passage far ahead in the dense channel keeps its lead over one that
+    only shares a few more words (reciprocal-rank fusion ranked the second first)."""
+    retriever = fake_bot.retriever
+    rows = np.arange(2)
+    retriever.is_heading = np.zeros(len(retriever.passages), dtype=bool)
+    dense = np.array([5.0, 1.0], dtype=np.float32)  # standard scores: far ahead, barely above background
+    lexical = np.array([0.1, 0.3], dtype=np.float32)  # shares of the question's words
+    fused = retriever._fuse(dense, lexical, "hybrid", rows)
+    assert fused[0] > fused[1]
+    # and a passage holding all the question's words beats a modest dense lead
+    fused = retriever._fuse(np.array([2.0, 1.0], np.float32), np.array([0.2, 1.0], np.float32), "hybrid", rows)
+    assert fused[1] > fused[0]
