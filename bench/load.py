@@ -12,6 +12,7 @@ The first --warmup seconds (default 30) are load that is not measured: a fresh s
 it meets its first questions (torch and tokenizer buffers), then levels off; growth after that is a leak.
 
     .venv/bin/python bench/load.py                       # 50 users, 30 s warm-up, 60 s measured
+    .venv/bin/python bench/load.py --think 10            # each user reads a reply for 10 s on average
     .venv/bin/python bench/load.py --users 10 --duration 15 --warmup 15 --json
     .venv/bin/python bench/load.py --url http://127.0.0.1:7860/ --pid 1234   # a server already running
     .venv/bin/python bench/load.py --model-calls         # lock vs no lock vs batching, in this process
@@ -36,7 +37,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -319,6 +320,7 @@ class Report:
     server_cpu_per_request: float = 0.0  # CPU seconds the server spent per request
     warmup: float = 0.0  # seconds of load before the measured window
     measured_requests: int = 0  # requests begun in the measured window (the latencies are theirs)
+    think: float = 0.0  # each user's mean pause between a reply and the next question (0: back to back)
     samples: list[tuple[float, float]] = field(default_factory=list, repr=False)  # (seconds, RSS MB)
 
     @property
@@ -327,7 +329,9 @@ class Report:
 
     def lines(self) -> list[str]:
         return [
-            f"users {self.users}, {self.duration:.0f} s measured after {self.warmup:.0f} s of warm-up",
+            f"users {self.users}, {self.duration:.0f} s measured after {self.warmup:.0f} s of warm-up, "
+            + (f"a pause of {self.think:g} s on average between a reply and the next question" if self.think
+               else "each asking again as soon as a reply is complete"),
             f"requests {self.requests} ({self.measured_requests} begun in the measured window), "
             f"failures {self.failures}",
             f"latency p50 {self.p50:.2f} s, p95 {self.p95:.2f} s, max {self.max_latency:.2f} s",
@@ -346,12 +350,15 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def run_load(url: str, pid: int, users: int = 50, duration: float = 60, max_requests: int = 20_000,
-             timeout: float = 120, warmup: float = 0.0, seed: int = 0, questions: list[dict] | None = None) -> Report:
+             timeout: float = 120, warmup: float = 0.0, seed: int = 0, questions: list[dict] | None = None,
+             think: float = 0.0) -> Report:
     """`users` threads ask until the deadline (or the cap); every reply is checked.
 
     The first `warmup` seconds are load like the rest but not measured (a failure then still counts): the
     server's memory rises while it meets its first questions and then levels off. The cap counts only the
     requests begun after the warm-up, so a fast server cannot spend it before anything is measured.
+    `think` > 0 makes each user pause after a reply, for a random time of that mean (exponential), as a
+    person reads the answer; 0 asks again at once, which measures the server's saturation, not people.
     """
     import httpx
 
@@ -383,6 +390,8 @@ def run_load(url: str, pid: int, users: int = 50, duration: float = 60, max_requ
                 result.started, result.ended = began, time.monotonic() - start
                 with lock:
                     results.append(result)
+                if think > 0:
+                    time.sleep(max(0.0, min(order.expovariate(1 / think), deadline - time.monotonic())))
 
     threads = [threading.Thread(target=user, args=(n,), name=f"user-{n}", daemon=True) for n in range(users)]
     for thread in threads:
@@ -390,7 +399,7 @@ def run_load(url: str, pid: int, users: int = 50, duration: float = 60, max_requ
     for thread in threads:
         thread.join(max(1.0, deadline + timeout + 30 - time.monotonic()))
     cpu = sampler.stop()
-    return _report(users, warmup, duration, results, sampler.samples, cpu)
+    return replace(_report(users, warmup, duration, results, sampler.samples, cpu), think=think)
 
 
 def _report(users: int, warmup: float, duration: float, results: list[Result], samples: list[tuple[float, int]],
@@ -506,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--max-requests", type=int, default=20_000, help="hard cap on the requests begun after the warm-up")
     parser.add_argument("--timeout", type=float, default=120, help="seconds one request may take")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="each user's mean pause in seconds between a reply and the next question (default 0: back to back)")
     parser.add_argument("--warmup", type=float, default=30,
                         help="seconds of load before the measured window (not counted in latency or memory)")
     parser.add_argument("--url", help="a running loopback server instead of starting one")
@@ -522,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.users < 1 or args.duration <= 0 or args.max_requests < 1:
         parser.error("--users, --duration and --max-requests must be positive")
+    if args.think < 0:
+        parser.error("--think must be 0 or more seconds")
     if args.model_calls:
         print("\n".join(compare_model_calls(cache_dir=args.cache_dir, torch_threads=args.torch_threads)))
         return 0
@@ -538,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.json:
             print(f"server {server.url} (pid {server.pid}) ready after {ready:.1f} s", file=sys.stderr)
         report = run_load(server.url, server.pid, args.users, args.duration, args.max_requests, args.timeout,
-                          args.warmup)
+                          args.warmup, think=args.think)
     except (RuntimeError, TimeoutError) as error:  # the server never answered: no load to measure
         if args.json:
             print(json.dumps({"ok": False, "error": str(error).splitlines()[0]}, ensure_ascii=False))

@@ -105,6 +105,13 @@ def test_the_total_is_capped_and_users_stop_at_the_deadline(stand_in):
     assert 3 <= report.requests <= 3 * (1.0 / 0.2 + 1)
 
 
+def test_users_who_pause_to_read_ask_less_often(stand_in):
+    back_to_back = run_load(stand_in.url, os.getpid(), users=2, duration=1.0, questions=QUESTIONS)
+    reading = run_load(stand_in.url, os.getpid(), users=2, duration=1.0, questions=QUESTIONS, think=0.5)
+    assert reading.think == 0.5 and "pause of 0.5 s" in reading.lines()[0]
+    assert 2 <= reading.requests < back_to_back.requests / 3  # about 3 each in a second against dozens
+
+
 def test_the_warm_up_does_not_spend_the_cap(stand_in):
     report = run_load(stand_in.url, os.getpid(), users=2, duration=0.5, warmup=0.5, max_requests=5,
                       questions=QUESTIONS)
