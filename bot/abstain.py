@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.glossary import default_glossary
+from bot.glossary import Glossary, default_glossary
 from bot.records import Hit
 from bot.textnorm import normalize
 
@@ -92,19 +92,20 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def unknown_name(question: str, document: str) -> str | None:
+def unknown_name(question: str, document: str, glossary: Glossary | None = None) -> str | None:
     """A title in 《》 or an acronym that the (normalized) document never mentions, else None."""
+    glossary = glossary or default_glossary()
     for title in _TITLE.findall(question):
         title = normalize(title)
         core = _TITLE_SUFFIX.sub("", title)
         if title not in document and (len(core) < 2 or core[:2] not in document) and \
-                not any(normalize(english) in document for english in default_glossary().english_for(title)):
+                not any(normalize(english) in document for english in glossary.english_for(title)):
             return f"《{title}》"  # nor, by the glossary, its English name ("巴黎协定": "paris agreement")
     for word in _ACRONYM.findall(question):
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
             continue
-        renderings = [term.lower()] + default_glossary().renderings(term.lower())
+        renderings = [term.lower()] + glossary.renderings(term.lower())
         if not any(normalize(rendering) in document for rendering in renderings):
             return word  # neither the acronym nor any name the glossary gives it is in the document
     return None
@@ -147,8 +148,10 @@ class Abstention:
     min_dense_en: float = 0.81
     min_lexical: float = 10.0
 
-    def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh") -> str | None:
-        """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer."""
+    def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
+               glossary: Glossary | None = None) -> str | None:
+        """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
+        `glossary` (the project's by default) gives the other names of a title or acronym."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
@@ -156,7 +159,7 @@ class Abstention:
         top = hits[0]
         if top.exact:
             return None
-        name = unknown_name(question, document) if document else None
+        name = unknown_name(question, document, glossary) if document else None
         if name:
             return words["name"].format(name)
         kind = missing_answer_type(question, [h.passage.text for h in hits[:CHECKED_HITS]])

@@ -9,6 +9,7 @@ from bot.answer import compose
 from bot.config import Config
 from bot.embedder import Embedder, make_embedder
 from bot.errors import QueryError
+from bot.glossary import Glossary
 from bot.index import Index, open_index
 from bot.corpus import Document
 from bot.records import Answer, Hit, Passage
@@ -26,9 +27,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class Bot:
     def __init__(self, index: Index, embedder: Embedder, tokenizer: Tokenizer, config: Config,
-                 abstention: Abstention = Abstention()) -> None:
+                 abstention: Abstention = Abstention(), glossary: Glossary | None = None) -> None:
         self.index, self.embedder, self.config, self.abstention = index, embedder, config, abstention
-        self.retriever = Retriever(index, embedder, tokenizer)
+        self.glossary = glossary or Glossary.for_corpus(config.corpus_dir)
+        self.retriever = Retriever(index, embedder, tokenizer, glossary=self.glossary)
         self.by_id: dict[str, Passage] = {p.id: p for p in index.passages}
         self.documents: list[Document] = list(index.documents)
         self.by_doc: dict[str, Document] = {d.id: d for d in self.documents}
@@ -39,9 +41,10 @@ class Bot:
              say: Callable[[str], None] = print) -> "Bot":
         """Load the index for the configured corpus and model, building it first when missing or stale."""
         embedder = embedder or make_embedder(config.model, config.cache_dir, config.progress)
+        glossary = Glossary.for_corpus(config.corpus_dir)  # read first: a broken file is said before any indexing
         tokenizer = Tokenizer(cache_dir=config.cache_dir)
         index = open_index(config.index_dir, config.corpus_dir, embedder, tokenizer, config.progress, say, rebuild)
-        return cls(index, embedder, tokenizer, config)
+        return cls(index, embedder, tokenizer, config, glossary=glossary)
 
     @property
     def passages(self) -> list[Passage]:
@@ -78,7 +81,7 @@ class Bot:
         return self.decline_reason(question, hits) is not None
 
     def decline_reason(self, question: str, hits: list[Hit], language: str = "zh") -> str | None:
-        return self.abstention.reason(hits, question, self.names_text, language)
+        return self.abstention.reason(hits, question, self.names_text, language, self.glossary)
 
     @property
     def names_text(self) -> str:

@@ -13,8 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.english import stem
+from bot.errors import CorpusError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+CORPUS_GLOSSARY = "glossary.tsv"  # a corpus folder's own terms, in the same format as bot/data/glossary*.tsv
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -45,6 +47,12 @@ class Glossary:
         """The project's glossaries (bot/data/glossary*.tsv), then any extra files (a corpus folder's glossary.tsv)."""
         files = sorted(DATA_DIR.glob("glossary*.tsv")) + [path for path in extra if path.is_file()]
         return cls([entry for path in files for entry in _read(path)])
+
+    @classmethod
+    def for_corpus(cls, corpus_dir: Path) -> "Glossary":
+        """The project's terms plus those of the corpus folder's glossary.tsv, when it has one."""
+        own = Path(corpus_dir) / CORPUS_GLOSSARY
+        return cls.load(own) if own.is_file() else default_glossary()
 
     def translations(self, question: str) -> str:
         """The other language's terms for the terms of a (normalized) question, space-separated."""
@@ -81,12 +89,20 @@ class Glossary:
 
 
 def _read(path: Path) -> list[Entry]:
+    """Lines of `English term<TAB>Chinese terms`; blank lines, # comments and lines without both are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path}: not UTF-8 text (byte {error.start}); save the glossary as UTF-8") from error
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot be read ({error.strerror or error})") from error
     entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue
         english, chinese = line.split("\t", 1)
-        entries.append(Entry(english.strip().lower(), _stems(english), tuple(chinese.split())))
+        if english.strip() and chinese.split():
+            entries.append(Entry(english.strip().lower(), _stems(english), tuple(chinese.split())))
     return entries
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.bm25 import BM25
 from bot.embedder import Embedder
-from bot.glossary import Glossary
+from bot.glossary import Glossary, default_glossary
 from bot.index import Index
 from bot.records import Hit
 from bot.references import Resolver, canonical, read_segments
@@ -79,7 +79,7 @@ class Retriever:
     def __init__(self, index: Index, embedder: Embedder, tokenizer: Tokenizer, fusion: Fusion = Fusion(),
                  glossary: Glossary | None = None) -> None:
         self.index, self.embedder, self.tokenizer, self.fusion = index, embedder, tokenizer, fusion
-        self.glossary = glossary or Glossary.load()
+        self.glossary = glossary or default_glossary()
         self.passages = index.passages
         self.row_of = {p.id: row for row, p in enumerate(self.passages)}
         self.resolver = Resolver(self.passages, index.documents)
