@@ -56,6 +56,7 @@ class Fusion:
     heading_penalty: float = 2.0  # headings answer references (resolved exactly), rarely free questions
     annex_bonus: float = 0.8  # a question that names an annex prefers that annex's passages
     container_bonus: float = 1.4  # one that names a decision prefers that decision's passages
+    document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -248,8 +249,12 @@ class Retriever:
         return hits, query_vector
 
     def _annex_boost(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """A question that names a loaded decision prefers the passages of that decision; one that names one
-        annex (and only one) prefers the passages in it or speaking of it."""
+        """A question that names a loaded document prefers its passages, one that names a loaded decision the
+        passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
+        named = self.resolver.named_documents(text)
+        if named:
+            wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
+            fused = fused + np.isin(self.doc_of_row[rows], wanted) * self.fusion.document_bonus
         decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
         if decisions:
             inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)

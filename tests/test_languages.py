@@ -82,3 +82,16 @@ def test_a_wide_dense_lead_is_not_outvoted_by_a_few_shared_words(fake_bot):
     # and a passage holding all the question's words beats a modest dense lead
     fused = retriever._fuse(np.array([2.0, 1.0], np.float32), np.array([0.2, 1.0], np.float32), "hybrid", rows)
     assert fused[1] > fused[0]
+
+
+def test_a_question_naming_a_document_prefers_its_passages(fake_config):
+    """Two reports hold the same paragraph: the one whose symbol the question names answers first."""
+    text = (FIXTURES / "en-decisions.txt").read_text(encoding="utf-8")
+    (fake_config.corpus_dir / "first.txt").write_text(text, encoding="utf-8")
+    (fake_config.corpus_dir / "second.txt").write_text(
+        text.replace("FCCC/PA/CMA/2024/9/Add.1", "FCCC/PA/CMA/2025/3/Add.1"), encoding="utf-8")
+    bot = Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+    symbol_of = {d.id: d.symbol for d in bot.documents}
+    for symbol in ("FCCC/PA/CMA/2024/9/Add.1", "FCCC/PA/CMA/2025/3/Add.1"):
+        hits = bot.search(f"In {symbol}, who is to prepare a synthesis report on national adaptation plans?", k=2)
+        assert "synthesis report" in hits[0].passage.text and symbol_of[hits[0].passage.doc] == symbol
