@@ -38,6 +38,16 @@ STOPWORDS = frozenset(
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 # Codes read as one word: decision numbers (14/34, cp-9/7), meeting symbols (sbstta-23, wg2020-2), 8(j).
 _CODES = re.compile(r"(?:[a-z]+-)?\d+/\d+|[a-z]+\d*-\d+|\d+\([a-z]\)")
+# Dates read as one word in either language, so "3 December 2019" meets "2019年12月3日": d:2019-12-03 for a
+# day (and its month), m:2019-12 for a month. A day, a month and a year are three common tokens apart.
+DATE_PREFIXES = ("d:", "m:")  # date tokens, words of no text (not to be highlighted)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = "|".join(_MONTHS)
+_DAY_MONTH_YEAR = re.compile(rf"\b(?:(\d{{1,2}})\s*[–-]\s*)?(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})\b")  # (2–)15 december 2018
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\b")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b")
+_CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _lock = threading.Lock()
 # jieba's cut splits a text at the edges of runs of these characters (its re_han_default) and cuts each run and
 # each gap between runs on its own, knowing nothing of the rest of the text; cut_for_search then adds the
@@ -97,7 +107,7 @@ class Tokenizer:
         self._cutter()
         piece_words = self._piece_words
         kept = [w for piece in _BLOCKS.split(text) if piece for w in piece_words(piece)]
-        return kept + _CODES.findall(text)
+        return kept + _CODES.findall(text) + dates(text)
 
     def _kept_words(self, text: str) -> list[str]:
         """The words jieba's cut_for_search gives for normalized `text`, stemmed, punctuation and stopwords out."""
@@ -107,4 +117,29 @@ class Tokenizer:
     def slow_call(self, text: str) -> list[str]:
         """What __call__ returns, computed as it was before pieces were cached: jieba over the whole text (tests)."""
         text = normalize(text)
-        return self._kept_words(text) + _CODES.findall(text)
+        return self._kept_words(text) + _CODES.findall(text) + dates(text)
+
+
+def dates(text: str) -> list[str]:
+    """Date tokens of normalized text: d:YYYY-MM-DD for each day named (the first day of a range too) and
+    m:YYYY-MM for each month, in English ("3 december 2019", "december 3, 2019", "june 2024") or Chinese
+    ("2019年12月3日", "2024年6月")."""
+    found: list[str] = []
+
+    def add(year: str, month: int, day: str | None) -> None:
+        if 1 <= month <= 12:
+            if day and 1 <= int(day) <= 31:
+                found.append(f"d:{year}-{month:02d}-{int(day):02d}")
+            found.append(f"m:{year}-{month:02d}")
+
+    for first, day, month, year in _DAY_MONTH_YEAR.findall(text):
+        add(year, _MONTHS.index(month) + 1, day)
+        if first:
+            add(year, _MONTHS.index(month) + 1, first)
+    for month, day, year in _MONTH_DAY_YEAR.findall(text):
+        add(year, _MONTHS.index(month) + 1, day)
+    for month, year in _MONTH_YEAR.findall(text):
+        add(year, _MONTHS.index(month) + 1, None)
+    for year, month, day in _CHINESE_DATE.findall(text):
+        add(year, int(month), day or None)
+    return list(dict.fromkeys(found))

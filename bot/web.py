@@ -34,7 +34,7 @@ from bot.config import Config  # noqa: E402
 from bot.errors import BotError, CorpusError  # noqa: E402
 from bot.records import Answer, Hit, Passage  # noqa: E402
 from bot.textnorm import normalize  # noqa: E402
-from bot.tokenize import Tokenizer  # noqa: E402
+from bot.tokenize import DATE_PREFIXES, Tokenizer  # noqa: E402
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -319,7 +319,7 @@ def question_terms(question: str) -> list[str]:
     The search tokenizer also yields the pieces of long words (第二 and 二次 of 第二次); a piece is dropped
     when its whole word is there, so 第二十四次 is not lit up by a question about 第二次.
     """
-    words = {w.replace(" ", "") for w in _tokenizer(question)}
+    words = {w.replace(" ", "") for w in _tokenizer(question) if not w.startswith(DATE_PREFIXES)}
     words = {w for w in words if len(w) >= 2}
     whole = [w for w in words if not any(w != other and w in other for other in words)]
     return sorted(whole, key=lambda w: (-len(w), w))

@@ -50,6 +50,25 @@ def test_tokenizer_reads_traditional_and_full_width():
     assert "5" in tokenize("第５段")
 
 
+@pytest.mark.parametrize("english, chinese", [
+    ("as at 3 December 2019, 17 of the 46", "截至2019年12月3日，46个中的17个"),
+    ("by 14 March 2025", "在2025年3月14日前"),
+    ("held from 2–15 December 2018", "2018年12月2日至15日举行"),
+])
+def test_a_date_is_one_word_in_either_language(english, chinese):
+    tokenizer = Tokenizer()
+    shared = {t for t in tokenizer(english) if t.startswith("d:")} & {t for t in tokenizer(chinese) if t.startswith("d:")}
+    assert shared, (tokenizer(english), tokenizer(chinese))
+    assert "m:2019-12" in tokenizer("in December 2019") and not any(t.startswith("d:") for t in tokenizer("in December 2019"))
+    assert not any(t[:2] in ("d:", "m:") for t in tokenizer("2019年13月5日 and 40 to 50 May delegates"))
+
+
+def test_the_year_of_a_date_in_a_question_is_still_highlighted():
+    from bot.web import question_terms
+
+    assert "2019" in question_terms("截至2019年12月3日，提交了多少？")
+
+
 def test_bm25_exact_scores():
     bm25 = BM25([["a", "b"], ["b", "c", "c"], ["d"]], k1=1.2, b=0.75)
     idf_a = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
