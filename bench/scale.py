@@ -3,8 +3,9 @@
 Why: the bundled document has 172 passages; a library of UN documents has hundreds of thousands. This
 script builds the two retrieval channels (bot/vectors.py, bot/bm25.py) over 10k, 100k and 1M synthetic
 passages and times what one question costs once the question is embedded and tokenized: dense top-k,
-BM25 top-k, and the candidate fusion the retriever will do (top 100 of each channel, reciprocal-rank
-fused, both channels' scores and the sentence vectors read for the best 5 from an .npy on disk).
+BM25 top-k, and the candidate fusion the retriever does (top 100 of each channel; on their union a dense
+standard score against a fixed background sample plus 7 x the BM25 share of what the question's words can
+reach; both channels' scores and the sentence vectors read for the best 5 from an .npy on disk).
 
 The data imitate real passages rather than noise. Vectors: 384-dimension, normalized, varying mostly along
 48 latent directions (as text embeddings do), scattered around up to 3,000 centres that are themselves
@@ -50,7 +51,8 @@ VOCABULARY = 200_000
 CHUNK = 50_000  # rows generated at once: data are made chunk by chunk, reproducibly, never all as lists
 TOPIC_WORDS = 60  # words typical of a cluster
 TOPIC_SHARE = 0.25  # share of a passage's tokens drawn from its cluster's words
-RRF_K, DENSE_WEIGHT, LEXICAL_WEIGHT, SENTENCE_WEIGHT = 20.0, 1.0, 2.5, 0.3  # bot.retrieve.Fusion's defaults
+LEXICAL_WEIGHT, SENTENCE_WEIGHT = 7.0, 0.3  # bot.retrieve.Fusion's defaults
+BACKGROUND = 256  # rows whose cosines with a question are its background (bot.retrieve.BACKGROUND)
 CANDIDATES = 100
 SHARES = (0.02, 0.2)  # searches restricted to the documents a user picked: 2% and 20% of the passages
 SWEEP = (8, 16, 32, 48, 64, 128)
@@ -289,17 +291,24 @@ def serve(folder: Path) -> dict:
         allowed[share][np.load(folder / f"selection{share}.npy", allow_pickle=False)] = True
         exact_selected[share] = np.load(folder / f"exact_selected{share}.npy", allow_pickle=False)
 
+    background = np.sort(np.random.default_rng(0).choice(len(store), min(BACKGROUND, len(store)), replace=False))
+
+    def scored(query, tokens, candidates, cosines):
+        """The retriever's fusion of candidates: standard score against the background + weight x BM25 share."""
+        sample = store.scores_for(query, background)
+        standard = (cosines - sample.mean()) / max(float(sample.std()), 1e-6)
+        ceiling = sum(float(bm25.max_weight[bm25.term_id[t]]) for t in set(tokens) if t in bm25.term_id)
+        share = bm25.scores_for(tokens, candidates) / ceiling if ceiling else np.zeros(len(candidates))
+        return standard + LEXICAL_WEIGHT * share
+
     def fused(query, tokens, mask=None):
-        """Top 100 of each channel, fused by reciprocal rank; the best 5 get both channels' scores and their
-        best sentence (for quoting)."""
+        """Top 100 of each channel, their union scored and fused; the best 5 get both channels' scores and
+        their best sentence (for quoting)."""
         dense = store.search(query, CANDIDATES, allowed=mask)
         lexical = bm25.top_k(tokens, CANDIDATES, allowed=mask)
-        score: dict[int, float] = {}
-        for rank, row in enumerate(dense.rows.tolist(), 1):
-            score[row] = DENSE_WEIGHT / (RRF_K + rank)
-        for rank, row in enumerate(lexical.rows.tolist(), 1):
-            score[row] = score.get(row, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
-        best = np.array(sorted(score, key=lambda row: (-score[row], row))[:5], dtype=np.int64)
+        candidates = np.union1d(dense.rows, lexical.rows)
+        score = scored(query, tokens, candidates, store.scores_for(query, candidates))
+        best = candidates[np.lexsort((candidates, -score))[:5]]
         cosines = store.scores_for(query, best)
         lexical_scores = bm25.scores_for(tokens, best)
         quoted = [int(np.argmax(sentences.read(starts[row], starts[row + 1]) @ query)) for row in best]
@@ -307,18 +316,14 @@ def serve(folder: Path) -> dict:
 
     def fused_with_sentences(query, tokens):
         """As the retriever ranks today: a passage's dense score mixes in its best sentence's
-        (SENTENCE_WEIGHT), here for every candidate of either channel, then fused by rank among them."""
+        (SENTENCE_WEIGHT), here for every candidate of either channel, then scored and fused."""
         dense = store.search(query, CANDIDATES)
         lexical = bm25.top_k(tokens, CANDIDATES)
         candidates = np.union1d(dense.rows, lexical.rows)
         cosines = store.scores_for(query, candidates)
         best_sentence = np.array([(sentences.read(starts[row], starts[row + 1]) @ query).max() for row in candidates])
-        mixed = (1 - SENTENCE_WEIGHT) * cosines + SENTENCE_WEIGHT * best_sentence
-        dense_rank = np.empty(len(candidates))
-        dense_rank[np.argsort(-mixed, kind="stable")] = np.arange(1, len(candidates) + 1)
-        lexical_rank = np.full(len(candidates), np.inf)
-        lexical_rank[np.searchsorted(candidates, lexical.rows)] = np.arange(1, len(lexical.rows) + 1)
-        score = DENSE_WEIGHT / (RRF_K + dense_rank) + LEXICAL_WEIGHT / (RRF_K + lexical_rank)
+        mixed = (1 - SENTENCE_WEIGHT) * cosines + SENTENCE_WEIGHT * np.maximum(best_sentence, cosines)
+        score = scored(query, tokens, candidates, mixed)
         return candidates[np.lexsort((candidates, -score))[:5]]
 
     timings: dict[str, list[float]] = {name: [] for name in ("dense10", "lexical100", "fusion", "fusion_sentences")}
