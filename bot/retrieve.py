@@ -232,7 +232,7 @@ class Retriever:
         fused = self._fuse(self.calibrated(query_vector, dense, rows), self.lexical_share(lexical_query, lexical, rows),
                            mode, rows)
         if mode == "hybrid":
-            fused = self._annex_boost(text, fused, rows)
+            fused = self._prefer_named(text, fused, rows)
         order = [int(i) for i in np.argsort(-fused, kind="stable")]
         position = {int(row): i for i, row in enumerate(rows)}
         ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]
@@ -248,7 +248,7 @@ class Retriever:
         ]
         return hits, query_vector
 
-    def _annex_boost(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    def _prefer_named(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the
         passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
         named = self.resolver.named_documents(text)
