@@ -32,6 +32,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads this when it is
 
 from bot.config import Config  # noqa: E402
 from bot.errors import BotError, CorpusError  # noqa: E402
+from bot.gradio_import import import_gradio  # noqa: E402
 from bot.records import Answer, Hit, Passage  # noqa: E402
 from bot.textnorm import normalize  # noqa: E402
 from bot.tokenize import DATE_PREFIXES, Tokenizer  # noqa: E402
@@ -696,7 +697,7 @@ def document_choices(bot: "Bot | Loading") -> list[tuple[str, str]]:
 
 def theme() -> "gr.themes.Base":
     """The default look with system fonts only: no font is fetched from anywhere."""
-    import gradio as gr
+    gr = import_gradio()
 
     return gr.themes.Default(
         primary_hue="teal", neutral_hue="slate",
@@ -714,7 +715,7 @@ UPLOAD_LABEL = "添加文件 (add: PDF, .docx, .md, .txt)"
 def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Blocks":
     """The chat page over a Bot (or a Loading one): chat on the left, the cited passages on the right. With
     `uploads`, an upload button beside the document picker adds documents, and answers come from `uploads.live`."""
-    import gradio as gr
+    gr = import_gradio()
 
     live = uploads.live if uploads is not None else bot
 

@@ -184,3 +184,47 @@ def test_jieba_keeps_its_dictionary_cache_in_the_given_folder(tmp_path: Path) ->
     tokens = Tokenizer(cache_dir=tmp_path / "cache")(QUESTION)
     assert "会议" in tokens
     assert (tmp_path / "cache" / f"jieba-{jieba.__version__}.cache").stat().st_size > 1_000_000
+
+
+def test_a_cached_dictionary_is_read_whole_and_equals_jiebas_own(tmp_path: Path) -> None:
+    import jieba
+
+    from bot.tokenize import _initialize, _keep_cache_in
+
+    first = Tokenizer(cache_dir=tmp_path / "cache")
+    first(QUESTION)  # builds the cache through jieba's own initialize
+    again = jieba.Tokenizer()
+    _keep_cache_in(again, tmp_path / "cache")
+    _initialize(again)  # this time from the cache, read in one piece
+    reference = jieba.Tokenizer()
+    _keep_cache_in(reference, tmp_path / "cache")
+    reference.initialize()
+    assert again.initialized and again.total == reference.total and again.FREQ == reference.FREQ
+
+
+def test_a_broken_dictionary_cache_is_rebuilt_by_jieba(tmp_path: Path) -> None:
+    import jieba
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"jieba-{jieba.__version__}.cache").write_bytes(b"\x00not marshal")
+    tokens = Tokenizer(cache_dir=cache)(QUESTION)
+    assert "会议" in tokens
+    assert (cache / f"jieba-{jieba.__version__}.cache").stat().st_size > 1_000_000
+
+
+def test_gradio_is_imported_without_rewriting_its_stubs() -> None:
+    """In a fresh process: the stub writer is off, and gradio still builds a page."""
+    import subprocess
+    import sys
+
+    script = ("from bot.gradio_import import import_gradio\n"
+              "gr = import_gradio()\n"
+              "import gradio.component_meta as meta\n"
+              "print(meta.create_or_modify_pyi(None, 'x', []) is None and meta.create_or_modify_pyi.__name__)\n"
+              "with gr.Blocks() as page:\n"
+              "    gr.Textbox(label='q')\n"
+              "print(type(page).__name__)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["<lambda>", "Blocks"]
