@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import re
 import threading
@@ -75,6 +76,24 @@ def _keep_cache_in(cutter, folder: Path | str | None) -> None:
         cutter.tmp_dir, cutter.cache_file = str(folder), name
 
 
+def _initialize(cutter) -> None:
+    """jieba's `initialize`, reading a cache of the default dictionary in one piece when there is one.
+
+    jieba unmarshals the cache straight from the open file, which reads it a few bytes at a time: 0.55 s here,
+    against 0.16 s for the same data read whole, all of it holding the GIL the chat's start-up shares. A missing
+    or unreadable cache is left to jieba, which rebuilds it."""
+    import jieba
+
+    if cutter.dictionary == jieba.DEFAULT_DICT and cutter.cache_file and cutter.tmp_dir:
+        try:
+            cutter.FREQ, cutter.total = marshal.loads((Path(cutter.tmp_dir) / cutter.cache_file).read_bytes())
+            cutter.initialized = True
+            return
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    cutter.initialize()
+
+
 class Tokenizer:
     """A private, lazily initialised jieba tokenizer (not jieba's global one), with the domain words added."""
 
@@ -94,7 +113,7 @@ class Tokenizer:
                     jieba.setLogLevel(logging.WARNING)
                     cutter = jieba.Tokenizer()
                     _keep_cache_in(cutter, self._cache_dir)
-                    cutter.initialize()
+                    _initialize(cutter)
                     for word in domain_words() + self._extra:
                         cutter.add_word(word)
                     self._piece_words = lru_cache(PIECES_CACHED)(lambda piece: tuple(self._kept_words(piece)))
