@@ -16,6 +16,7 @@ it meets its first questions (torch and tokenizer buffers), then levels off; gro
     .venv/bin/python bench/load.py --users 10 --duration 15 --warmup 15 --json
     .venv/bin/python bench/load.py --url http://127.0.0.1:7860/ --pid 1234   # a server already running
     .venv/bin/python bench/load.py --model-calls         # lock vs no lock vs batching, in this process
+    .venv/bin/python bench/load.py --echo                # the same users against a page with no bot behind it
 
 Exit code 1 when a request failed or the server's memory grew by more than 10 % from the first to the last
 window of the measured time (10 s each, or a third of it when it is shorter than 30 s).
@@ -63,8 +64,9 @@ class Server:
 
     @classmethod
     def start(cls, cache_dir: Path | None = None, index_dir: Path | None = None, state: Path | None = None,
-              extra_env: dict | None = None) -> "Server":
-        """`bot serve --port <free port>` in its own session, its output in a log file."""
+              extra_env: dict | None = None, echo: bool = False) -> "Server":
+        """`bot serve --port <free port>` (with `echo`, bench/echo_chat.py) in its own session, its output in a
+        log file."""
         scratch = None if state else Path(tempfile.mkdtemp(prefix="bot-load-"))
         state = Path(state or scratch)
         port = free_port()
@@ -73,8 +75,10 @@ class Server:
         env["BOT_INDEX_DIR"] = str(index_dir or os.environ.get("BOT_INDEX_DIR") or state / "index")
         log = state / f"serve-{port}.log"
         with log.open("w", encoding="utf-8") as sink:
+            command = ([sys.executable, str(PROJECT / "bench" / "echo_chat.py")] if echo else
+                       [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1"])
             process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [*command, "--port", str(port)],
                 env=env, cwd=PROJECT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         return cls(f"http://127.0.0.1:{port}/", process.pid, process, log, scratch)
 
@@ -526,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ready-timeout", type=float, default=900, help="seconds to wait for the index")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="an environment variable for the started server, e.g. GRADIO_DEFAULT_CONCURRENCY_LIMIT=8")
+    parser.add_argument("--echo", action="store_true",
+                        help="load bench/echo_chat.py instead: the same chat event with a fixed reply (Gradio's own ceiling)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--samples", type=Path, help="write the server's RSS samples here (seconds,MB per line)")
     parser.add_argument("--model-calls", action="store_true", help="compare lock, no lock and batching instead")
@@ -545,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(args.url, args.pid)
     else:
         extra = dict(item.split("=", 1) for item in args.server_env)
-        server = Server.start(args.cache_dir, args.index_dir, extra_env=extra)
+        server = Server.start(args.cache_dir, args.index_dir, extra_env=extra, echo=args.echo)
     try:
         ready = server.wait_ready(args.ready_timeout)
         if not args.json:
