@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import marshal
 import os
 import re
 import threading
@@ -76,22 +75,56 @@ def _keep_cache_in(cutter, folder: Path | str | None) -> None:
         cutter.tmp_dir, cutter.cache_file = str(folder), name
 
 
+def _word_files(cutter) -> tuple[Path, Path] | None:
+    """Where the bot keeps jieba's prefix dictionary as plain data: words (UTF-8, one a line) and jieba's total
+    followed by their counts (.npy; the total is its own number: a word listed twice counts twice in it),
+    beside jieba's own cache; None when jieba's cache is not in the bot's folder."""
+    if not (cutter.cache_file and cutter.tmp_dir):
+        return None
+    stem = Path(cutter.tmp_dir) / Path(cutter.cache_file).stem
+    return stem.with_name(stem.name + ".words.txt"), stem.with_name(stem.name + ".counts.npy")
+
+
 def _initialize(cutter) -> None:
-    """jieba's `initialize`, reading a cache of the default dictionary in one piece when there is one.
+    """jieba's `initialize` for the default dictionary, from the bot's plain-data copy of it when there is one.
 
-    jieba unmarshals the cache straight from the open file, which reads it a few bytes at a time: 0.55 s here,
-    against 0.16 s for the same data read whole, all of it holding the GIL the chat's start-up shares. A missing
-    or unreadable cache is left to jieba, which rebuilds it."""
+    jieba unmarshals its cache straight from the open file, a few bytes at a time: 0.56 s here, all of it
+    holding the GIL that the chat's start-up shares. The same dictionary as a word list and a count array
+    (no unmarshalling in the bot) reads in 0.2 s. Written once, after jieba's own initialize; a missing,
+    broken or mismatched copy is ignored and jieba initializes as usual."""
     import jieba
+    import numpy as np
 
-    if cutter.dictionary == jieba.DEFAULT_DICT and cutter.cache_file and cutter.tmp_dir:
+    files = _word_files(cutter) if cutter.dictionary == jieba.DEFAULT_DICT else None
+    if files is not None:
         try:
-            cutter.FREQ, cutter.total = marshal.loads((Path(cutter.tmp_dir) / cutter.cache_file).read_bytes())
-            cutter.initialized = True
-            return
-        except (OSError, EOFError, ValueError, TypeError):
+            words = files[0].read_text(encoding="utf-8").split("\n")
+            counts = np.load(files[1], allow_pickle=False)
+            if counts.dtype == np.int64 and counts.ndim == 1 and len(counts) == len(words) + 1:
+                cutter.FREQ, cutter.total = dict(zip(words, counts[1:].tolist())), int(counts[0])
+                cutter.initialized = True
+                return
+        except (OSError, ValueError, UnicodeDecodeError):
             pass
     cutter.initialize()
+    if files is not None and not any("\n" in word for word in cutter.FREQ):
+        _write_word_files(files, cutter.FREQ, cutter.total)
+
+
+def _write_word_files(files: tuple[Path, Path], frequencies: dict[str, int], total: int) -> None:
+    import numpy as np
+
+    words, counts = files
+    try:
+        for target, write in ((counts, lambda f: np.save(f, np.array([total, *frequencies.values()], np.int64),
+                                                              allow_pickle=False)),
+                              (words, lambda f: f.write("\n".join(frequencies).encode("utf-8")))):
+            partial = target.with_name(target.name + f".{os.getpid()}.part")
+            with open(partial, "wb") as handle:
+                write(handle)
+            os.replace(partial, target)
+    except OSError:
+        pass  # a folder that cannot be written: jieba's own cache still serves
 
 
 class Tokenizer:
