@@ -112,19 +112,25 @@ def _initialize(cutter) -> None:
 
 
 def _write_word_files(files: tuple[Path, Path], frequencies: dict[str, int], total: int) -> None:
+    import io
+
     import numpy as np
 
     words, counts = files
+    array = io.BytesIO()
+    np.save(array, np.array([total, *frequencies.values()], np.int64), allow_pickle=False)
     try:
-        for target, write in ((counts, lambda f: np.save(f, np.array([total, *frequencies.values()], np.int64),
-                                                              allow_pickle=False)),
-                              (words, lambda f: f.write("\n".join(frequencies).encode("utf-8")))):
-            partial = target.with_name(target.name + f".{os.getpid()}.part")
-            with open(partial, "wb") as handle:
-                write(handle)
-            os.replace(partial, target)
+        _write_whole(counts, array.getvalue())
+        _write_whole(words, "\n".join(frequencies).encode("utf-8"))
     except OSError:
         pass  # a folder that cannot be written: jieba's own cache still serves
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write a file so that a reader never sees it half written."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 class Tokenizer:
