@@ -25,6 +25,7 @@ from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
 from bot.index import Index
+from bot.meetings import meeting_of, names_place, years_named
 from bot.records import Hit
 from bot.references import Resolver, canonical, read_segments
 from bot.textnorm import normalize
@@ -57,6 +58,8 @@ class Fusion:
     annex_bonus: float = 0.8  # a question that names an annex prefers that annex's passages
     container_bonus: float = 1.4  # one that names a decision prefers that decision's passages
     document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
+    place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
+    year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -97,6 +100,7 @@ class Retriever:
         self.background = self._background_samples()
         self.best_weight = self._best_term_weights()
         self.annex_of, self.annex_mentions = self._annexes()
+        self.meetings = {d.id: m for d in index.documents if (m := meeting_of(d.title, self.glossary))}
 
     def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
         """For each passage the annex it stands in (0: none; a footnote: that of what cites it), and the annexes
@@ -164,6 +168,16 @@ class Retriever:
             out[members] = (dense[members] - cosines.mean()) / max(float(cosines.std()), 1e-6)
         return out
 
+    def meeting_bonus(self, text: str) -> dict[str, float]:
+        """For each document whose meeting the question names (its place, its year), the bonus its passages get."""
+        lowered, years = text.lower(), years_named(text)
+        bonus = {}
+        for doc, meeting in self.meetings.items():
+            value = self.fusion.place_bonus * names_place(lowered, meeting) + self.fusion.year_bonus * (meeting.year in years)
+            if value:
+                bonus[doc] = value
+        return bonus
+
     def rows_of_documents(self, docs: Iterable[str]) -> np.ndarray:
         wanted = [n for n, doc in enumerate(self.doc_ids) if doc in set(docs)]
         return np.isin(self.doc_of_row, wanted)
@@ -183,9 +197,16 @@ class Retriever:
         return weights
 
     def candidates(self, query_vector: np.ndarray, lexical_query: dict[str, float], k: int,
-                   allowed: np.ndarray | None, extra: list[int]) -> np.ndarray:
-        """The rows worth fusing: each channel's best in each language, and the exact references."""
+                   allowed: np.ndarray | None, extra: list[int], meetings: dict[str, float]) -> np.ndarray:
+        """The rows worth fusing: each channel's best in each language, the exact references, and each channel's
+        best in the documents of the meetings the question names."""
         rows = [np.asarray(extra, dtype=np.int64)]
+        if meetings:
+            named = self.rows_of_documents(meetings)
+            mask = named if allowed is None else named & allowed
+            if mask.any():
+                rows.append(self.bm25.top_k(lexical_query, k, allowed=mask).rows)
+                rows.append(self.dense.search(query_vector, k, allowed=mask)[0])
         several = len(self.languages) > 1
         for language in (self.is_chinese, ~self.is_chinese):
             mask = language if allowed is None else language & allowed
@@ -226,13 +247,16 @@ class Retriever:
         exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
         exact_rows = [self.row_of[pid] for pid in exact]
         lexical_query = self.lexical_query(text, previous)
-        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows)
+        meetings = self.meeting_bonus(text) if mode == "hybrid" else {}
+        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows, meetings)
         dense = self.dense_scores(query_vector, rows)
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
         fused = self._fuse(self.calibrated(query_vector, dense, rows), self.lexical_share(lexical_query, lexical, rows),
                            mode, rows)
         if mode == "hybrid":
             fused = self._prefer_named(text, fused, rows)
+            if meetings:
+                fused = fused + np.array([meetings.get(self.passages[int(r)].doc, 0.0) for r in rows], dtype=fused.dtype)
         order = [int(i) for i in np.argsort(-fused, kind="stable")]
         position = {int(row): i for i, row in enumerate(rows)}
         ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]

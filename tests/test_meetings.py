@@ -1,0 +1,76 @@
+"""Documents named by their meeting: "the Katowice decision", "2014年利马会议"."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Bot
+from bot.glossary import default_glossary
+from bot.meetings import meeting_of, names_place, years_named
+from tests.fakes import FakeEmbedder
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
+
+
+def test_an_english_report_title_gives_place_in_both_languages_and_year():
+    meeting = meeting_of("Report of the Conference of the Parties on its twenty-fourth session, held in Katowice "
+                         "from 2 to 15 December 2018", default_glossary())
+    assert meeting is not None and meeting.year == 2018
+    assert meeting.places[0] == "katowice" and "卡托维兹" in meeting.places
+
+
+def test_a_place_of_several_words_is_read_whole():
+    meeting = meeting_of("Report of the Subsidiary Body for Implementation on its fifty-seventh session, held in "
+                         "Sharm el-Sheikh from 6 to 12 November 2022", default_glossary())
+    assert meeting is not None and meeting.places[0] == "sharm el-sheikh" and meeting.year == 2022
+
+
+def test_a_chinese_report_title_gives_place_and_year():
+    meeting = meeting_of("缔约方会议第二十五届会议报告，2019年12月2日至15日在马德里举行", default_glossary())
+    assert meeting is not None and meeting.year == 2019
+    assert meeting.places[0] == "马德里" and "madrid" in meeting.places
+
+
+def test_a_title_that_names_no_meeting_gives_none():
+    assert meeting_of("编制2020年后全球生物多样性框架：工作组第一次会议的结论", default_glossary()) is None
+    assert meeting_of("Paris Agreement", default_glossary()) is None
+
+
+def test_years_are_times_not_spans_or_symbols():
+    assert years_named("2014年利马会议") == {2014}
+    assert years_named("What did the COP decide in 2016 about FCCC/CP/2015/10?") == {2016}
+    assert years_named("2024–2025两年期预算") == set() == years_named("2021至2022年的资金")
+    assert years_named("flows in 2019-2020 and 2021 to 2022") == set()
+
+
+def test_a_place_is_matched_as_a_word():
+    meeting = meeting_of("Report of the Conference of the Parties on its twentieth session, held in Lima from 1 to "
+                         "14 December 2014", default_glossary())
+    assert names_place("what did the lima cop decide?", meeting)
+    assert not names_place("what about climate finance?", meeting)
+    assert names_place("利马会议决定了什么？", meeting)
+
+
+@pytest.fixture
+def two_meetings(fake_config) -> Bot:
+    """The same decision reported from two sessions: one held in Baku in 2024, one in Glasgow in 2021."""
+    text = (FIXTURES / "en-decisions.txt").read_text(encoding="utf-8")
+    assert "held in Baku\nfrom 11 to 22 November 2024" in text
+    (fake_config.corpus_dir / "baku.txt").write_text(text, encoding="utf-8")
+    (fake_config.corpus_dir / "glasgow.txt").write_text(
+        text.replace("FCCC/PA/CMA/2024/9/Add.1", "FCCC/PA/CMA/2021/10/Add.1")
+            .replace("held in Baku\nfrom 11 to 22 November 2024", "held in Glasgow\nfrom 31 October to 13 November 2021"),
+        encoding="utf-8")
+    return Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+
+
+@pytest.mark.parametrize("question, file", [
+    ("At the Glasgow session, who was to prepare a synthesis report on national adaptation plans?", "glasgow.txt"),
+    ("At the Baku session, who was to prepare a synthesis report on national adaptation plans?", "baku.txt"),
+    ("In 2021, who was to prepare a synthesis report on national adaptation plans?", "glasgow.txt"),
+])
+def test_a_question_naming_a_meeting_prefers_its_report(two_meetings, question, file):
+    file_of = {d.id: d.file for d in two_meetings.documents}
+    hits = two_meetings.search(question, k=2)
+    assert "synthesis report" in hits[0].passage.text and file_of[hits[0].passage.doc] == file
