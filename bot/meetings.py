@@ -1,11 +1,12 @@
 """Which meeting a document reports on, and which meetings a question speaks of.
 
-Most UN documents come out of one meeting, and their titles say where and when it was held ("Report of the
-Conference of the Parties on its twenty-fourth session, held in Katowice from 2 to 15 December 2018";
-"……于2019年8月27日至30日在内罗毕举行"). People name documents the same way: "the Katowice decision",
-"2014年利马会议", "at its June 2024 session". A question that names a meeting's place or year prefers the
-documents of that meeting; the place is matched in either language through the bilingual names of
-bot/data/glossary_names.tsv.
+Most UN documents come out of one meeting, and their titles say which: the body, its session, where and when
+("Report of the Conference of the Parties on its twenty-fourth session, held in Katowice from 2 to 15 December
+2018"; "缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行"). People name documents the
+same way: "the Katowice decision", "2014年利马会议", "SBSTA 49", "附属科学技术咨询机构第六十届会议". A question that
+names a meeting prefers the documents of that meeting. Places and bodies are matched in either language and by
+acronym through the bilingual glossaries (bot/data/glossary*.tsv): an acronym is an entry sharing a Chinese name
+with the body's full name ("cop" and "conference of the parties" are both 缔约方会议).
 """
 from __future__ import annotations
 
@@ -13,36 +14,100 @@ import re
 from dataclasses import dataclass
 
 from bot.glossary import Glossary
+from bot.references import to_int
 
 _HELD_EN = re.compile(r"\bheld (?:in|at) (?:the )?([A-Z][^,;:()]{1,40}?),? (?:from|on)\b(.*)", re.S)
 _HELD_ZH = re.compile(r"(\d{4})\s*年[^，。；]{0,20}?在([\u3400-\u9fff]{2,8}?)举行")
+_ORDINAL = r"[a-z]+(?:-[a-z]+)?|\d{1,3}(?:st|nd|rd|th)"
+_BODY_EN = re.compile(rf"\breport of the (.+?) on (?:the [a-z]+ part of )?its ({_ORDINAL})(?: (?:to|and) ({_ORDINAL}))? session")
+_BODY_ZH = re.compile(r"([\u3400-\u9fff《》]{2,40}?)第([一二三四五六七八九十百]{1,4})(?:届|次)会议")
 _SPAN = re.compile(r"(?:19|20)\d\d\s*(?:[–—-]|至|到|to\b)\s*(?:(?:19|20)\d\d|\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<![\d/.–-])((?:19|20)\d\d)(?![\d/.–-])")
 _YEAR_IN = re.compile(r"\b((?:19|20)\d\d)\b")
+_ACRONYM_SESSION = re.compile(r"(?<![a-z/])([a-z]{2,6})[ .]?(\d{1,3})(?![\d/]|\.\d)")
+_SESSION_EN = re.compile(rf"\b({_ORDINAL}) (?:part of its \w+ )?(?:session|meeting)\b|\bsession (\d{{1,3}})\b")
+_SESSION_ZH = re.compile(r"第([一二三四五六七八九十百\d]{1,4})(?:届|次会议)")
+
+_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
+_TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+_TENS = "twent thirt fort fift sixt sevent eight ninet".split()  # twenty / twentieth …
 
 
 @dataclass(frozen=True)
 class Meeting:
-    """Where and when a document's meeting was held: its place's names (lower case, both languages) and year."""
+    """What a document's title says of its meeting; names are lower case, in both languages."""
 
-    places: tuple[str, ...]
-    year: int | None
+    places: tuple[str, ...] = ()
+    year: int | None = None
+    bodies: tuple[str, ...] = ()  # the body's full name, its Chinese names, its acronyms
+    sessions: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.places or self.bodies)
+
+
+def ordinal_to_int(word: str) -> int | None:
+    """'twenty-fourth' -> 24, 'sixtieth' -> 60, '49th' -> 49; None when the word is no ordinal."""
+    word = word.lower()
+    if word[:1].isdigit():
+        return int(re.match(r"\d+", word)[0])
+    if word in _UNITS:
+        return _UNITS.index(word) + 1
+    if word in _TEENS:
+        return _TEENS.index(word) + 10
+    tens, _, unit = word.partition("-")
+    for n, stem in enumerate(_TENS, start=2):
+        if tens in (stem + "ieth", stem + "y") and (tens.endswith("ieth") != bool(unit)):
+            if not unit:
+                return n * 10
+            return n * 10 + _UNITS.index(unit) + 1 if unit in _UNITS else None
+    return None
 
 
 def meeting_of(title: str, glossary: Glossary) -> Meeting | None:
-    """The meeting a title says it reports on, or None when it says none."""
+    """The meeting a title says it reports on, or None when it names neither place nor body."""
+    places, year, bodies, sessions = _place(title, glossary) + _body(title, glossary)
+    meeting = Meeting(places, year, bodies, sessions)
+    return meeting or None
+
+
+def _place(title: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None]:
     held = _HELD_EN.search(title)
     if held:
         place = held[1].strip().lower()
         years = _YEAR_IN.findall(held[2])
-        names = (place, *(chinese for entry in glossary.entries if entry.english == place for chinese in entry.chinese))
-        return Meeting(names, int(years[-1]) if years else None)
+        return (place, *_chinese_names(place, glossary)), int(years[-1]) if years else None
     held = _HELD_ZH.search(title)
     if held:
-        chinese = held[2]
-        names = (chinese, *(entry.english for entry in glossary.entries if chinese in entry.chinese))
-        return Meeting(names, int(held[1]))
-    return None
+        place = held[2]
+        return (place, *(entry.english for entry in glossary.entries if place in entry.chinese)), int(held[1])
+    return (), None
+
+
+def _body(title: str, glossary: Glossary) -> tuple[tuple[str, ...], frozenset[int]]:
+    found = _BODY_EN.search(title.lower())
+    if found:
+        numbers = [ordinal_to_int(w) for w in found.groups()[1:] if w]
+        if None not in numbers:
+            sessions = frozenset(range(numbers[0], numbers[-1] + 1))
+            return _body_names(found[1], _chinese_names(found[1], glossary), glossary), sessions
+    found = _BODY_ZH.search(title)
+    if found and to_int(found[2]):
+        chinese = found[1].split("，")[-1]
+        english = [entry.english for entry in glossary.entries if chinese in entry.chinese]
+        return _body_names(english[0] if english else "", (chinese,), glossary), frozenset({to_int(found[2])})
+    return (), frozenset()
+
+
+def _chinese_names(english: str, glossary: Glossary) -> tuple[str, ...]:
+    return tuple(chinese for entry in glossary.entries if entry.english == english for chinese in entry.chinese)
+
+
+def _body_names(english: str, chinese: tuple[str, ...], glossary: Glossary) -> tuple[str, ...]:
+    """A body's names: full English name, Chinese names, and the acronyms the glossary gives the same Chinese."""
+    acronyms = [entry.english for entry in glossary.entries
+                if re.fullmatch(r"[a-z]{2,6}", entry.english) and set(entry.chinese) & set(chinese)]
+    return tuple(dict.fromkeys(name for name in (english, *chinese, *acronyms) if name))
 
 
 def years_named(question: str) -> set[int]:
@@ -50,7 +115,31 @@ def years_named(question: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(_SPAN.sub(" ", question))}
 
 
+def _says(question: str, name: str) -> bool:
+    """Whether a lower-case question holds a name: as a word in English, anywhere in Chinese."""
+    if name.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", question) is not None
+    return name in question
+
+
 def names_place(question: str, meeting: Meeting) -> bool:
-    """Whether a (normalized, lower-case) question names the meeting's place, as a word in English."""
-    return any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", question) if name.isascii() else name in question
-               for name in meeting.places)
+    """Whether a (normalized, lower-case) question names the meeting's place."""
+    return any(_says(question, name) for name in meeting.places)
+
+
+def names_body(question: str, meeting: Meeting) -> bool:
+    """Whether a (normalized, lower-case) question names the meeting's body ("the SBSTA", "缔约方会议")."""
+    return any(_says(question, name) for name in meeting.bodies)
+
+
+def names_session(question: str, meeting: Meeting) -> bool:
+    """Whether a (normalized, lower-case) question names the meeting's session: "SBSTA 49", "COP24", or a session
+    number beside the body's name ("the sixtieth session of the SBSTA", "附属科学技术咨询机构第六十届会议")."""
+    if not meeting.sessions:
+        return False
+    acronyms = {name for name in meeting.bodies if re.fullmatch(r"[a-z]{2,6}", name)}
+    if any(m[1] in acronyms and int(m[2]) in meeting.sessions for m in _ACRONYM_SESSION.finditer(question)):
+        return True
+    numbers = {ordinal_to_int(m[1]) if m[1] else int(m[2]) for m in _SESSION_EN.finditer(question)}
+    numbers |= {to_int(m[1]) for m in _SESSION_ZH.finditer(question)}
+    return bool(numbers & meeting.sessions) and names_body(question, meeting)

@@ -25,7 +25,7 @@ from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
 from bot.index import Index
-from bot.meetings import meeting_of, names_place, years_named
+from bot.meetings import meeting_of, names_place, names_session, years_named
 from bot.records import Hit
 from bot.references import Resolver, canonical, read_segments
 from bot.textnorm import normalize
@@ -60,6 +60,7 @@ class Fusion:
     document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
     place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
     year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
+    session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -169,11 +170,12 @@ class Retriever:
         return out
 
     def meeting_bonus(self, text: str) -> dict[str, float]:
-        """For each document whose meeting the question names (its place, its year), the bonus its passages get."""
-        lowered, years = text.lower(), years_named(text)
+        """For each document whose meeting the question names (its place, year, session), the bonus its passages get."""
+        lowered, years, f = text.lower(), years_named(text), self.fusion
         bonus = {}
         for doc, meeting in self.meetings.items():
-            value = self.fusion.place_bonus * names_place(lowered, meeting) + self.fusion.year_bonus * (meeting.year in years)
+            value = (f.place_bonus * names_place(lowered, meeting) + f.year_bonus * (meeting.year in years)
+                     + f.session_bonus * names_session(lowered, meeting))
             if value:
                 bonus[doc] = value
         return bonus

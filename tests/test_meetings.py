@@ -7,7 +7,7 @@ import pytest
 
 from bot.engine import Bot
 from bot.glossary import default_glossary
-from bot.meetings import meeting_of, names_place, years_named
+from bot.meetings import meeting_of, names_place, names_session, years_named
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
@@ -33,8 +33,14 @@ def test_a_chinese_report_title_gives_place_and_year():
 
 
 def test_a_title_that_names_no_meeting_gives_none():
-    assert meeting_of("编制2020年后全球生物多样性框架：工作组第一次会议的结论", default_glossary()) is None
     assert meeting_of("Paris Agreement", default_glossary()) is None
+    assert meeting_of("《巴黎协定》", default_glossary()) is None
+
+
+def test_a_title_naming_only_the_body_and_meeting_gives_no_place_or_year():
+    meeting = meeting_of("编制2020年后全球生物多样性框架：工作组第一次会议的结论", default_glossary())
+    assert meeting is not None and meeting.places == () and meeting.year is None
+    assert meeting.sessions == {1} and "工作组" in meeting.bodies
 
 
 def test_years_are_times_not_spans_or_symbols():
@@ -74,3 +80,29 @@ def test_a_question_naming_a_meeting_prefers_its_report(two_meetings, question, 
     file_of = {d.id: d.file for d in two_meetings.documents}
     hits = two_meetings.search(question, k=2)
     assert "synthesis report" in hits[0].passage.text and file_of[hits[0].passage.doc] == file
+
+
+def test_a_session_is_named_by_acronym_ordinal_or_chinese_number():
+    meeting = meeting_of("Report of the Subsidiary Body for Scientific and Technological Advice on its forty-ninth "
+                         "session, held in Katowice from 2 to 8 December 2018", default_glossary())
+    assert meeting is not None and meeting.sessions == {49} and "sbsta" in meeting.bodies
+    for question in ("at the close of sbsta 49, what was noted?", "what did the sbsta49 conclude?",
+                     "the forty-ninth session of the subsidiary body for scientific and technological advice",
+                     "附属科学技术咨询机构第四十九届会议的结论是什么？"):
+        assert names_session(question, meeting), question
+    for question in ("what did sbi 49 conclude?", "sbsta 50 in bonn", "the forty-ninth session of the sbi",
+                     "fccc/sbsta/2018/49", "第四十九段"):
+        assert not names_session(question, meeting), question
+
+
+def test_a_report_of_several_sessions_answers_to_each():
+    meeting = meeting_of("Report of the Subsidiary Body for Implementation on its fifty-second to fifty-fifth session, "
+                         "held in Glasgow from 31 October to 6 November 2021", default_glossary())
+    assert meeting is not None and meeting.sessions == {52, 53, 54, 55}
+    assert names_session("what did sbi 53 say?", meeting) and not names_session("what did sbi 56 say?", meeting)
+
+
+def test_a_chinese_title_gives_body_and_session():
+    meeting = meeting_of("缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行", default_glossary())
+    assert meeting is not None and meeting.sessions == {28} and "cop" in meeting.bodies
+    assert names_session("cop 28 decided what?", meeting) and names_session("第二十八届缔约方会议决定了什么？", meeting)

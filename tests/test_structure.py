@@ -177,6 +177,14 @@ def test_detect_english_report():
         language="en", date="2025-03-14", kind="report", file_name="en-decisions.txt")
 
 
+def test_a_title_wrapped_after_a_dangling_word_goes_on_past_a_comma():
+    text = ("FCCC/SBSTA/2018/8\nDistr.: General\n8 March 2019\n\nSubsidiary Body for Scientific and Technological "
+            "Advice\nReport of the Subsidiary Body for Scientific and\n\tTechnological Advice on its forty-ninth "
+            "session,\n\theld in Katowice from 2 to 8 December 2018\n\nContents\n")
+    assert detect(text, "report.txt").title == ("Report of the Subsidiary Body for Scientific and Technological Advice "
+                                                "on its forty-ninth session, held in Katowice from 2 to 8 December 2018")
+
+
 # -- English treaty --------------------------------------------------------------------------------------
 
 

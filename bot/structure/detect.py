@@ -113,15 +113,16 @@ _FUNCTION_WORDS = ("of", "on", "the", "in", "its", "from", "and", "for", "to", "
 def _with_continuation(front: list[str], i: int, title: str) -> str:
     """A title wrapped over lines goes on while the next line starts in lower case or with a digit,
     follows a dangling function word, or is a short tail of a long (margin-wrapped) line; a blank
-    line or a chapeau ends it."""
+    line or a chapeau (a line ending in a comma that no dangling word reaches into) ends it."""
     previous = front[i]
     for k, line in enumerate(front[i + 1:i + 4], i + 1):
-        if not line or line.endswith((",", "，")):
-            break
         words = title.split()
+        dangling = bool(words) and words[-1] in _FUNCTION_WORDS  # "Report of the Subsidiary Body for Scientific and"
+        if not line or line.endswith((",", "，")) and not dangling:
+            break
         same_indent = getattr(front, "indents", None) is None or front.indents[k] == front.indents[k - 1]
         tail = len(line.split()) <= 2 and len(previous) >= 60 and same_indent
-        if line[:1].islower() or line[:1].isdigit() or (words and words[-1] in _FUNCTION_WORDS) or tail:
+        if line[:1].islower() or line[:1].isdigit() or dangling or tail:
             glue = "" if not (title[-1:] + line[:1]).isascii() else " "  # Chinese wraps without a space
             title, previous = title + glue + line, line
         else:
