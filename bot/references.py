@@ -111,6 +111,16 @@ def _ordinals_as_numbers(question: str) -> str:
     return _ORDINAL_UNIT.sub(lambda m: f"{m.group(2)} {_ORDINALS.index(m.group(1)) + 1}", question)
 
 
+def beyond_references(question: str) -> str:
+    """What a (normalized) question says besides the units it names and the words asking about them: "" for
+    "第2段讲什么？" or "What does annex I say?", "national focal points" for "What does paragraph 2 say about
+    national focal points?"."""
+    text = _ordinals_as_numbers(question)
+    for _, pattern in _PATTERNS:
+        text = pattern.sub(" ", text)
+    return _REFERENCE_WORDS.sub("", text)
+
+
 def _first(match: re.Match) -> str | None:
     return next((g for g in match.groups() if g), None)
 

@@ -27,7 +27,7 @@ from bot.glossary import Glossary, default_glossary
 from bot.index import Index
 from bot.meetings import meeting_of, names_place, names_session, years_named
 from bot.records import Hit
-from bot.references import Resolver, canonical, read_segments
+from bot.references import Resolver, beyond_references, canonical, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 from bot.vectors import VectorStore
@@ -40,6 +40,7 @@ _FOLLOWUP = re.compile(
     r"|\b(it|its|they|their|them|that one|this one)\b"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
@@ -61,6 +62,7 @@ class Fusion:
     place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
     year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
     session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
+    several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -261,6 +263,7 @@ class Retriever:
                 fused = fused + np.array([meetings.get(self.passages[int(r)].doc, 0.0) for r in rows], dtype=fused.dtype)
         order = [int(i) for i in np.argsort(-fused, kind="stable")]
         position = {int(row): i for i, row in enumerate(rows)}
+        exact_rows = self._exact_first(text, exact_rows, fused, rows)
         ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]
         hits = [
             Hit(
@@ -273,6 +276,24 @@ class Retriever:
             for i in ranked[:k]
         ]
         return hits, query_vector
+
+    def _exact_first(self, text: str, exact_rows: list[int], fused: np.ndarray, rows: np.ndarray) -> list[int]:
+        """The named units that rank before all else. A unit that several documents have, none named, ranks first
+        from each of them when the question asks only for it ("第2段讲什么？"); when it also says what it is
+        about ("附件一这份说明是为了什么目的编写的？"), from the documents whose best passage scores within
+        `several_margin` of the best document's, and the others' units compete as any passage does."""
+        docs = {self.passages[row].doc for row in exact_rows}
+        rest = beyond_references(text)
+        if len(docs) < 2 or len(rest) + len(_CJK.findall(rest)) <= _BARE_REFERENCE:  # a Chinese character counts 2
+            return exact_rows
+        best: dict[str, float] = {}
+        for row, score in zip(rows, fused):
+            doc = self.passages[int(row)].doc
+            if doc in docs:
+                best[doc] = max(best.get(doc, -np.inf), float(score))
+        top = max(best.values(), default=0.0)
+        kept = {doc for doc, score in best.items() if score >= top - self.fusion.several_margin}
+        return [row for row in exact_rows if self.passages[row].doc in kept]  # the resolver's order: language first
 
     def _prefer_named(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the

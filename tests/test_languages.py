@@ -95,3 +95,22 @@ def test_a_question_naming_a_document_prefers_its_passages(fake_config):
     for symbol in ("FCCC/PA/CMA/2024/9/Add.1", "FCCC/PA/CMA/2025/3/Add.1"):
         hits = bot.search(f"In {symbol}, who is to prepare a synthesis report on national adaptation plans?", k=2)
         assert "synthesis report" in hits[0].passage.text and symbol_of[hits[0].passage.doc] == symbol
+
+
+@pytest.fixture
+def four_documents(fake_config) -> Bot:
+    for path in FIXTURES.glob("*.txt"):
+        shutil.copy(path, fake_config.corpus_dir)
+    (fake_config.corpus_dir / "CBD-WG2020-REC-1-1.zh.txt").unlink()
+    return Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+
+
+def test_a_bare_unit_several_documents_have_comes_from_each(four_documents):
+    hits = four_documents.search("What does paragraph 2 say?", k=6)
+    assert len({h.passage.doc for h in hits if h.exact}) >= 2
+
+
+def test_a_unit_asked_about_with_content_comes_first_from_the_documents_it_is_about(four_documents):
+    hits = four_documents.search("What does paragraph 2 say about national focal points?", k=6)
+    assert hits[0].exact and hits[0].passage.doc == "en-treaty"
+    assert {h.passage.doc for h in hits if h.exact} <= {"en-treaty", "zh-treaty"}  # the decisions say nothing of it

@@ -3,7 +3,7 @@ import pytest
 
 from bot.corpus import Document
 from bot.records import Passage
-from bot.references import Resolver, read_segments, to_int
+from bot.references import Resolver, beyond_references, read_segments, to_int
 from bot.textnorm import normalize
 
 
@@ -178,3 +178,13 @@ def test_a_question_naming_only_an_item_leans_on_the_previous_turn():
 
     assert is_followup("(c)项邀请的又是谁？") and is_followup("What does (b) say?")
     assert not is_followup("第7段(c)项邀请的是谁？") and not is_followup("What does paragraph 7 (b) say?")
+
+
+@pytest.mark.parametrize("question", ["第2段讲什么？", "what does annex i say?", "脚注14说什么？", "what is paragraph 10 about"])
+def test_a_question_asking_only_for_a_unit_says_nothing_beyond_it(question):
+    assert beyond_references(question) == ""
+
+
+def test_what_a_question_says_beyond_the_units_it_names():
+    assert "focal" in beyond_references("what does paragraph 2 say about focal points?")
+    assert "编写" in beyond_references("附件一这份说明是为了什么目的编写的？")
