@@ -70,6 +70,36 @@ class Glossary:
         """The English terms of the entries whose Chinese terms the text holds ("巴黎协定": "paris agreement")."""
         return [entry.english for entry in self.entries if any(term and term in chinese for term in entry.chinese)]
 
+    def in_english(self, chinese: str) -> str:
+        """A Chinese text with each glossary term in it (two characters or more, longest first) replaced by its
+        English name: "附属科学技术咨询机构第六十届会议" -> "subsidiary body for scientific and technological advice
+        第六十届 meeting"."""
+        names: dict[str, str] = {}
+        for entry in self.entries:
+            for term in entry.chinese:
+                if len(term) >= 2 and _CJK.search(term) and term in chinese and len(entry.english) > len(names.get(term, "")):
+                    names[term] = entry.english  # the full name rather than an acronym ("nap")
+        for term in sorted(names, key=len, reverse=True):
+            chinese = chinese.replace(term, f" {names[term]} ")
+        return " ".join(chinese.split())
+
+    def in_chinese(self, english: str) -> str:
+        """An English text with each glossary term in it (matched on word stems, longest first) replaced by its
+        first Chinese name: "Who chairs the Subsidiary Body for Implementation?" -> "Who chairs the 附属履行机构?"."""
+        words = list(_WORD.finditer(english.lower()))
+        stems = [stem(w[0]) for w in words]
+        out, start, i = [], 0, 0
+        while i < len(words):
+            match = max((e for e in self._by_first.get(stems[i], ()) if stems[i:i + len(e.stems)] == list(e.stems)
+                         and _CJK.search(e.chinese[0])), key=lambda e: len(e.stems), default=None)
+            if match is None:
+                i += 1
+                continue
+            end = words[i + len(match.stems) - 1].end()
+            out += [english[start:words[i].start()], f" {match.chinese[0]} "]
+            start, i = end, i + len(match.stems)
+        return " ".join("".join(out + [english[start:]]).split())
+
     def knows(self, word: str) -> bool:
         """Whether a lower-case English word or acronym is a glossary term ("cop25" by "cop")."""
         return bool(self._entries_for(word))

@@ -62,6 +62,8 @@ class Fusion:
     place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
     year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
     session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
+    translate_english: bool = True  # and so is an English question's, for Chinese passages
+    translated_weight: float = 0.5  # share of an English passage's dense score read from the question's glossary-translated form
     several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
@@ -182,6 +184,21 @@ class Retriever:
                 bonus[doc] = value
         return bonus
 
+    def translated_query(self, text: str, language: str) -> np.ndarray | None:
+        """For a Chinese question over a corpus with English passages, the vector of the question with its glossary
+        terms in English (None otherwise). A multilingual encoder matches a question best in its own language: the
+        English passage about the SBSTA's sixtieth session is closer to "subsidiary body for scientific and
+        technological advice 第六十届 meeting …" than to the all-Chinese question."""
+        if not self.fusion.translated_weight or len(self.languages) < 2:
+            return None
+        if language == "zh":
+            translated = self.glossary.in_english(text)
+        elif self.fusion.translate_english:
+            translated = self.glossary.in_chinese(text)
+        else:
+            return None
+        return self.embed(translated) if translated != text else None
+
     def rows_of_documents(self, docs: Iterable[str]) -> np.ndarray:
         wanted = [n for n, doc in enumerate(self.doc_ids) if doc in set(docs)]
         return np.isin(self.doc_of_row, wanted)
@@ -201,10 +218,17 @@ class Retriever:
         return weights
 
     def candidates(self, query_vector: np.ndarray, lexical_query: dict[str, float], k: int,
-                   allowed: np.ndarray | None, extra: list[int], meetings: dict[str, float]) -> np.ndarray:
-        """The rows worth fusing: each channel's best in each language, the exact references, and each channel's
-        best in the documents of the meetings the question names."""
+                   allowed: np.ndarray | None, extra: list[int], meetings: dict[str, float],
+                   translated: np.ndarray | None = None, language: str = "zh") -> np.ndarray:
+        """The rows worth fusing: each channel's best in each language, the exact references, each channel's
+        best in the documents of the meetings the question names, and the English passages nearest the
+        question's translated form."""
         rows = [np.asarray(extra, dtype=np.int64)]
+        if translated is not None:
+            other = self.is_chinese != (language == "zh")
+            other = other if allowed is None else other & allowed
+            if other.any():
+                rows.append(self.dense.search(translated, k, allowed=other)[0])
         if meetings:
             named = self.rows_of_documents(meetings)
             mask = named if allowed is None else named & allowed
@@ -252,11 +276,18 @@ class Retriever:
         exact_rows = [self.row_of[pid] for pid in exact]
         lexical_query = self.lexical_query(text, previous)
         meetings = self.meeting_bonus(text) if mode == "hybrid" else {}
-        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows, meetings)
+        translated = self.translated_query(f"{previous} {text}".strip(), language)
+        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows, meetings,
+                               translated, language)
         dense = self.dense_scores(query_vector, rows)
+        calibrated = self.calibrated(query_vector, dense, rows)
+        if translated is not None:
+            other = self.is_chinese[rows] != (language == "zh")
+            from_translated = self.calibrated(translated, self.dense_scores(translated, rows), rows)
+            w = self.fusion.translated_weight
+            calibrated[other] = (1 - w) * calibrated[other] + w * from_translated[other]
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
-        fused = self._fuse(self.calibrated(query_vector, dense, rows), self.lexical_share(lexical_query, lexical, rows),
-                           mode, rows)
+        fused = self._fuse(calibrated, self.lexical_share(lexical_query, lexical, rows), mode, rows)
         if mode == "hybrid":
             fused = self._prefer_named(text, fused, rows)
             if meetings:

@@ -58,3 +58,18 @@ def test_a_glossary_that_is_not_utf8_is_one_line(tmp_path: Path):
 
 def test_without_a_corpus_glossary_the_project_glossary_is_shared(tmp_path: Path):
     assert Glossary.for_corpus(tmp_path) is Glossary.for_corpus(tmp_path / "elsewhere")
+
+
+def test_a_chinese_text_reads_its_glossary_terms_in_english():
+    glossary = Glossary.load()
+    english = glossary.in_english("谁负责编写关于国家适应计划的综合报告？")
+    assert "national adaptation plan" in english and "synthesis report" in english  # full names, not "nap"
+    assert "谁负责编写" in english  # words the glossary does not hold stay as they are
+    assert glossary.in_english("没有术语") == "没有术语"
+
+
+def test_an_english_text_reads_its_glossary_terms_in_chinese():
+    glossary = Glossary.load()
+    chinese = glossary.in_chinese("Who chairs the Subsidiary Body for Implementation?")
+    assert "附属履行机构" in chinese and "Subsidiary" not in chinese and chinese.startswith("Who")
+    assert glossary.in_chinese("nothing here") == "nothing here"

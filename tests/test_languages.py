@@ -1,6 +1,7 @@
 """Fusion across languages: neither channel may rank a passage by the script it shares with the question."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,18 @@ def test_a_unit_asked_about_with_content_comes_first_from_the_documents_it_is_ab
     hits = four_documents.search("What does paragraph 2 say about national focal points?", k=6)
     assert hits[0].exact and hits[0].passage.doc == "en-treaty"
     assert {h.passage.doc for h in hits if h.exact} <= {"en-treaty", "zh-treaty"}  # the decisions say nothing of it
+
+
+def test_a_chinese_question_reaches_english_passages_through_its_translated_terms(fake_config):
+    """The dense channel also reads a Chinese question with its glossary terms in English, for English passages."""
+    shutil.copy(FIXTURES / "en-decisions.txt", fake_config.corpus_dir)
+    bot = Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
+    question = "谁负责编写关于国家适应计划的综合报告？"
+
+    def first_english(retriever) -> str:
+        hits, _ = retriever.search(question, k=200, mode="dense")
+        return next(h.passage.text for h in hits if not retriever.is_chinese[retriever.row_of[h.passage.id]])
+
+    assert "synthesis report on national adaptation plans" in first_english(bot.retriever)
+    bot.retriever.fusion = dataclasses.replace(bot.retriever.fusion, translated_weight=0.0)
+    assert "synthesis report on national adaptation plans" not in first_english(bot.retriever)
