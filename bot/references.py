@@ -121,6 +121,39 @@ def beyond_references(question: str) -> str:
     return _REFERENCE_WORDS.sub("", text)
 
 
+_UNIT_KINDS = ("article", "para", "item", "preamble")
+_UNIT_TAIL = re.compile(r"(?:\.\d+|\s*\(\s*[a-z0-9ivx]{1,4}\s*\)|\s*[项目款])*")
+# what follows a unit asked about ("第5段的…", "第7段讲什么", "article 4 of …", "paragraph 2 say?"); any other
+# word makes the unit part of a name: "第六条第4款机制", "the article 6.4 mechanism", "article 6.2 reports"
+_AFTER_UNIT_ZH = set("的讲说规是中里有要提什怎如为哪和与及或下所内之关对请呢吗了在全（(、，,。？?！!：:；;“”《》")
+_AFTER_UNIT_EN = set("of in say says said about do does did state states stated provide provides require requires mean "
+                     "means set sets read reads to and or under on ask asks request requests decide decides contain "
+                     "contains cover covers is are was were be have has with for as at by from that which what "
+                     "when where who how why whose if".split())
+
+
+def names_unit_as_topic(question: str) -> bool:
+    """Whether every article, paragraph or item a (normalized) question names is part of a name ("the Article
+    6.4 mechanism", "《巴黎协定》第二条第1款(c)项范围的…对话"), not the unit asked about."""
+    question = _ordinals_as_numbers(question)
+    ends = [m.end() for kind, pattern in _PATTERNS if kind in _UNIT_KINDS for m in pattern.finditer(question)]
+    if not ends:
+        return False
+    for end in ends:
+        rest = question[end:]
+        rest = rest[_UNIT_TAIL.match(rest).end():]
+        if not rest.strip():
+            return False
+        if "\u3400" <= rest[0] <= "\u9fff" or rest[0] in _AFTER_UNIT_ZH:
+            if rest[0] in _AFTER_UNIT_ZH:
+                return False
+            continue
+        word = re.match(r"\s*([a-z][a-z-]*)", rest)
+        if not word or word[1] in _AFTER_UNIT_EN:
+            return False
+    return True
+
+
 def _first(match: re.Match) -> str | None:
     return next((g for g in match.groups() if g), None)
 

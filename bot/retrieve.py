@@ -27,7 +27,7 @@ from bot.glossary import Glossary, default_glossary
 from bot.index import Index
 from bot.meetings import meeting_of, names_place, names_session, years_named
 from bot.records import Hit
-from bot.references import Resolver, beyond_references, canonical, read_segments
+from bot.references import Resolver, beyond_references, canonical, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 from bot.vectors import VectorStore
@@ -64,6 +64,7 @@ class Fusion:
     session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
     translate_english: bool = True  # and so is an English question's, for Chinese passages
     translated_weight: float = 0.5  # share of an English passage's dense score read from the question's glossary-translated form
+    topic_unit_bonus: float = 1.4  # a unit named as part of a name ("the Article 6.4 mechanism") is preferred, not first
     several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
@@ -292,8 +293,11 @@ class Retriever:
             fused = self._prefer_named(text, fused, rows)
             if meetings:
                 fused = fused + np.array([meetings.get(self.passages[int(r)].doc, 0.0) for r in rows], dtype=fused.dtype)
-        order = [int(i) for i in np.argsort(-fused, kind="stable")]
         position = {int(row): i for i, row in enumerate(rows)}
+        if exact_rows and names_unit_as_topic(text):  # "the Article 6.4 mechanism": a topic, not the unit asked for
+            fused[[position[row] for row in exact_rows]] += self.fusion.topic_unit_bonus
+            exact, exact_rows = [], []
+        order = [int(i) for i in np.argsort(-fused, kind="stable")]
         exact_rows = self._exact_first(text, exact_rows, fused, rows)
         ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]
         hits = [

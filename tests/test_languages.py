@@ -130,3 +130,11 @@ def test_a_chinese_question_reaches_english_passages_through_its_translated_term
     assert "synthesis report on national adaptation plans" in first_english(bot.retriever)
     bot.retriever.fusion = dataclasses.replace(bot.retriever.fusion, translated_weight=0.0)
     assert "synthesis report on national adaptation plans" not in first_english(bot.retriever)
+
+
+def test_a_unit_named_as_part_of_a_name_does_not_take_the_first_place(four_documents):
+    """"the Article 7 adaptation goal" names a topic: the passage that answers comes first, not Article 7."""
+    hits = four_documents.search("Under the Article 7 adaptation goal, who is to prepare a synthesis report on "
+                                 "national adaptation plans?", k=3)
+    assert "synthesis report on national adaptation plans" in hits[0].passage.text and not hits[0].exact
+    assert four_documents.search("What does Article 7 say?", k=1)[0].exact

@@ -3,7 +3,7 @@ import pytest
 
 from bot.corpus import Document
 from bot.records import Passage
-from bot.references import Resolver, beyond_references, read_segments, to_int
+from bot.references import Resolver, beyond_references, names_unit_as_topic, read_segments, to_int
 from bot.textnorm import normalize
 
 
@@ -188,3 +188,18 @@ def test_a_question_asking_only_for_a_unit_says_nothing_beyond_it(question):
 def test_what_a_question_says_beyond_the_units_it_names():
     assert "focal" in beyond_references("what does paragraph 2 say about focal points?")
     assert "编写" in beyond_references("附件一这份说明是为了什么目的编写的？")
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("预计《巴黎协定》第六条第4款机制在2025年会出现多少资金缺口？", True),
+    ("under the article 6.4 crediting mechanism, what share goes to the adaptation fund?", True),
+    ("第8(j)条问题工作组的工作", True),
+    ("第7段(a)项讲什么？", False),
+    ("第5段", False),
+    ("what does paragraph 5 (b) say?", False),
+    ("article 4 (9) of the paris agreement", False),
+    ("《巴黎协定》第二十八条第1款规定了什么?", False),
+    ("what is paragraph 10 about", False),
+])
+def test_a_unit_can_be_named_as_part_of_a_name(question, topic):
+    assert names_unit_as_topic(question) is topic
