@@ -121,15 +121,15 @@ def test_a_chinese_question_reaches_english_passages_through_its_translated_term
     """The dense channel also reads a Chinese question with its glossary terms in English, for English passages."""
     shutil.copy(FIXTURES / "en-decisions.txt", fake_config.corpus_dir)
     bot = Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None)
-    question = "谁负责编写关于国家适应计划的综合报告？"
+    question = "关于国家适应计划的综合报告"
 
     def first_english(retriever) -> str:
         hits, _ = retriever.search(question, k=200, mode="dense")
         return next(h.passage.text for h in hits if not retriever.is_chinese[retriever.row_of[h.passage.id]])
 
-    assert "synthesis report on national adaptation plans" in first_english(bot.retriever)
+    assert "national adaptation plans" in first_english(bot.retriever)
     bot.retriever.fusion = dataclasses.replace(bot.retriever.fusion, translated_weight=0.0)
-    assert "synthesis report on national adaptation plans" not in first_english(bot.retriever)
+    assert "national adaptation plans" not in first_english(bot.retriever)
 
 
 def test_a_unit_named_as_part_of_a_name_does_not_take_the_first_place(four_documents):
