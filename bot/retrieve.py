@@ -9,9 +9,10 @@ The dense channel is biased the same way: a multilingual encoder scores every pa
 language higher than any passage in the other (a Chinese question about an English decision found its
 passage first among the English ones, and behind all 172 passages of a Chinese document). So each dense
 score is read against its own language's background, the question's cosine with a fixed sample of that
-language's passages: how far a passage stands out from its language is compared, not raw cosines. The two
-calibrated scores are then added (see Fusion), so the same weights serve one document or many, in either
-language.
+language's passages: how far a passage stands out from its language is compared, not raw cosines; and a
+passage in the other language is scored half against the question with its glossary terms translated into
+that language. The two calibrated scores are then added (see Fusion), so the same weights serve one
+document or many, in either language.
 """
 from __future__ import annotations
 
@@ -62,8 +63,9 @@ class Fusion:
     place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
     year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
     session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
-    translate_english: bool = True  # and so is an English question's, for Chinese passages
-    translated_weight: float = 0.5  # share of an English passage's dense score read from the question's glossary-translated form
+    translated_weight: float = 0.5  # share of a passage's dense score read from the question with its glossary terms
+                                    # in the passage's language, when that is not the question's
+    translate_english: bool = True  # English questions too (Chinese ones always, when the weight is not 0)
     topic_unit_bonus: float = 1.4  # a unit named as part of a name ("the Article 6.4 mechanism") is preferred, not first
     several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
@@ -186,10 +188,10 @@ class Retriever:
         return bonus
 
     def translated_query(self, text: str, language: str) -> np.ndarray | None:
-        """For a Chinese question over a corpus with English passages, the vector of the question with its glossary
-        terms in English (None otherwise). A multilingual encoder matches a question best in its own language: the
-        English passage about the SBSTA's sixtieth session is closer to "subsidiary body for scientific and
-        technological advice 第六十届 meeting …" than to the all-Chinese question."""
+        """When the corpus has passages in both languages, the vector of the question with its glossary terms in the
+        other language (None when there is nothing to translate). A multilingual encoder matches best within a
+        language: the English passage about the SBSTA's sixtieth session is closer to "subsidiary body for
+        scientific and technological advice 第六十届 meeting …" than to the all-Chinese question."""
         if not self.fusion.translated_weight or len(self.languages) < 2:
             return None
         if language == "zh":
@@ -222,7 +224,7 @@ class Retriever:
                    allowed: np.ndarray | None, extra: list[int], meetings: dict[str, float],
                    translated: np.ndarray | None = None, language: str = "zh") -> np.ndarray:
         """The rows worth fusing: each channel's best in each language, the exact references, each channel's
-        best in the documents of the meetings the question names, and the English passages nearest the
+        best in the documents of the meetings the question names, and the other language's passages nearest the
         question's translated form."""
         rows = [np.asarray(extra, dtype=np.int64)]
         if translated is not None:
