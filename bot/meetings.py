@@ -21,12 +21,20 @@ _HELD_ZH = re.compile(r"(\d{4})\s*年[^，。；]{0,20}?在([\u3400-\u9fff]{2,8}
 _ORDINAL = r"[a-z]+(?:-[a-z]+)?|\d{1,3}(?:st|nd|rd|th)"
 _BODY_EN = re.compile(rf"\breport of the (.+?) on (?:the [a-z]+ part of )?its ({_ORDINAL})(?: (?:to|and) ({_ORDINAL}))? session")
 _BODY_ZH = re.compile(r"([\u3400-\u9fff《》]{2,40}?)第([一二三四五六七八九十百]{1,4})(?:届|次)会议")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_COVER_EN = re.compile(
+    rf"(?P<body>[A-Z][\w-]*(?: (?:[A-Z][\w-]*|of|the|to|on|for|and))*) (?P<ordinal>[A-Z][a-z]+(?:-[a-z]+)?) "
+    rf"(?:meeting|session)\b[^\n]{{0,60}}?(?P<place>[A-Z][a-z][\w'’.-]*(?: [A-Z][a-z][\w'’.-]*)?)"
+    rf"(?:, (?P<country>[A-Z][a-z][\w'’.-]*(?: [A-Z][a-z][\w'’.-]*)*))?, \d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?"
+    rf"(?: (?:{_MONTHS}))?(?:\s*[–-]\s*\d{{1,2}})? (?:{_MONTHS}) (?P<year>\d{{4}})")
+_COVER_ZH = re.compile(r"(?P<body>[\u3400-\u9fff]{2,20}?)\s*第(?P<session>[一二三四五六七八九十百]{1,4})(?:次|届)会议"
+                       r"[^，,。]{0,12}?\s*(?P<year>\d{4})\s*年[^，,。]{0,16}[，,]\s*(?P<place>[\u3400-\u9fff]{2,10})")
 _SPAN = re.compile(r"(?:19|20)\d\d\s*(?:[–—-]|至|到|to\b)\s*(?:(?:19|20)\d\d|\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<![\d/.–-])((?:19|20)\d\d)(?![\d/.–-])")
 _YEAR_IN = re.compile(r"\b((?:19|20)\d\d)\b")
 _ACRONYM_SESSION = re.compile(r"(?<![a-z/])([a-z]{2,6})[ .]?(\d{1,3})(?![\d/]|\.\d)")
 _SESSION_EN = re.compile(rf"\b({_ORDINAL}) (?:part of its \w+ )?(?:session|meeting)\b|\bsession (\d{{1,3}})\b")
-_SESSION_ZH = re.compile(r"第([一二三四五六七八九十百\d]{1,4})(?:届|次会议)")
+_SESSION_ZH = re.compile(r"第([一二三四五六七八九十百\d]{1,4})(?:届|次(?=[\u3400-\u9fff]{0,12}?(?:会议|大会)))")
 
 _UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
 _TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
@@ -64,11 +72,47 @@ def ordinal_to_int(word: str) -> int | None:
     return None
 
 
-def meeting_of(title: str, glossary: Glossary) -> Meeting | None:
-    """The meeting a title says it reports on, or None when it names neither place nor body."""
+def meeting_of(title: str, glossary: Glossary, cover: str = "") -> Meeting | None:
+    """The meeting a title says it reports on, else the one its cover block names ("Conference of the Parties
+    to the Convention on Biological Diversity Sixteenth meeting … Rome, 25–27 February 2025"; "不限成员名额
+    工作组 第一次会议 2019年8月27日至30日，内罗毕"); None when neither names a place or body."""
     places, year, bodies, sessions = _place(title, glossary) + _body(title, glossary)
+    if cover and not places:
+        places, year, cover_bodies, cover_sessions = _cover(cover, glossary)
+        bodies, sessions = (bodies, sessions) if sessions else (cover_bodies, cover_sessions)
     meeting = Meeting(places, year, bodies, sessions)
     return meeting or None
+
+
+def _cover(text: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, tuple[str, ...], frozenset[int]]:
+    """Place, year, body and session from a cover block's meeting lines, in either language."""
+    found = _COVER_EN.search(text)
+    if found:
+        session = ordinal_to_int(found["ordinal"])
+        names = [found["place"].lower()] + ([found["country"].lower()] if found["country"] else [])
+        places = tuple(dict.fromkeys(n for name in names for n in (name, *_chinese_names(name, glossary))))
+        body = found["body"].lower()
+        known = min((e.english for e in glossary.entries if " " in e.english and f" {e.english} " in f" {body} "),
+                    key=lambda term: (f" {body} ".index(f" {term} "), -len(term)), default="")
+        # the first known term is the body: "conference of the parties" in "… conference of the parties to the
+        # convention on biological diversity"
+        body = body[body.index(known):] if known else body
+        return places, int(found["year"]), _body_names(body, _chinese_names(known, glossary), glossary), \
+            frozenset({session} if session else ())
+    found = _COVER_ZH.search(text)
+    if found:
+        place = found["place"]
+        places = (place, *(c for e in glossary.entries for c in e.chinese if len(c) >= 2 and c in place and c != place),
+                  *(e.english for e in glossary.entries if any(len(c) >= 2 and c in place for c in e.chinese)))
+        session = to_int(found["session"])
+        body = found["body"]
+        term, english = max(((c, e.english) for e in glossary.entries for c in e.chinese if len(c) >= 2 and c in body),
+                            key=lambda pair: (body.rindex(pair[0]) + len(pair[0]), len(pair[0])), default=("", ""))
+        # the last known term is the body: "缔约方大会" in "生物多样性公约缔约方大会"
+        return tuple(dict.fromkeys(places)), int(found["year"]), \
+            _body_names(english, tuple(dict.fromkeys(c for c in (body, term) if c)), glossary), \
+            frozenset({session} if session else ())
+    return (), None, (), frozenset()
 
 
 def _place(title: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None]:

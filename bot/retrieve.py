@@ -108,7 +108,9 @@ class Retriever:
         self.background = self._background_samples()
         self.best_weight = self._best_term_weights()
         self.annex_of, self.annex_mentions = self._annexes()
-        self.meetings = {d.id: m for d in index.documents if (m := meeting_of(d.title, self.glossary))}
+        covers = {p.doc: p.text for p in self.passages if p.kind == "header"}
+        self.meetings = {d.id: m for d in index.documents
+                         if (m := meeting_of(d.title, self.glossary, covers.get(d.id, "")))}
 
     def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
         """For each passage the annex it stands in (0: none; a footnote: that of what cites it), and the annexes

@@ -106,3 +106,29 @@ def test_a_chinese_title_gives_body_and_session():
     meeting = meeting_of("缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行", default_glossary())
     assert meeting is not None and meeting.sessions == {28} and "cop" in meeting.bodies
     assert names_session("cop 28 decided what?", meeting) and names_session("第二十八届缔约方会议决定了什么？", meeting)
+
+
+def test_a_decision_names_its_meeting_in_its_cover_block():
+    cover = ("CBD/COP/DEC/16/31 Distr.: General 27 February 2025 Original: English Conference of the Parties to the "
+             "Convention on Biological Diversity Sixteenth meeting, second resumed session Rome, 25–27 February 2025 "
+             "Agenda item 10")
+    meeting = meeting_of("Monitoring framework for the Kunming-Montreal Global Biodiversity Framework",
+                         default_glossary(), cover)
+    assert meeting is not None and meeting.places[0] == "rome" and meeting.year == 2025
+    assert meeting.sessions == {16} and "cop" in meeting.bodies  # the Conference of the Parties, not the Convention
+    assert names_session("what did cop 16 decide on monitoring?", meeting)
+
+
+def test_a_chinese_cover_block_gives_place_within_country_and_year():
+    meeting = meeting_of("x", default_glossary(), "生物多样性公约缔约方大会 第十五次会议第二阶段 2022年12月7日至19日，"
+                                                  "加拿大蒙特利尔 议程项目9A")
+    assert meeting is not None and meeting.year == 2022 and meeting.sessions == {15}
+    assert names_place("蒙特利尔会议通过了什么？", meeting) and names_place("what was adopted in montreal?", meeting)
+    assert names_session("第十五次缔约方大会", meeting)
+
+
+def test_a_title_that_names_its_meeting_is_read_before_the_cover():
+    meeting = meeting_of("Report of the Conference of the Parties on its twentieth session, held in Lima from 1 to "
+                         "14 December 2014", default_glossary(), "Conference of the Parties Twentieth session Lima, "
+                                                                 "1–14 December 2014 Paris, 3 March 2015")
+    assert meeting is not None and meeting.places[0] == "lima" and meeting.sessions == {20}
