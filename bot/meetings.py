@@ -2,7 +2,8 @@
 
 Most UN documents come out of one meeting, and their titles say which: the body, its session, where and when
 ("Report of the Conference of the Parties on its twenty-fourth session, held in Katowice from 2 to 15 December
-2018"; "缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行"). People name documents the
+2018"; "缔约方会议第二十八届会议报告，2023年11月30日至12月13日在阿拉伯联合酋长国举行"); a decision's cover block
+says it when its title does not ("Sixteenth meeting … Rome, 25–27 February 2025"). People name documents the
 same way: "the Katowice decision", "2014年利马会议", "SBSTA 49", "附属科学技术咨询机构第六十届会议". A question that
 names a meeting prefers the documents of that meeting. Places and bodies are matched in either language and by
 acronym through the bilingual glossaries (bot/data/glossary*.tsv): an acronym is an entry sharing a Chinese name
@@ -43,7 +44,7 @@ _TENS = "twent thirt fort fift sixt sevent eight ninet".split()  # twenty / twen
 
 @dataclass(frozen=True)
 class Meeting:
-    """What a document's title says of its meeting; names are lower case, in both languages."""
+    """What a document's title or cover block says of its meeting; names are lower case, in both languages."""
 
     places: tuple[str, ...] = ()
     year: int | None = None
