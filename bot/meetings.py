@@ -177,14 +177,32 @@ def names_body(question: str, meeting: Meeting) -> bool:
     return any(_says(question, name) for name in meeting.bodies)
 
 
+@dataclass(frozen=True)
+class SessionsNamed:
+    """The sessions a question names, read once and compared with every document's meeting."""
+
+    question: str
+    by_acronym: frozenset[tuple[str, int]]  # ("sbsta", 49) from "SBSTA 49"
+    numbers: frozenset[int]  # 60 from "the sixtieth session", "第六十届会议": count only beside the body's name
+
+    @classmethod
+    def read(cls, question: str) -> "SessionsNamed":
+        """From a (normalized, lower-case) question."""
+        numbers = {ordinal_to_int(m[1]) if m[1] else int(m[2]) for m in _SESSION_EN.finditer(question)}
+        numbers |= {to_int(m[1]) for m in _SESSION_ZH.finditer(question)}
+        return cls(question, frozenset((m[1], int(m[2])) for m in _ACRONYM_SESSION.finditer(question)),
+                   frozenset(n for n in numbers if n is not None))
+
+    def name(self, meeting: Meeting) -> bool:
+        if not meeting.sessions or not (self.by_acronym or self.numbers):
+            return False
+        acronyms = {name for name in meeting.bodies if re.fullmatch(r"[a-z]{2,6}", name)}
+        if any(acronym in acronyms and number in meeting.sessions for acronym, number in self.by_acronym):
+            return True
+        return bool(self.numbers & meeting.sessions) and names_body(self.question, meeting)
+
+
 def names_session(question: str, meeting: Meeting) -> bool:
     """Whether a (normalized, lower-case) question names the meeting's session: "SBSTA 49", "COP24", or a session
     number beside the body's name ("the sixtieth session of the SBSTA", "附属科学技术咨询机构第六十届会议")."""
-    if not meeting.sessions:
-        return False
-    acronyms = {name for name in meeting.bodies if re.fullmatch(r"[a-z]{2,6}", name)}
-    if any(m[1] in acronyms and int(m[2]) in meeting.sessions for m in _ACRONYM_SESSION.finditer(question)):
-        return True
-    numbers = {ordinal_to_int(m[1]) if m[1] else int(m[2]) for m in _SESSION_EN.finditer(question)}
-    numbers |= {to_int(m[1]) for m in _SESSION_ZH.finditer(question)}
-    return bool(numbers & meeting.sessions) and names_body(question, meeting)
+    return SessionsNamed.read(question).name(meeting)

@@ -26,7 +26,7 @@ from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
 from bot.index import Index
-from bot.meetings import meeting_of, names_place, names_session, years_named
+from bot.meetings import SessionsNamed, meeting_of, names_place, years_named
 from bot.records import Hit
 from bot.references import Resolver, beyond_references, canonical, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
@@ -181,10 +181,11 @@ class Retriever:
     def meeting_bonus(self, text: str) -> dict[str, float]:
         """For each document whose meeting the question names (its place, year, session), the bonus its passages get."""
         lowered, years, f = text.lower(), years_named(text), self.fusion
+        sessions = SessionsNamed.read(lowered)  # once, not for each document
         bonus = {}
         for doc, meeting in self.meetings.items():
             value = (f.place_bonus * names_place(lowered, meeting) + f.year_bonus * (meeting.year in years)
-                     + f.session_bonus * names_session(lowered, meeting))
+                     + f.session_bonus * sessions.name(meeting))
             if value:
                 bonus[doc] = value
         return bonus
