@@ -100,6 +100,8 @@ def main() -> None:
     report("bench/un_dev2_questions.jsonl (written later, by a helper given only the documents)", many,
            BENCH / "un_dev2_questions.jsonl")
     report("bench/un_reports_questions.jsonl, dev", many, BENCH / "un_reports_questions.jsonl", "dev")
+    report("bench/un_reports_questions.jsonl, dev2 (content questions, written later)", many,
+           BENCH / "un_reports_questions.jsonl", "dev2")
     report("bench/un_reports_questions.jsonl, fresh (never tuned on)", many, BENCH / "un_reports_questions.jsonl", "fresh")
     del many
 

@@ -10,6 +10,7 @@ Thresholds are chosen by bench/calibrate.py on bench/calibration.jsonl, never on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.glossary import Glossary, default_glossary
@@ -123,6 +124,15 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     return None
 
 
+def answer_checks(question: str) -> list[Callable[[str], bool]]:
+    """For each kind of answer the (normalized) question asks for, a test of whether a normalized text holds one:
+    "哪一天" needs a day, "how many members" a number of members. Empty when it asks for no such kind."""
+    checks: list[Callable[[str], bool]] = [kind.found.search for kind in ANSWER_TYPES if kind.asked_by(question)]
+    if _ASKS_COUNT.search(question):
+        checks.append(lambda text: _counts(question, text))
+    return checks
+
+
 def _counts(question: str, text: str) -> bool:
     """Whether the text gives a number of the things the question counts ("几个驱动因素" → "五个直接驱动因素").
     In an English text: a number that is not a reference or a year, followed closely by a word an English
@@ -162,7 +172,9 @@ class Abstention:
         name = unknown_name(question, document, glossary) if document else None
         if name:
             return words["name"].format(name)
-        kind = missing_answer_type(question, [h.passage.text for h in hits[:CHECKED_HITS]])
+        # judged on the passages most about the question, before those holding the kind asked for were preferred
+        about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)[:CHECKED_HITS]
+        kind = missing_answer_type(question, [h.passage.text for h in about])
         if kind:
             return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])
         weak_dense = top.dense_score < (self.min_dense_en if english else self.min_dense_zh)

@@ -36,6 +36,7 @@ class Hit:
     dense_score: float = 0.0  # cosine of question and passage
     lexical_score: float = 0.0  # BM25
     exact: bool = False  # resolved from a structural reference such as 第5段
+    kind_bonus: float = 0.0  # part of the score owed to holding the kind of answer asked for (a date, a number)
 
 
 @dataclass(frozen=True)

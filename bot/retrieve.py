@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.abstain import answer_checks
 from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
@@ -41,6 +42,7 @@ _FOLLOWUP = re.compile(
     r"|\b(it|its|they|their|them|that one|this one)\b"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold (see _answer_kind_bonus)
 _BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
@@ -68,6 +70,8 @@ class Fusion:
     translate_english: bool = True  # English questions too (Chinese ones always, when the weight is not 0)
     topic_unit_bonus: float = 1.4  # a unit named as part of a name ("the Article 6.4 mechanism") is preferred, not first
     several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
+    answer_kind_bonus: float = 1.0  # a question asking for a kind of answer (a date, a number, an amount) prefers
+                                    # passages that hold one
     bm25_k1: float = 0.8  # passages are short and repeat few words: saturate term counts early
     bm25_b: float = 0.4  # and normalize length gently
 
@@ -111,6 +115,7 @@ class Retriever:
         covers = {p.doc: p.text for p in self.passages if p.kind == "header"}
         self.meetings = {d.id: m for d in index.documents
                          if (m := meeting_of(d.title, self.glossary, covers.get(d.id, "")))}
+        self._normalized_texts: dict[int, str] = {}  # passage texts as answer kinds are looked for in them
 
     def _annexes(self) -> tuple[np.ndarray, list[frozenset[int]]]:
         """For each passage the annex it stands in (0: none; a footnote: that of what cites it), and the annexes
@@ -294,10 +299,13 @@ class Retriever:
             calibrated[other] = (1 - w) * calibrated[other] + w * from_translated[other]
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
         fused = self._fuse(calibrated, self.lexical_share(lexical_query, lexical, rows), mode, rows)
+        kind_bonus = np.zeros(len(rows), dtype=np.float32)
         if mode == "hybrid":
             fused = self._prefer_named(text, fused, rows)
             if meetings:
                 fused = fused + np.array([meetings.get(self.passages[int(r)].doc, 0.0) for r in rows], dtype=fused.dtype)
+            kind_bonus = self._answer_kind_bonus(text, fused, rows)
+            fused = fused + kind_bonus
         position = {int(row): i for i, row in enumerate(rows)}
         if exact_rows and names_unit_as_topic(text):  # "the Article 6.4 mechanism": a topic, not the unit asked for
             fused[[position[row] for row in exact_rows]] += self.fusion.topic_unit_bonus
@@ -312,6 +320,7 @@ class Retriever:
                 dense_score=float(dense[i]),
                 lexical_score=float(lexical[i]),
                 exact=self.passages[int(rows[i])].id in exact,
+                kind_bonus=float(kind_bonus[i]),
             )
             for i in ranked[:k]
         ]
@@ -352,6 +361,26 @@ class Retriever:
         number = int(annexes.pop())
         inside = (self.annex_of[rows] == number) | np.array([number in self.annex_mentions[r] for r in rows], dtype=bool)
         return fused + inside * self.fusion.annex_bonus
+
+    def _answer_kind_bonus(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """A question that asks for a kind of answer ("哪一天", "how many members", "what share") prefers, among
+        the first ANSWER_KIND_WINDOW passages, those holding one: of two paragraphs on the same matter, the one
+        that gives the date answers "when". Only those are reordered, so the passages most about the question
+        stay among the hits, where the decline rules look for the kind asked for (see bot.abstain)."""
+        bonus = np.zeros(len(rows), dtype=np.float32)
+        checks = answer_checks(text)
+        if not checks or not self.fusion.answer_kind_bonus:
+            return bonus
+        for i in np.argsort(-fused, kind="stable")[:ANSWER_KIND_WINDOW]:
+            if all(check(self._normalized(int(rows[i]))) for check in checks):
+                bonus[i] = self.fusion.answer_kind_bonus
+        return bonus
+
+    def _normalized(self, row: int) -> str:
+        text = self._normalized_texts.get(row)
+        if text is None:
+            text = self._normalized_texts[row] = normalize(self.passages[row].text)
+        return text
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray) -> np.ndarray:
         if mode == "dense":

@@ -103,3 +103,19 @@ def test_the_decline_message_gives_the_reason():
     text = declined_text("文件没有提到《巴黎协定》")
     assert text.startswith("文件中没有找到") and "（文件没有提到《巴黎协定》）" in text and text.endswith("供参考。")
 
+
+
+def test_a_passage_lifted_for_holding_the_kind_asked_for_does_not_hide_its_absence():
+    # the retriever lifts passages that hold a date for a "which day" question; the decline rule still reads
+    # the passages most about the question, which give no date
+    def passage_hit(text: str, score: float, kind_bonus: float = 0.0) -> Hit:
+        return Hit(Passage(id=text[:4], kind="paragraph", citation="第1段", text=text), score, 0.95, 30.0,
+                   kind_bonus=kind_bonus)
+
+    hits = [passage_hit("会议于2019年8月27日开幕。", 5.0, kind_bonus=1.0),
+            passage_hit("第五版《全球生物多样性展望》将提交缔约方大会。", 4.5),
+            passage_hit("《全球生物多样性展望》的编写工作正在进行。", 4.2)]
+    question = "第五版《全球生物多样性展望》哪天发布？"
+    assert Abstention().reason(hits, question) == "最相关的段落中没有具体日期"
+    lifted_on_merit = [passage_hit(h.passage.text, h.score) for h in hits]  # the same date, found without help
+    assert Abstention().reason(lifted_on_merit, question) is None
