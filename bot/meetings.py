@@ -37,6 +37,15 @@ _ACRONYM_SESSION = re.compile(r"(?<![a-z/])([a-z]{2,6})[ .]?(\d{1,3})(?![\d/]|\.
 _SESSION_EN = re.compile(rf"\b({_ORDINAL}) (?:part of its \w+ )?(?:session|meeting)\b|\bsession (\d{{1,3}})\b")
 _SESSION_ZH = re.compile(r"第([一二三四五六七八九十百\d]{1,4})(?:届|次(?=[\u3400-\u9fff]{0,12}?(?:会议|大会)))")
 
+# after a place named as where a meeting was held: a word for the meeting or what it decided, a function word ("in Lima in 2014")
+_PLACE_FOLLOWERS_EN = frozenset(
+    "session sessions conference conferences talks meeting meetings summit climate cop cmp cma sbsta sbi round "
+    "decision decisions outcome outcomes "
+    "negotiations in on at of for from to by and or during with the a an was were is are did does has had have "
+    "what which when where who how that this".split())
+_MEETING_ZH = re.compile(r"[\u3400-\u9fff]{0,4}?(?:会议|大会|峰会|会上|举行|召开|期间|谈判)|的")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
 _UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
 _TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
 _TENS = "twent thirt fort fift sixt sevent eight ninet".split()  # twenty / twentieth …
@@ -168,8 +177,24 @@ def _says(question: str, name: str) -> bool:
 
 
 def names_place(question: str, meeting: Meeting) -> bool:
-    """Whether a (normalized, lower-case) question names the meeting's place."""
-    return any(_says(question, name) for name in meeting.places)
+    """Whether a (normalized, lower-case) question names the meeting's place as where something happened ("in
+    Katowice", "the Lima talks", "2014年利马会议"), not as the first word of a name ("the Nairobi work programme",
+    "《巴黎协定》", "卡托维兹委员会"): instruments of the process are named after the meetings that set them up."""
+    return any(_as_place(question, name) for name in meeting.places)
+
+
+def _as_place(question: str, name: str) -> bool:
+    if name.isascii():
+        for match in re.finditer(rf"(?<![a-z]){re.escape(name)}(?![a-z])", question):
+            following = re.match(r"('s|’s)?\s*([a-z]+)?", question[match.end():])
+            if following[1] or not following[2] or following[2] in _PLACE_FOLLOWERS_EN:
+                return True
+        return False
+    for match in re.finditer(re.escape(name), question):
+        before, after = question[max(0, match.start() - 1):match.start()], question[match.end():]
+        if before in ("在", "于") or not after or not _CJK_CHAR.match(after) or _MEETING_ZH.match(after):
+            return True
+    return False
 
 
 def names_body(question: str, meeting: Meeting) -> bool:

@@ -58,6 +58,22 @@ def test_a_place_is_matched_as_a_word():
     assert names_place("利马会议决定了什么？", meeting)
 
 
+@pytest.mark.parametrize("question, named", [
+    ("in lima, what did the parties decide?", True),
+    ("what did the lima talks conclude?", True),
+    ("lima's outcome on gender", True),
+    ("在利马通过的决定", True),
+    ("2014年利马缔约方会议", True),
+    ("what does the lima work programme on gender cover?", False),  # an instrument named after the meeting
+    ("利马工作方案的期限是多久？", False),
+    ("利马气候行动呼吁说了什么？", False),
+])
+def test_a_place_names_the_meeting_only_where_it_says_where(question, named):
+    meeting = meeting_of("Report of the Conference of the Parties on its twentieth session, held in Lima from 1 to "
+                         "14 December 2014", default_glossary())
+    assert names_place(question, meeting) == named
+
+
 @pytest.fixture
 def two_meetings(fake_config) -> Bot:
     """The same decision reported from two sessions: one held in Baku in 2024, one in Glasgow in 2021."""
