@@ -59,6 +59,8 @@ class Fusion:
     history_weight: float = 0.5  # how much a previous question counts in a follow-up
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_penalty: float = 2.0  # headings answer references (resolved exactly), rarely free questions
+    front_matter_penalty: float = 1.0  # a cover block or table of contents repeats the meeting a question names
+                                       # ("at SBSTA 57 in Sharm el-Sheikh, …") and rarely answers the rest
     annex_bonus: float = 0.8  # a question that names an annex prefers that annex's passages
     container_bonus: float = 1.4  # one that names a decision prefers that decision's passages
     document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
@@ -103,6 +105,7 @@ class Retriever:
         self.dense = VectorStore.build(index.dense.reconstruct_n(0, index.dense.ntotal)) if index.dense.ntotal \
             else VectorStore(index.dense.d)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
+        self.is_front_matter = np.array([p.kind in ("header", "contents") for p in self.passages])
         self.doc_ids = sorted({p.doc for p in self.passages})
         doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
@@ -388,5 +391,6 @@ class Retriever:
         if mode == "lexical":
             return lexical
         f = self.fusion
-        return dense + f.lexical_weight * lexical - f.heading_penalty * self.is_heading[rows]
+        return (dense + f.lexical_weight * lexical - f.heading_penalty * self.is_heading[rows]
+                - f.front_matter_penalty * self.is_front_matter[rows])
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.engine import Bot
@@ -148,3 +149,12 @@ def test_a_title_that_names_its_meeting_is_read_before_the_cover():
                          "14 December 2014", default_glossary(), "Conference of the Parties Twentieth session Lima, "
                                                                  "1–14 December 2014 Paris, 3 March 2015")
     assert meeting is not None and meeting.places[0] == "lima" and meeting.sessions == {20}
+
+
+def test_with_equal_evidence_a_paragraph_outranks_the_cover_block(two_meetings):
+    # a cover block repeats the meeting a question names ("at the Baku session, …") and rarely answers the rest
+    retriever = two_meetings.retriever
+    kinds = {p.kind: row for row, p in enumerate(retriever.passages)}
+    rows = np.array([kinds["header"], kinds["paragraph"]])
+    cover, paragraph = retriever._fuse(np.array([5.0, 5.0]), np.array([0.3, 0.3]), "hybrid", rows)
+    assert paragraph - cover == pytest.approx(retriever.fusion.front_matter_penalty) and paragraph > cover
