@@ -6,7 +6,7 @@ Builds (or updates: unchanged documents keep their vectors) three indexes under 
 alone, the bundled document with every text of ../shared/un-docs/unfccc/, and the bundled document with the
 official CBD PDF (CBD/COP/DEC/16/31). Then prints, in one run, hit@1 / hit@5 / MRR@10 per kind for
 bench/questions.jsonl on the first two, for bench/un_questions.jsonl (dev and heldout apart),
-bench/un_dev2_questions.jsonl, bench/un_reports_questions.jsonl (dev and fresh apart) and
+bench/un_dev2_questions.jsonl, bench/un_reports_questions.jsonl (dev, dev2 and fresh apart) and
 bench/seed_en_questions.jsonl on the large corpus, and for bench/pdf_questions.jsonl on the third, with how
 often the top passage is from the right document. Decisions are made on dev; heldout is only reported.
 
