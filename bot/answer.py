@@ -6,6 +6,7 @@ import numpy as np
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Quote
+from bot.textnorm import clean_spaces
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
@@ -13,11 +14,13 @@ NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (
 
 
 def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) -> str:
-    """The passage itself when short, else its sentence closest to the question."""
+    """The passage itself when short, else its sentence closest to the question; never one its citation already
+    says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote anyway)."""
     text = hit.passage.text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
-    rows = index.sentences_of(row)
+    label = clean_spaces(hit.passage.citation)
+    rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
     if not rows:
         return text
     scores = index.sentence_vectors[rows] @ query_vector

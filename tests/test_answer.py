@@ -14,3 +14,22 @@ def test_a_named_unit_is_quoted_without_the_passages_search_found_beside_it():
     assert quoted(at("seed:fn14", 0.01, True), at("dec:fn14", 0.01, True)) == ["seed:fn14", "dec:fn14"]
     assert quoted(at("p1", 6.0, False), at("p2", 5.8, False)) == ["p1", "p2"]  # nearly as strong: both
     assert quoted(at("p1", 6.0, False), at("p2", 5.0, False)) == ["p1"]
+
+
+def test_a_table_row_is_not_quoted_by_the_name_its_citation_already_gives():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bot.answer import best_sentence
+    from bot.records import Passage
+
+    cells = ["执行问题附属机构第三次会议（SBI-3）", "SBI将审议一个专家组的工作结果，以编制与资源调动部分有关的若干问题的报告。" * 6]
+    passage = Passage(id="d:a2-t1-8", kind="table_row", citation="附件二 表1：执行问题附属机构第三次会议（SBI-3）",
+                      text=" | ".join(cells))
+    index = SimpleNamespace(sentences_of=lambda row: [0, 1], sentences=[SimpleNamespace(text=c) for c in cells],
+                            sentence_vectors=np.array([[1.0, 0.0], [0.6, 0.8]]))
+    question = np.array([1.0, 0.0])  # nearest the name cell
+    assert best_sentence(index, Hit(passage, 5.0), 0, question) == cells[1]
+    passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text=passage.text)
+    assert best_sentence(index, Hit(passage, 5.0), 0, question) == cells[0]  # the nearest, when no label says it
