@@ -46,6 +46,11 @@ _PLACE_FOLLOWERS_EN = frozenset(
 _MEETING_ZH = re.compile(r"[\u3400-\u9fff]{0,4}?(?:会议|大会|峰会|会上|举行|召开|期间|谈判)|的")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
+_MONTH_NAMES = [m.lower() for m in _MONTHS.split("|")]
+# a month named with its year and no day: "in June 2024", "2024年6月的" (not "as at 30 June 2014", "2014年6月30日")
+_MONTH_YEAR_EN = re.compile(rf"(?<!\d )\b({_MONTHS.lower()}) ((?:19|20)\d\d)\b")
+_MONTH_YEAR_ZH = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
+
 _UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()
 _TEENS = "tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
 _TENS = "twent thirt fort fift sixt sevent eight ninet".split()  # twenty / twentieth …
@@ -59,6 +64,7 @@ class Meeting:
     year: int | None = None
     bodies: tuple[str, ...] = ()  # the body's full name, its Chinese names, its acronyms
     sessions: frozenset[int] = frozenset()
+    months: frozenset[int] = frozenset()  # the months it was held in (1–12), of `year`
 
     def __bool__(self) -> bool:
         return bool(self.places or self.bodies)
@@ -86,16 +92,23 @@ def meeting_of(title: str, glossary: Glossary, cover: str = "") -> Meeting | Non
     """The meeting a title says it reports on, else the one its cover block names ("Conference of the Parties
     to the Convention on Biological Diversity Sixteenth meeting … Rome, 25–27 February 2025"; "不限成员名额
     工作组 第一次会议 2019年8月27日至30日，内罗毕"); None when neither names a place or body."""
-    places, year, bodies, sessions = _place(title, glossary) + _body(title, glossary)
+    places, year, dates = _place(title, glossary)
+    bodies, sessions = _body(title, glossary)
     if cover and not places:
-        places, year, cover_bodies, cover_sessions = _cover(cover, glossary)
+        places, year, cover_bodies, cover_sessions, dates = _cover(cover, glossary)
         bodies, sessions = (bodies, sessions) if sessions else (cover_bodies, cover_sessions)
-    meeting = Meeting(places, year, bodies, sessions)
+    meeting = Meeting(places, year, bodies, sessions, _months(dates))
     return meeting or None
 
 
-def _cover(text: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, tuple[str, ...], frozenset[int]]:
-    """Place, year, body and session from a cover block's meeting lines, in either language."""
+def _months(dates: str) -> frozenset[int]:
+    """The months a meeting's dates name: "from 30 November to 12 December 2023" -> {11, 12}; "8月27日至30日" -> {8}."""
+    months = {_MONTH_NAMES.index(m.lower()) + 1 for m in re.findall(rf"\b({_MONTHS})\b", dates, re.I)}
+    return frozenset(months | {int(m) for m in re.findall(r"(?<!\d)(\d{1,2})\s*月", dates) if 1 <= int(m) <= 12})
+
+
+def _cover(text: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, tuple[str, ...], frozenset[int], str]:
+    """Place, year, body, session and the dates text from a cover block's meeting lines, in either language."""
     found = _COVER_EN.search(text)
     if found:
         session = ordinal_to_int(found["ordinal"])
@@ -108,7 +121,7 @@ def _cover(text: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, 
         # convention on biological diversity"
         body = body[body.index(known):] if known else body
         return places, int(found["year"]), _body_names(body, _chinese_names(known, glossary), glossary), \
-            frozenset({session} if session else ())
+            frozenset({session} if session else ()), found[0]
     found = _COVER_ZH.search(text)
     if found:
         place = found["place"]
@@ -121,21 +134,22 @@ def _cover(text: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, 
         # the last known term is the body: "缔约方大会" in "生物多样性公约缔约方大会"
         return tuple(dict.fromkeys(places)), int(found["year"]), \
             _body_names(english, tuple(dict.fromkeys(c for c in (body, term) if c)), glossary), \
-            frozenset({session} if session else ())
-    return (), None, (), frozenset()
+            frozenset({session} if session else ()), found[0]
+    return (), None, (), frozenset(), ""
 
 
-def _place(title: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None]:
+def _place(title: str, glossary: Glossary) -> tuple[tuple[str, ...], int | None, str]:
+    """Place, year and the dates text from a title ("…, held in Katowice from 2 to 15 December 2018")."""
     held = _HELD_EN.search(title)
     if held:
         place = held[1].strip().lower()
         years = _YEAR_IN.findall(held[2])
-        return (place, *_chinese_names(place, glossary)), int(years[-1]) if years else None
+        return (place, *_chinese_names(place, glossary)), int(years[-1]) if years else None, held[2][:80]
     held = _HELD_ZH.search(title)
     if held:
         place = held[2]
-        return (place, *(entry.english for entry in glossary.entries if place in entry.chinese)), int(held[1])
-    return (), None
+        return (place, *(entry.english for entry in glossary.entries if place in entry.chinese)), int(held[1]), held[0]
+    return (), None, ""
 
 
 def _body(title: str, glossary: Glossary) -> tuple[tuple[str, ...], frozenset[int]]:
@@ -162,6 +176,13 @@ def _body_names(english: str, chinese: tuple[str, ...], glossary: Glossary) -> t
     acronyms = [entry.english for entry in glossary.entries
                 if re.fullmatch(r"[a-z]{2,6}", entry.english) and set(entry.chinese) & set(chinese)]
     return tuple(dict.fromkeys(name for name in (english, *chinese, *acronyms) if name))
+
+
+def months_named(question: str) -> set[tuple[int, int]]:
+    """(year, month) pairs a (normalized, lower-case) question names as when something happened: "the June 2024
+    Bonn session", "2019年12月马德里会议"; a full date names a day, not a meeting."""
+    pairs = {(int(year), _MONTH_NAMES.index(month) + 1) for month, year in _MONTH_YEAR_EN.findall(question)}
+    return pairs | {(int(year), int(month)) for year, month in _MONTH_YEAR_ZH.findall(question) if 1 <= int(month) <= 12}
 
 
 def years_named(question: str) -> set[int]:

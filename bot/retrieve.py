@@ -27,7 +27,7 @@ from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
 from bot.index import Index
-from bot.meetings import SessionsNamed, meeting_of, names_place, years_named
+from bot.meetings import SessionsNamed, meeting_of, months_named, names_place, years_named
 from bot.records import Hit
 from bot.references import Resolver, beyond_references, canonical, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
@@ -66,6 +66,7 @@ class Fusion:
     document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
     place_bonus: float = 1.4  # one that names where a document's meeting was held ("in Katowice") prefers it
     year_bonus: float = 0.7  # and, less, one that names the year it was held (many meetings share a year)
+    month_bonus: float = 0.7  # and the month with it ("the June 2024 session": the Bonn one, not that at the COP)
     session_bonus: float = 1.4  # one that names its session ("SBSTA 49", "第二十二届缔约方会议") prefers it
     translated_weight: float = 0.5  # share of a passage's dense score read from the question with its glossary terms
                                     # in the passage's language, when that is not the question's
@@ -187,13 +188,16 @@ class Retriever:
         return out
 
     def meeting_bonus(self, text: str) -> dict[str, float]:
-        """For each document whose meeting the question names (its place, year, session), the bonus its passages get."""
+        """For each document whose meeting the question names (its place, year, month, session), the bonus its
+        passages get."""
         lowered, years, f = text.lower(), years_named(text), self.fusion
         sessions = SessionsNamed.read(lowered)  # once, not for each document
+        months = months_named(lowered)
         bonus = {}
         for doc, meeting in self.meetings.items():
             value = (f.place_bonus * names_place(lowered, meeting) + f.year_bonus * (meeting.year in years)
-                     + f.session_bonus * sessions.name(meeting))
+                     + f.session_bonus * sessions.name(meeting)
+                     + f.month_bonus * any((meeting.year, month) in months for month in meeting.months))
             if value:
                 bonus[doc] = value
         return bonus

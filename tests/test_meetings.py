@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine import Bot
 from bot.glossary import default_glossary
-from bot.meetings import meeting_of, names_place, names_session, years_named
+from bot.meetings import meeting_of, months_named, names_place, names_session, years_named
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
@@ -158,3 +158,17 @@ def test_with_equal_evidence_a_paragraph_outranks_the_cover_block(two_meetings):
     rows = np.array([kinds["header"], kinds["paragraph"]])
     cover, paragraph = retriever._fuse(np.array([5.0, 5.0]), np.array([0.3, 0.3]), "hybrid", rows)
     assert paragraph - cover == pytest.approx(retriever.fusion.front_matter_penalty) and paragraph > cover
+
+
+def test_a_meeting_knows_its_months_and_a_question_names_a_month_without_a_day():
+    bonn = meeting_of("Report of the Subsidiary Body for Implementation on its forty-fourth session, held in Bonn "
+                      "from 16 to 26 May 2016", default_glossary())
+    assert (bonn.year, bonn.months) == (2016, frozenset({5}))
+    uae = meeting_of("Report of the Conference of the Parties on its twenty-eighth session, held in the United Arab "
+                     "Emirates from 30 November to 13 December 2023", default_glossary())
+    assert uae.months == frozenset({11, 12})
+    nairobi = meeting_of("x", default_glossary(), "不限成员名额工作组 第一次会议 2019年8月27日至30日，内罗毕 1/1.")
+    assert nairobi.months == frozenset({8})
+    assert months_named("at the may 2016 bonn session, who spoke?") == {(2016, 5)}
+    assert months_named("在2019年12月马德里举行的会议上") == {(2019, 12)}
+    assert months_named("as at 30 june 2014, how many?") == set() == months_named("截至2014年6月30日，有多少？")
