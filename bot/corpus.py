@@ -56,7 +56,11 @@ def decode(data: bytes, name: str) -> str:
         raise CorpusError(f"{name}: the file is empty")
     for encoding, bom in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict"), name)
+            try:
+                return _checked(data.decode(encoding, errors="strict"), name)
+            except UnicodeDecodeError:
+                raise CorpusError(f"{name}: starts like {encoding.upper()} text but is not valid {encoding.upper()}; "
+                                  "save it as UTF-8") from None
     if b"\x00" in data:
         raise CorpusError(f"{name}: this looks like a binary file, not text")
     for encoding in ("utf-8", "gb18030"):
