@@ -138,6 +138,8 @@ def clean_question(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:
     text = clean_spaces(_SURROGATE.sub("\ufffd", question or ""))
     if not text:
         raise QueryError("问题是空的：请输入一个关于文件的问题。(The question is empty.)")
+    if not any(ch.isalnum() for ch in text):  # "？？？", "😀": nothing to look for
+        raise QueryError("问题里没有字词：请输入一个关于文件的问题。(The question has no words.)")
     notes: tuple[str, ...] = ()
     if len(text) > MAX_QUESTION_CHARS:
         text = text[:MAX_QUESTION_CHARS].rstrip()  # a cut just after a space must not leave it dangling

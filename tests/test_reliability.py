@@ -72,6 +72,18 @@ def test_empty_questions_are_a_clear_query_error(spy, question):
     assert spy.embedder.queries == []  # refused before the model is asked
 
 
+@pytest.mark.parametrize("question", ["？？？", "😀", "?!… —", "🌍 🌏"])
+def test_a_question_without_words_is_a_clear_query_error(spy, question):
+    with pytest.raises(QueryError, match="no words"):
+        spy.ask(question)
+    assert spy.embedder.queries == []
+
+
+def test_full_width_letters_keep_their_spaces_and_resolve_like_ascii(spy):
+    assert spy.ask("ｐａｒａｇｒａｐｈ　５").question == "ｐａｒａｇｒａｐｈ ５"
+    assert spy.search("ｐａｒａｇｒａｐｈ　５")[0].passage.id == spy.search("paragraph 5")[0].passage.id
+
+
 @pytest.mark.parametrize("k", [0, -3, 51, 10**9, 2.5, "5"])
 def test_bad_k_is_a_query_error(spy, k):
     with pytest.raises(QueryError, match="k must be"):
@@ -83,7 +95,7 @@ def test_a_question_that_is_not_text_is_a_query_error(spy):
         spy.ask(["第5段"])
 
 
-@pytest.mark.parametrize("filler", ["生物多样性框架", "a b ", "🌍", "第5段。"])
+@pytest.mark.parametrize("filler", ["生物多样性框架", "a b ", "🌍地", "第5段。"])
 def test_a_huge_question_is_cut_and_the_model_sees_only_the_cut(spy, filler):
     question = (filler * (200_000 // len(filler) + 1))[:200_000]
     answer = spy.ask(question)
@@ -133,10 +145,11 @@ def test_odd_questions_through_the_cli(monkeypatch, fake_config):
 
     monkeypatch.setattr(bot.engine, "make_embedder", lambda *a, **k: FakeEmbedder())
     monkeypatch.setenv("BOT_CORPUS_DIR", str(fake_config.corpus_dir))
-    for question in ["\x00\x1b[2J第5段", "🌍" * 300_000, "<script>alert(1)</script>", "\udcff\udcfe第5段", "\u3000"]:
+    for question in ["\x00\x1b[2J第5段", "🌍地" * 150_000, "<script>alert(1)</script>", "\udcff\udcfe第5段", "\u3000",
+                     "🌍" * 300_000]:
         result = CliRunner().invoke(main, ["ask", question, "--json", "--quiet"])
         assert "Traceback" not in result.output
-        if question == "\u3000":
+        if question in ("\u3000", "🌍" * 300_000):
             assert result.exit_code == 1 and result.stderr.startswith("Error: ")
         else:
             assert result.exit_code == 0, result.output
