@@ -22,15 +22,20 @@ CHECKED_HITS = 2  # the answer quotes at most the top two passages
 
 @dataclass(frozen=True)
 class AnswerType:
-    """A kind of answer: questions matching `asks` (and not `unless`) need a passage matching `found`."""
+    """A kind of answer: questions matching `asks` (and not `unless`) need a passage whose normalized text matches
+    `found`, or whose own text (case kept) matches `found_cased`."""
 
     name: str
     asks: re.Pattern
     found: re.Pattern
     unless: re.Pattern | None = None
+    found_cased: re.Pattern | None = None
 
     def asked_by(self, question: str) -> bool:
         return bool(self.asks.search(question)) and not (self.unless and self.unless.search(question))
+
+    def held_by(self, normalized: str, text: str) -> bool:
+        return bool(self.found.search(normalized) or (self.found_cased and self.found_cased.search(text)))
 
 
 _DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
@@ -53,7 +58,10 @@ ANSWER_TYPES = (
                           r"谁当选|who (?:chairs|heads)\b|who (?:is|was|are|were) (?:the )?(?:current |new )?(?:executive secretary|president|"
                           r"chair|co-?chairs?|minister|executive director|director|head)|names? of the (?:co-?chairs?|chair|president|"
                           r"executive secretary|experts?|members?)|who was elected"),
-               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b")),
+               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b"),
+               # UN reports name people with their country and no title: "Nabeel Munir (Pakistan)"
+               found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
+                                      r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")),
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
                re.compile(_DAY)),
@@ -115,21 +123,21 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for when none of the passages holds one, else None."""
     asked = normalize(question)
-    texts = [normalize(p) for p in passages]
+    texts = [(normalize(p), p) for p in passages]
     for kind in ANSWER_TYPES:
-        if kind.asked_by(asked) and not any(kind.found.search(t) for t in texts):
+        if kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
             return kind.name
-    if _ASKS_COUNT.search(asked) and not any(_counts(asked, t) for t in texts):
+    if _ASKS_COUNT.search(asked) and not any(_counts(asked, t) for t, _ in texts):
         return "count"
     return None
 
 
-def answer_checks(question: str) -> list[Callable[[str], bool]]:
-    """For each kind of answer the (normalized) question asks for, a test of whether a normalized text holds one:
-    "哪一天" needs a day, "how many members" a number of members. Empty when it asks for no such kind."""
-    checks: list[Callable[[str], bool]] = [kind.found.search for kind in ANSWER_TYPES if kind.asked_by(question)]
+def answer_checks(question: str) -> list[Callable[[str, str], bool]]:
+    """For each kind of answer the (normalized) question asks for, a test of whether a text (normalized, and as
+    it is) holds one: "哪一天" needs a day, "how many members" a number of members. Empty when it asks for none."""
+    checks: list[Callable[[str, str], bool]] = [kind.held_by for kind in ANSWER_TYPES if kind.asked_by(question)]
     if _ASKS_COUNT.search(question):
-        checks.append(lambda text: _counts(question, text))
+        checks.append(lambda normalized, text: _counts(question, normalized))
     return checks
 
 

@@ -379,7 +379,8 @@ class Retriever:
         if not checks or not self.fusion.answer_kind_bonus:
             return bonus
         for i in np.argsort(-fused, kind="stable")[:ANSWER_KIND_WINDOW]:
-            if all(check(self._normalized(int(rows[i]))) for check in checks):
+            row = int(rows[i])
+            if all(check(self._normalized(row), self.passages[row].text) for check in checks):
                 bonus[i] = self.fusion.answer_kind_bonus
         return bonus
 

@@ -56,6 +56,7 @@ def test_a_title_the_document_gives_in_english_is_known():
     ("How many members does the committee have?", "Recalls paragraph 5 of decision 2/CP.21, adopted in 2015", "count"),
     ("How many observers attended the meeting?", "The Committee shall consist of 12 members", "count"),  # not observers
     ("What was the approved programme budget for the biennium?", "Approves the programme budget", "money"),
+    ("Who is the Chair of the SBI?", "The Chair opened the session on the Santiago Network (SN)", "person"),
 ])
 def test_answer_types_the_passages_lack(question, passage, kind):
     assert missing_answer_type(question, [passage]) == kind
@@ -80,6 +81,9 @@ def test_answer_types_the_passages_lack(question, passage, kind):
     ("How many times may an expert retake the examination?", "may retake the examination once only"),
     ("What budget was approved?", "Approves the budget of EUR 2,583,600 for the biennium"),
     ("What percentage of the share of proceeds goes to adaptation?", "a share of proceeds of 5 per cent"),
+    # UN reports name people with their country, without a title
+    ("Who is the Chair of the SBI?", "The Chair of the SBI, Nabeel Munir (Pakistan), opened the session"),
+    ("Who was elected Vice-Chair?", "The SBI elected Gonzalo Guaiquil (Chile) as its Vice-Chair"),
 ])
 def test_answer_types_the_passages_hold(question, passage):
     assert missing_answer_type(question, [passage]) is None
