@@ -38,7 +38,8 @@ class AnswerType:
         return bool(self.found.search(normalized) or (self.found_cased and self.found_cased.search(text)))
 
 
-_DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
+# a day of the month, in either language ("8月27日", "27 august"), or a date still to be set (待定)
+DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
 _PRACTICAL = r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail"
 ANSWER_TYPES = (
     AnswerType("money",
@@ -64,7 +65,7 @@ ANSWER_TYPES = (
                                       r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")),
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
-               re.compile(_DAY)),
+               re.compile(DAY)),
     # what happened after the document: it schedules meetings, it cannot report how they ended;
     # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome, nor is "what did
     # the SBSTA conclude", which UN reports answer with their conclusions

@@ -1,30 +1,55 @@
 """Extractive answers: the most relevant sentences quoted verbatim with markers [n], or a plain decline."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from bot.abstain import DAY, answer_checks
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Quote
-from bot.textnorm import clean_spaces
+from bot.textnorm import clean_spaces, normalize
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
+_ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray) -> str:
-    """The passage itself when short, else its sentence closest to the question; never one its citation already
-    says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote anyway)."""
+def _holds_day(normalized: str, text: str) -> bool:
+    return re.search(DAY, normalized) is not None
+
+
+def _holds_year(normalized: str, text: str) -> bool:
+    return _YEAR.search(normalized) is not None
+
+
+def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, question: str = "") -> str:
+    """The passage itself when short, else its sentence closest to the question among those holding the kind of
+    answer it asks for (a date for "when", a number for "how many"), when any does; never one its citation
+    already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote anyway)."""
     text = hit.passage.text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
     label = clean_spaces(hit.passage.citation)
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
+    asked = normalize(question)
+    checks = answer_checks(asked) if question else []
+    if checks:
+        rows = _holding(index, rows, checks) or rows
+    elif _ASKS_WHEN.search(asked):  # too loose to decline on (a year or an event may answer "when"), but a
+        rows = _holding(index, rows, [_holds_day]) or _holding(index, rows, [_holds_year]) or rows  # time is quoted
     if not rows:
         return text
     scores = index.sentence_vectors[rows] @ query_vector
     return index.sentences[rows[int(np.argmax(scores))]].text
+
+
+def _holding(index: Index, rows: list[int], checks: list) -> list[int]:
+    """The sentences (positions in index.sentences) that pass every check."""
+    return [k for k in rows if all(check(normalize(index.sentences[k].text), index.sentences[k].text) for check in checks)]
 
 
 def declined_text(reason: str | None, language: str = "zh") -> str:
@@ -49,7 +74,7 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     alike = not hits[0].exact if hits else False
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
     quotes = tuple(
-        Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector))
+        Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector, question))
         for n, hit in enumerate(chosen, start=1)
     )
     lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" if language == "zh"

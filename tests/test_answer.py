@@ -33,3 +33,22 @@ def test_a_table_row_is_not_quoted_by_the_name_its_citation_already_gives():
     assert best_sentence(index, Hit(passage, 5.0), 0, question) == cells[1]
     passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text=passage.text)
     assert best_sentence(index, Hit(passage, 5.0), 0, question) == cells[0]  # the nearest, when no label says it
+
+
+def test_a_when_question_quotes_the_date_cell_of_a_long_table_row():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bot.answer import best_sentence
+    from bot.records import Passage
+
+    cells = ["2019 年 11 月 20 日至 22 日，加拿大蒙特利尔", "第十一次会议", "向工作组第二次会议提出关于 2020 年后框架的建议" * 6]
+    passage = Passage(id="d:a2-t1-3", kind="table_row", citation="附件二 表1：第十一次会议", text=" | ".join(cells))
+    index = SimpleNamespace(sentences_of=lambda row: [0, 1, 2], sentences=[SimpleNamespace(text=c) for c in cells],
+                            sentence_vectors=np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6]]))
+    nearest_the_proposal = np.array([1.0, 0.0])
+    quote = lambda question: best_sentence(index, Hit(passage, 5.0), 0, nearest_the_proposal, question)  # noqa: E731
+    assert quote("工作组什么时候开会？") == cells[0]  # a day, before a cell that only names a year
+    assert quote("When does it meet?") == cells[0]
+    assert quote("工作组提出什么建议？") == cells[2]  # no kind asked: the nearest, never the name the label gives
