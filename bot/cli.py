@@ -105,8 +105,9 @@ def remove(doc: str, quiet: bool, **options) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, symbol, title, language, kind, date, file, passages.")
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
+@click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
 @_one_line_errors
-def docs(as_json: bool, corpus_dir: Path | None) -> None:
+def docs(as_json: bool, corpus_dir: Path | None, quiet: bool) -> None:
     """The documents of the corpus: id, symbol, language, passage count, title."""
     from collections import Counter
 
@@ -115,7 +116,7 @@ def docs(as_json: bool, corpus_dir: Path | None) -> None:
     from bot.render import document_to_dict
 
     documents, skipped = load_corpus(Config.from_env(corpus_dir=corpus_dir).corpus_dir)
-    for line in skipped:
+    for line in () if quiet else skipped:
         click.echo(f"skipped {line}", err=True)
     counts = Counter(p.doc for p in parse_documents(documents))
     for document in documents:
@@ -128,8 +129,9 @@ def docs(as_json: bool, corpus_dir: Path | None) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, doc, kind, citation, text, section, pages.")
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
+@click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
 @_one_line_errors
-def passages(as_json: bool, corpus_dir: Path | None) -> None:
+def passages(as_json: bool, corpus_dir: Path | None, quiet: bool) -> None:
     """Every passage of the corpus in document order."""
     from bot.corpus import load_corpus
     from bot.index import parse_documents
@@ -137,7 +139,7 @@ def passages(as_json: bool, corpus_dir: Path | None) -> None:
 
     config = Config.from_env(corpus_dir=corpus_dir)
     documents, skipped = load_corpus(config.corpus_dir)
-    for line in skipped:
+    for line in () if quiet else skipped:
         click.echo(f"skipped {line}", err=True)
     for passage in parse_documents(documents):
         if as_json:

@@ -147,6 +147,9 @@ def test_passages_names_a_skipped_file_and_lists_the_rest(run, corpus_copy, pars
     assert result.exit_code == 0
     assert "photo.txt" in result.stderr and "binary" in result.stderr
     assert len(_json_lines(result.stdout)) == len(parsed)
+    for command in ("passages", "docs"):
+        quiet = run(command, "--json", "--quiet", "--corpus-dir", str(corpus_copy))
+        assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout
 
 
 # -- bot ask ---------------------------------------------------------------------------------------------
