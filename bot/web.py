@@ -51,6 +51,13 @@ ASSETS = Path(__file__).resolve().parent / "web_assets"
 TITLE = "bot · 文件问答"
 EXAMPLE_SLOTS = 5  # example buttons; their questions come from the loaded documents
 ALL_DOCUMENTS = "全部文件 (all documents)"
+# the sources column's words, in the question's language
+SOURCE_WORDS = {
+    "zh": {"question": "问：", "closest": "最接近的段落（文件中没有直接的答案）", "cited": "引用的段落",
+           "others": "其他相关段落", "page": "{file}，第 {page} 页 (p. {page})"},
+    "en": {"question": "Q: ", "closest": "Closest passages (the documents do not answer this directly)",
+           "cited": "Cited passages", "others": "Other related passages", "page": "{file}, p. {page}"},
+}
 KIND_NAMES = {
     "header": "文件信息", "preamble": "序言", "paragraph": "段落", "item": "分项", "heading": "标题",
     "footnote": "脚注", "table_row": "表格行", "text": "正文", "article": "条款",
@@ -417,7 +424,10 @@ def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
             pieces.append("\n\n")
         label = passage.citation if passage else quote.passage_id
         pieces.append(f"**{md_escape(label)}**")
-        text(f"[{quote.marker}]：「{quote.sentence}」")
+        if _is_chinese(answer.question):
+            text(f"[{quote.marker}]：「{quote.sentence}」")
+        else:
+            text(f" [{quote.marker}]: “{quote.sentence}”")
     return pieces
 
 
@@ -425,7 +435,8 @@ def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], position: dict[str, int]) -> str:
+def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], position: dict[str, int],
+          words: dict[str, str] = SOURCE_WORDS["zh"]) -> str:
     passage = hit.passage
     document = bot.by_doc.get(passage.doc)
     head = [f'<span class="bot-marker">[{marker}]</span>' if marker else "",
@@ -436,7 +447,7 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
              f'<header>{"".join(head)}</header>']
     if passage.section:
         parts.append(f'<div class="bot-section">{h(" › ".join(passage.section))}</div>')
-    link = _original_link(passage, document, bot)
+    link = _original_link(passage, document, bot, words)
     if link:
         parts.append(link)
     parts.append(_passage_body(passage, terms))
@@ -471,14 +482,16 @@ def _resolved(corpus_dir: str, file: str) -> Path:
     return (Path(corpus_dir) / file).resolve()
 
 
-def _original_link(passage: Passage, document, bot: "Bot") -> str:
-    """A link that opens the original file at the passage's page (PDF viewers read #page=N)."""
+def _original_link(passage: Passage, document, bot: "Bot", words: dict[str, str] = SOURCE_WORDS["zh"]) -> str:
+    """A link that opens the original file, a PDF at the passage's page (PDF viewers read #page=N)."""
     url = _file_url(document, bot) if passage.pages else ""
     if not url:
         return ""
+    if not document.file.lower().endswith(".pdf"):  # a text or Word file has no pages to jump to
+        return f'<div class="bot-open"><a href="{h(url)}" target="_blank" rel="noopener">{h(document.file)} ↗</a></div>'
     page = passage.pages[0]
     return (f'<div class="bot-open"><a href="{h(url)}#page={page}" target="_blank" rel="noopener">'
-            f'{h(document.file)}，第 {page} 页 (p. {page}) ↗</a></div>')
+            f'{h(words["page"].format(file=document.file, page=page))} ↗</a></div>')
 
 
 def _references_line(passage: Passage, bot: "Bot") -> str:
@@ -536,16 +549,17 @@ def sources_html(answer: Answer, bot: "Bot") -> str:
         marker_of.setdefault(quote.passage_id, quote.marker)
     cited = sorted((hit for hit in answer.hits if hit.passage.id in marker_of), key=lambda hit: marker_of[hit.passage.id])
     others = [hit for hit in answer.hits if hit.passage.id not in marker_of]
-    parts = ['<div class="bot-sources">', f'<div class="bot-question">问：{h(answer.question)}</div>']
+    words = SOURCE_WORDS["zh" if _is_chinese(answer.question) else "en"]
+    parts = ['<div class="bot-sources">', f'<div class="bot-question">{words["question"]}{h(answer.question)}</div>']
     if answer.abstained:
-        parts.append('<div class="bot-heading">最接近的段落（文件中没有直接的答案）</div>')
+        parts.append(f'<div class="bot-heading">{words["closest"]}</div>')
     elif cited:
-        parts.append('<div class="bot-heading">引用的段落</div>')
-    parts.extend(_card(hit, marker_of[hit.passage.id], bot, terms, position) for hit in cited)
+        parts.append(f'<div class="bot-heading">{words["cited"]}</div>')
+    parts.extend(_card(hit, marker_of[hit.passage.id], bot, terms, position, words) for hit in cited)
     if others:
         if not answer.abstained:
-            parts.append('<div class="bot-heading">其他相关段落</div>')
-        parts.extend(_card(hit, None, bot, terms, position) for hit in others)
+            parts.append(f'<div class="bot-heading">{words["others"]}</div>')
+        parts.extend(_card(hit, None, bot, terms, position, words) for hit in others)
     parts.append("</div>")
     return "".join(parts)
 

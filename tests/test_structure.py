@@ -185,6 +185,14 @@ def test_a_title_wrapped_after_a_dangling_word_goes_on_past_a_comma():
                                                 "on its forty-ninth session, held in Katowice from 2 to 8 December 2018")
 
 
+def test_a_text_that_opens_with_a_decision_heading_takes_the_line_under_it_as_title():
+    # a Word file often has no cover block: "Decision 7/XX", its title, then the body
+    text = "Decision 7/XX\nSustainable lighthouse management\nThe Conference of the Parties,\n1. Decides to act;\n"
+    assert detect(text, "lighthouse.docx").title == "Sustainable lighthouse management"
+    untitled = "Decision 7/XX\nThe Conference of the Parties,\n1. Decides to act;\n"
+    assert detect(untitled, "lighthouse.docx").title is None  # the body's first line is no title
+
+
 # -- English treaty --------------------------------------------------------------------------------------
 
 

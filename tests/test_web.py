@@ -115,7 +115,7 @@ def test_a_question_cannot_inject_markup(fake_bot):
         assert HOSTILE not in sources and "<script" not in sources
         assert not set(markup(reply)) & set("<>") and "**x**" not in markup(reply)  # labels are the only bold
     _, sources = final(HOSTILE, [], fake_bot)
-    assert "问：&lt;script&gt;alert(1)&lt;/script&gt;**x**" in sources
+    assert "Q: &lt;script&gt;alert(1)&lt;/script&gt;**x**" in sources  # an English question: English words
 
 
 def test_document_text_cannot_inject_markup(fake_bot, monkeypatch):
@@ -130,7 +130,7 @@ def test_document_text_cannot_inject_markup(fake_bot, monkeypatch):
         assert not set(syntax) & set("<>[]()") and syntax.count("*") in (0, 2, 4)  # only the label's own **…**
         assert "<img" not in sources and "<b>" not in sources
     reply, sources = final("q", [], fake_bot)
-    assert '「<img src=x onerror="alert(1)"> **bold** [a](javascript:x)」' in reply  # what the reader sees
+    assert '“<img src=x onerror="alert(1)"> **bold** [a](javascript:x)”' in reply  # what the reader sees
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in sources
 
 
@@ -603,3 +603,14 @@ def test_a_card_links_the_loaded_documents_its_passage_refers_to(fake_config):
     assert f'Decision 3/CMA.6 → <a href="/gradio_api/file={target}"' in refs
     assert "9/CP.99" not in refs  # a decision that is not loaded links nowhere
     assert "bot-refs" not in own_card  # its own decision is no cross-reference
+
+
+def test_the_sources_and_reply_speak_the_question_s_language(fake_bot):
+    english = fake_bot.ask("What does paragraph 5 say?")
+    chinese = fake_bot.ask("第5段说了什么？")
+    english_sources, chinese_sources = web.sources_html(english, fake_bot), web.sources_html(chinese, fake_bot)
+    assert "Q: What does paragraph 5 say?" in english_sources and "Cited passages" in english_sources
+    assert "问：第5段说了什么？" in chinese_sources and "引用的段落" in chinese_sources
+    assert "“" in "".join(web._reply_pieces(english, fake_bot)) and "「" in "".join(web._reply_pieces(chinese, fake_bot))
+    # the bundled document is a text file: its link opens the file, with no page to jump to
+    assert ".txt" in english_sources and "#page=" not in english_sources and "第 1 页" not in chinese_sources

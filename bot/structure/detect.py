@@ -47,7 +47,18 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     language = detect_language(text)
     symbol = _symbol(front, file_name)
     title, source = _title(front)
+    if title is None:  # no front matter: the text opens with its body, perhaps "Decision 7/XX" and its title
+        title, source = _opening_title(text)
     return DocumentInfo(symbol, title, language, _date(front), _kind(symbol, source, text), file_name)
+
+
+def _opening_title(text: str) -> tuple[str | None, str]:
+    """The title line under a "Decision x/y" (or "第x/y号决定") heading that opens the text, if one does."""
+    lines = [line for line in (" ".join(raw.split()) for raw in text.removeprefix("\ufeff")[:_SAMPLE].split("\n")) if line]
+    if len(lines) >= 2 and (en.DECISION.match(lines[0]) or zh.DECISION.match(lines[0])) \
+            and classify(lines[1]).kind not in _BODY and not lines[1].endswith((",", "，", ":", "：")):
+        return lines[1], "decision"
+    return None, "first line"
 
 
 def _front_lines(text: str) -> list[str]:
