@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.glossary import Glossary, default_glossary
 from bot.records import Hit
+from bot.references import asks_only_for_units
 from bot.textnorm import normalize
 
 CHECKED_HITS = 2  # the answer quotes at most the top two passages
@@ -178,6 +179,8 @@ class Abstention:
         top = hits[0]
         if top.exact:
             return None
+        if asks_only_for_units(normalize(question)):  # "paragraph 999 of decision 1/CMA.5": no document has it
+            return words["unit"]
         name = unknown_name(question, document, glossary) if document else None
         if name:
             return words["name"].format(name)
@@ -195,9 +198,10 @@ class Abstention:
         return self.reason(hits, question, document) is not None
 
 
-_REASONS_ZH = {"none": "没有检索到段落", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
+_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
                "weak": "最相关的段落与问题关联较弱"}
-_REASONS_EN = {"none": "no passage was found", "name": "the documents never mention {}",
+_REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
+               "name": "the documents never mention {}",
                "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",
                   "day": "specific date", "year": "year", "count": "such number", "outcome": "later outcome",

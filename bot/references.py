@@ -121,6 +121,19 @@ def beyond_references(question: str) -> str:
     return _REFERENCE_WORDS.sub("", text)
 
 
+_BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def asks_only_for_units(question: str) -> bool:
+    """Whether a (normalized) question names units and asks for nothing else ("第999段说什么？", "What does
+    paragraph 5 of decision 1/CMA.5 say?"); a Chinese character counts as two."""
+    if not read_segments(question):
+        return False
+    rest = beyond_references(question)
+    return len(rest) + len(_CJK_CHAR.findall(rest)) <= _BARE_REFERENCE
+
+
 _UNIT_KINDS = ("article", "para", "item", "preamble")
 _UNIT_TAIL = re.compile(r"(?:\.\d+|\s*\(\s*[a-z0-9ivx]{1,4}\s*\)|\s*[项目款])*")
 # what follows a unit asked about ("第5段的…", "第7段讲什么", "article 4 of …", "paragraph 2 say?"); any other

@@ -29,7 +29,7 @@ from bot.glossary import Glossary, default_glossary
 from bot.index import Index
 from bot.meetings import SessionsNamed, meeting_of, months_named, names_place, years_named
 from bot.records import Hit
-from bot.references import Resolver, beyond_references, canonical, names_unit_as_topic, read_segments
+from bot.references import Resolver, asks_only_for_units, canonical, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 from bot.vectors import VectorStore
@@ -43,7 +43,6 @@ _FOLLOWUP = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold (see _answer_kind_bonus)
-_BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
@@ -339,8 +338,7 @@ class Retriever:
         about ("附件一这份说明是为了什么目的编写的？"), from the documents whose best passage scores within
         `several_margin` of the best document's, and the others' units compete as any passage does."""
         docs = {self.passages[row].doc for row in exact_rows}
-        rest = beyond_references(text)
-        if len(docs) < 2 or len(rest) + len(_CJK.findall(rest)) <= _BARE_REFERENCE:  # a Chinese character counts 2
+        if len(docs) < 2 or asks_only_for_units(text):
             return exact_rows
         best: dict[str, float] = {}
         for row, score in zip(rows, fused):

@@ -123,3 +123,14 @@ def test_a_passage_lifted_for_holding_the_kind_asked_for_does_not_hide_its_absen
     assert Abstention().reason(hits, question) == "最相关的段落中没有具体日期"
     lifted_on_merit = [passage_hit(h.passage.text, h.score) for h in hits]  # the same date, found without help
     assert Abstention().reason(lifted_on_merit, question) is None
+
+
+@pytest.mark.parametrize("question, declined", [
+    ("第999段说什么？", True),  # asks only for a unit, and no document has it (no exact hit)
+    ("What does paragraph 999 of decision 1/CMA.5 say?", True),
+    ("第5段对国家联络点有什么要求？", False),  # asks about something too: the search may still answer
+])
+def test_a_unit_no_document_has_is_declined(question, declined):
+    reason = Abstention().reason([hit("无关的段落", dense=0.95, lexical=30.0)], question, DOCUMENT,
+                                 "en" if question.isascii() else "zh")
+    assert (reason in ("已载入的文件中没有所问的编号部分", "no loaded document has the numbered part asked for")) == declined
