@@ -32,8 +32,10 @@ def read_batch(path: Path) -> Iterator[tuple[object, str | None, str | None]]:
         key = json.dumps(qid, ensure_ascii=False, sort_keys=True)
         if "id" not in record:
             yield qid, None, f"line {number}: missing \"id\""
-        elif not isinstance(record.get("q"), str):
+        elif "q" not in record:
             yield qid, None, f"line {number}: missing \"q\" (the question text)"
+        elif not isinstance(record["q"], str):
+            yield qid, None, f"line {number}: \"q\" must be text (got {type(record['q']).__name__})"
         elif key in seen:
             yield qid, None, f"line {number}: duplicate id {qid!r}"
         else:

@@ -106,6 +106,13 @@ def _sha256(path: Path) -> str:
 # ---------------------------------------------------------------- reading
 
 
+# why an index no longer fits, by the manifest entry that differs (said in one line, without hashes)
+STALE_REASONS = {"format": "its format is older", "model": "another model is chosen",
+                 "corpus_sha256": "the documents changed", "parser_version": "the parser changed",
+                 "code_sha256": "the parser or its data changed", "recipe_version": "what is embedded changed",
+                 "embedding_version": "how texts are embedded changed"}
+
+
 def load(index_dir: Path, expected: dict) -> Index:
     """Load and check an index; IndexProblem says in one line why it cannot be used."""
     manifest_path = index_dir / MANIFEST
@@ -119,7 +126,7 @@ def load(index_dir: Path, expected: dict) -> Index:
         raise IndexProblem(f"index manifest is damaged ({error.__class__.__name__})") from error
     for key, value in expected.items():
         if manifest.get(key) != value:
-            raise IndexProblem(f"index is stale: {key} is {manifest.get(key)!r}, expected {value!r}")
+            raise IndexProblem(f"index is stale: {STALE_REASONS.get(key, key + ' changed')}")
     files = manifest.get("files")
     if not isinstance(files, dict) or set(files) != set(DATA_FILES):
         raise IndexProblem("index manifest does not list its files")

@@ -29,7 +29,7 @@ def add_files(corpus_dir: Path, files: Iterable[Path]) -> list[str]:
     lines = []
     for path in files:
         target = corpus_dir / path.name
-        if target.exists() and target.resolve() == path.resolve():
+        if target.exists() and (target.resolve() == path.resolve() or target.read_bytes() == path.read_bytes()):
             lines.append(f"{path.name} is already in the corpus")
             continue
         verb = "updated" if target.exists() else "added"

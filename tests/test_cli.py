@@ -239,6 +239,7 @@ def test_batch_answers_good_lines_and_reports_bad_ones(run, loads, tmp_path):
     assert "not valid JSON" in errors[1]
     assert '"q"' in errors[2] and '"id"' in errors[3]
     assert "duplicate" in errors[4]
+    assert '"q" must be text' in errors[8]  # there, but a number
     assert "empty" in errors[9] or "空" in errors[9]
     assert loads.opens == 1 and len(loads.embedders) == 1  # the model is opened once for the whole file
 

@@ -79,6 +79,10 @@ def test_add_refuses_a_bad_file_and_changes_nothing(tmp_path, corpus):
         add_files(corpus, [good, bad])
     assert not (corpus / "en-treaty.txt").exists()
     assert add_files(corpus, [good]) == ["added en-treaty.txt"]
+    assert add_files(corpus, [good]) == ["en-treaty.txt is already in the corpus"]  # the same bytes again
+    changed = tmp_path / "en-treaty.txt"
+    changed.write_text(good.read_text(encoding="utf-8") + "\nArticle 99\n", encoding="utf-8")
+    assert add_files(corpus, [changed]) == ["updated en-treaty.txt"]
 
 
 def test_remove_names_unknown_and_ambiguous_documents(corpus):

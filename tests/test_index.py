@@ -41,7 +41,7 @@ def test_changed_corpus_makes_the_index_stale(fake_config):
     document.write_text(document.read_text(encoding="utf-8") + "\n13. 新增一段。\n", encoding="utf-8")
     lines = []
     rebuilt = _open(fake_config, lines=lines)
-    assert "stale: corpus_sha256" in lines[0]
+    assert "stale: the documents changed" in lines[0]
     assert any("新增一段" in p.text for p in rebuilt.passages)
 
 
@@ -53,7 +53,7 @@ def test_other_model_makes_the_index_stale(fake_config):
 
     lines = []
     _open(fake_config, embedder=OtherModel(), lines=lines)
-    assert "stale: model" in lines[0]
+    assert "stale: another model is chosen" in lines[0]
 
 
 @pytest.mark.parametrize("name", [MANIFEST, *DATA_FILES])

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from bot.corpus import load_corpus
 from bot.engine import MAX_QUESTION_CHARS, Bot
 from bot.errors import IndexProblem, QueryError
-from bot.index import MANIFEST, expected_manifest, load, open_index, parse_documents
+from bot.index import MANIFEST, STALE_REASONS, expected_manifest, load, open_index, parse_documents
 from bot.parser import parse
 from bot.tokenize import Tokenizer
 from tests.conftest import CORPUS, PROJECT, seed
@@ -365,7 +365,7 @@ def test_a_manifest_from_other_code_is_rebuilt(fake_config, key, value, tokenize
     path.write_text(json.dumps(manifest | {key: value}), encoding="utf-8")
     lines: list[str] = []
     _open(fake_config, tokenizer, lines)
-    assert f"stale: {key}" in lines[0]
+    assert f"stale: {STALE_REASONS[key]}" in lines[0]
     assert json.loads(path.read_text(encoding="utf-8"))[key] == manifest[key]
 
 
@@ -376,7 +376,7 @@ def test_an_index_copied_from_another_corpus_is_rebuilt(fake_config, tmp_path, t
     _open(fake_config, tokenizer, corpus_dir=other)
     lines: list[str] = []
     built = _open(fake_config, tokenizer, lines)
-    assert "stale: corpus_sha256" in lines[0]
+    assert "stale: the documents changed" in lines[0]
     assert "完全不同" not in " ".join(p.text for p in built.passages) and len(built.passages) > 150
 
 
