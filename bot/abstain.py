@@ -179,7 +179,7 @@ class Abstention:
         top = hits[0]
         if top.exact:
             return None
-        if asks_only_for_units(normalize(question)):  # "paragraph 999 of decision 1/CMA.5": no document has it
+        if asks_only_for_units(normalize(question), allowance=0):  # "paragraph 999 of decision 1/CMA.5": none has it
             return words["unit"]
         name = unknown_name(question, document, glossary) if document else None
         if name:

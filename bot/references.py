@@ -125,13 +125,14 @@ _BARE_REFERENCE = 12  # characters a question may hold beyond the units it names
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
-def asks_only_for_units(question: str) -> bool:
-    """Whether a (normalized) question names units and asks for nothing else ("第999段说什么？", "What does
-    paragraph 5 of decision 1/CMA.5 say?"); a Chinese character counts as two."""
+def asks_only_for_units(question: str, allowance: int = _BARE_REFERENCE) -> bool:
+    """Whether a (normalized) question names units and asks for little else ("第2段讲什么？", "What does
+    paragraph 5 of decision 1/CMA.5 say?"): at most `allowance` characters beyond them, a Chinese one counting
+    as two (0: nothing else at all)."""
     if not read_segments(question):
         return False
-    rest = beyond_references(question)
-    return len(rest) + len(_CJK_CHAR.findall(rest)) <= _BARE_REFERENCE
+    rest = re.sub(r"[\s\W_]+", "", beyond_references(question))
+    return len(rest) + len(_CJK_CHAR.findall(rest)) <= allowance
 
 
 _UNIT_KINDS = ("article", "para", "item", "preamble")
