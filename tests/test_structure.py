@@ -401,6 +401,14 @@ def test_untitled_tab_table_from_a_pdf_reader():
     assert units["a2"].text == "Annex II Other matters"
 
 
+def test_a_questionnaire_row_is_named_by_its_question_number_not_by_the_answers_every_row_shares():
+    text = ("Annex III\nBinary indicators\n6.1 Does your country regulate invasive species?\t(a) No (b) Yes\n"
+            "6.2 Does your country monitor pathways?\t(a) No (b) Yes\n"
+            "6.3 Does your country eradicate invasive species?\t(a) No (b) Yes\n")
+    labels = [p.label for p in parse(text) if p.kind == "table_row"]
+    assert labels == ["annex III, table 1, 6.2", "annex III, table 1, 6.3"]
+
+
 def test_parse_never_raises_on_odd_input():
     for text in ["", "\f\f", "Decision 1/CP.1", "Annex\nAnnex\n1.", "第一条\n第一条", "| a |\n|", "(a)\n(i)\n(一)",
                  "1.\n\f1.\n2/2", "Table 1\n\ta\tb\n\t\tc", "^{1} note\n¹ note"]:

@@ -220,7 +220,8 @@ class Settler:
             key = next((j for j in range(width) if _names(firsts, j)), 0)
             for row, cells in zip(rows, firsts):
                 cell = cells[key] if key < len(cells) else ""
-                row.seg = (*row.seg[:2], squash(cell), row.seg[3])
+                code = _CODE.match(cell)  # "6.2 Does your country …" is cited as 6.2
+                row.seg = (*row.seg[:2], code[1] if code else squash(cell), row.seg[3])
 
     def _name_lists(self) -> None:
         """A list opened by a lead-in is named by the words that set its lead-in apart from its
@@ -300,10 +301,15 @@ _KIND = {"contents": "text"}
 
 def _names(firsts: list[list[str]], j: int) -> bool:
     """Does column j name its rows? Not when most of its cells are dates or amounts: long cells
-    beginning with a digit ("2019 年 10 月 22 日至 25 日，加拿大蒙特利尔"); short codes ("13", "A.1") do name."""
+    beginning with a digit ("2019 年 10 月 22 日至 25 日，加拿大蒙特利尔"); short codes ("13", "A.1") and cells that
+    open with a numbered code ("6.2 Does your country …") do name. Nor when all its cells say the same
+    ("(a) No (b) Yes" beside each question of a questionnaire)."""
     cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
-    counts = sum(cell[0].isdigit() and len(cell) > 6 for cell in cells)
-    return bool(cells) and counts * 2 < len(cells)
+    counts = sum(cell[0].isdigit() and len(cell) > 6 and not _CODE.match(cell) for cell in cells)
+    return bool(cells) and counts * 2 < len(cells) and (len(cells) == 1 or len(set(cells)) > 1)
+
+
+_CODE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\D)")  # "6.2 Does …", "13.3. Has …"
 
 
 _ITEM_LABEL = re.compile(r"^[(（][a-z一二三四五六七八九十0-9]{1,3}[)）]\s*")
