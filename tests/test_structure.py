@@ -407,6 +407,10 @@ def test_a_questionnaire_row_is_named_by_its_question_number_not_by_the_answers_
             "6.3 Does your country eradicate invasive species?\t(a) No (b) Yes\n")
     labels = [p.label for p in parse(text) if p.kind == "table_row"]
     assert labels == ["annex III, table 1, 6.2", "annex III, table 1, 6.3"]
+    # a line after the table that is no unit is cited within its annex, its id unchanged
+    lines = [(p.id, p.citation) for p in parse(text + "Target 5: Ensure sustainable use of species, applying it.\n")
+             if p.kind == "text"]
+    assert lines == [("t6", "annex III, line 6")]
 
 
 def test_parse_never_raises_on_odd_input():

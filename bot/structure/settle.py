@@ -69,7 +69,9 @@ class Settler:
             by = citers.get(k, []) if draft.kind == "footnote" else []
             if by:
                 section = self._section(self.drafts[by[0]])  # a footnote sits where it is first cited
-            citation = label(path, self.language)
+            # a line outside any unit is cited within the part it stands in: "annex III, line 174"
+            cited_path = _containers(draft.scopes) + path if draft.kind == "text" else path
+            citation = label(cited_path, self.language)
             result.append(Passage(
                 id=ids[k], kind=_KIND.get(draft.kind, draft.kind), citation=citation, text=texts[k],
                 section=section, footnotes=tuple(ids[t] for t in cited[k]), cited_by=tuple(ids[c] for c in by),
