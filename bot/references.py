@@ -386,15 +386,32 @@ class Resolver:
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""
         segments = read_segments(question, follows_unit=True)
-        if previous_passage is None or len(segments) != 1 or segments[0][0] not in ("item", "para"):
+        if previous_passage is None or len(segments) != 1:
             return []
         path = [canonical(s) for s in previous_passage.path]
+        if segments[0][0] in ("decision", "resolution"):  # "And in decision 2/CMA.5?" after its para. 6 of 1/CMA.5
+            return self._same_unit_in(segments[0], path, previous_id, previous_passage.doc)
+        if segments[0][0] not in ("item", "para"):
+            return []
         for i in range(len(path) - 1, -1, -1):
             if path[i][0] == segments[0][0]:
                 candidate = tuple(path[:i]) + (segments[0],)
                 found = self.by_path.get((previous_passage.doc, candidate))
                 return [found] if found and found != previous_id else []
         return []
+
+
+    def _same_unit_in(self, container: Segment, path: list[Segment], previous_id: str, doc: str) -> list[str]:
+        """The unit at the previous passage's place inside another decision: paragraph 6 of the one named, in the
+        previous passage's document first."""
+        at = next((i for i, seg in enumerate(path) if seg[0] == container[0]), None)
+        if at is None or at == len(path) - 1 or path[at] == container:
+            return []
+        wanted = [seg for seg in path[at + 1:] if seg[0] != "section"]  # paragraphs run on across sections
+        found = sorted((other != doc, pid) for (other, unit), pid in self.by_path.items()
+                       if unit[:1] == (container,) and [seg for seg in unit[1:] if seg[0] != "section"] == wanted
+                       and pid != previous_id)
+        return [pid for _, pid in found[:1]]
 
 
 def _words(question: str) -> set[str]:

@@ -171,6 +171,8 @@ def test_a_follow_up_naming_an_item_or_paragraph_stays_beside_the_previous_answe
     assert followup("(b)项呢？", "seed:p7a") == ["seed:p7b"]
     assert followup("What does (b) say?", "seed:p7a") == ["seed:p7b"]  # a bare item, read as one after a unit
     assert followup("and paragraph 5?", "report:d2-p5a-ii") == ["report:d2-p5"]  # that decision's, not 1/CP.21's
+    assert followup("And in decision 2/CP.21?", "report:d1-p5") == ["report:d2-p5"]  # the same unit, another decision
+    assert followup("And in decision 1/CP.21?", "report:d2-p5a-ii") == []  # it has no paragraph 5 (a) (ii)
 
 
 def test_a_question_naming_only_an_item_leans_on_the_previous_turn():

@@ -1,0 +1,21 @@
+"""Follow-ups that name only another decision keep the unit the previous turn asked about."""
+from pathlib import Path
+
+from bot.config import Config
+from bot.engine import Bot
+from tests.fakes import FakeEmbedder
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
+
+
+def test_and_in_another_decision_asks_for_the_same_paragraph_there(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "decisions.txt").write_text((FIXTURES / "en-decisions.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    first = bot.ask("What does paragraph 2 of decision 3/CMA.6 say?")
+    assert first.hits[0].passage.label.endswith("decision 3/CMA.6, para. 2")
+    then = bot.ask("And in decision 4/CMA.6?", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
+    assert then.hits[0].passage.label.endswith("decision 4/CMA.6, para. 2"), then.hits[0].passage.label
+    assert "Adopts the guidelines" in then.hits[0].passage.text
