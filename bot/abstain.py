@@ -122,6 +122,18 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
     return None
 
 
+_OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
+
+
+def _asks_only_for_a_unit(question: str) -> bool:
+    """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
+    Paris Agreement", "《京都议定书》第三条规定了什么？")."""
+    asked = normalize(question)
+    for title in _TITLE.findall(question) + _OF_TITLE.findall(question):
+        asked = asked.replace(normalize(title), " ")
+    return asks_only_for_units(asked, allowance=0)
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for when none of the passages holds one, else None."""
     asked = normalize(question)
@@ -179,7 +191,7 @@ class Abstention:
         top = hits[0]
         if top.exact:
             return None
-        if asks_only_for_units(normalize(question), allowance=0):  # "paragraph 999 of decision 1/CMA.5": none has it
+        if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it
             return words["unit"]
         name = unknown_name(question, document, glossary) if document else None
         if name:

@@ -55,6 +55,7 @@ _CONTAINER_KINDS = ("decision", "annex", "appendix", "section")
 # what is left of a question about a container as a whole ("附件二讲什么？", "What is decision 1/CP.21 about?")
 _REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}|\bannex\w*"
                               r"|附件\S{0,3}|\bsection\s+\w+|\S节|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
+                              r"|规定|写了|写着|提到|\bprovides?\b|\bstates?\b|\brequires?\b|\bmean\b|\bdo\b|\bdid\b"
                               r"|does|say|says|contain\w*|the|of|[\s?？。,，:：!！]")
 _ITEM_REACH = 6  # a bare "(a)" counts when it follows a named unit this closely: "第7段(a)", "D节具体目标(二)"
 _SOLE_ANNEX_WORDS = re.compile(r"\bannex\b|附件")

@@ -129,6 +129,9 @@ def test_a_passage_lifted_for_holding_the_kind_asked_for_does_not_hide_its_absen
     ("第999段说什么？", True),  # asks only for a unit, and no document has it (no exact hit)
     ("What does paragraph 999 of decision 1/CMA.5 say?", True),
     ("第5段对国家联络点有什么要求？", False),  # asks about something too: the search may still answer
+    ("《京都议定书》第三条规定了什么？", True),  # a unit of a document that is not loaded
+    ("What does Article 2 of the Paris Agreement say?", True),
+    ("What does Article 2 of the Paris Agreement say about temperature?", False),
 ])
 def test_a_unit_no_document_has_is_declined(question, declined):
     reason = Abstention().reason([hit("无关的段落", dense=0.95, lexical=30.0)], question, DOCUMENT,
