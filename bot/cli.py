@@ -193,7 +193,7 @@ def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on (1–65535).")
 @click.option("--allow-remote", is_flag=True, help="Required to bind anything but loopback.")
 @click.option("--allow-upload", is_flag=True,
               help="Let people add documents from the page when listening beyond loopback (on loopback it always can).")

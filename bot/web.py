@@ -54,9 +54,15 @@ ALL_DOCUMENTS = "全部文件 (all documents)"
 # the sources column's words, in the question's language
 SOURCE_WORDS = {
     "zh": {"question": "问：", "closest": "最接近的段落（文件中没有直接的答案）", "cited": "引用的段落",
-           "others": "其他相关段落", "page": "{file}，第 {page} 页 (p. {page})"},
+           "others": "其他相关段落", "page": "{file}，第 {page} 页 (p. {page})", "refers": "提及的已载入文件：",
+           "context": "在文件中的位置（前后段落）"},
     "en": {"question": "Q: ", "closest": "Closest passages (the documents do not answer this directly)",
-           "cited": "Cited passages", "others": "Other related passages", "page": "{file}, p. {page}"},
+           "cited": "Cited passages", "others": "Other related passages", "page": "{file}, p. {page}",
+           "refers": "Refers to loaded documents: ", "context": "Where it stands (the passages around it)"},
+}
+KIND_NAMES_EN = {
+    "header": "document information", "preamble": "preamble", "paragraph": "paragraph", "item": "item",
+    "heading": "heading", "footnote": "footnote", "table_row": "table row", "text": "text", "article": "article",
 }
 KIND_NAMES = {
     "header": "文件信息", "preamble": "序言", "paragraph": "段落", "item": "分项", "heading": "标题",
@@ -442,7 +448,7 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
     head = [f'<span class="bot-marker">[{marker}]</span>' if marker else "",
             f'<span class="bot-doc" title="{h(document.title if document else "")}">{h(document.name if document else passage.doc)}</span>',
             f'<span class="bot-label">{h(passage.label or passage.citation)}</span>',
-            f'<span class="bot-kind">{h(KIND_NAMES.get(passage.kind, passage.kind))}</span>']
+            f'<span class="bot-kind">{h(_kind_name(passage.kind, words))}</span>']
     parts = [f'<article class="bot-card{" bot-cited" if marker else ""}" data-passage="{h(passage.id)}">',
              f'<header>{"".join(head)}</header>']
     if passage.section:
@@ -462,8 +468,8 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
     if citing:
         labels = "、".join(h(p.citation) for p in citing)
         parts.append(f'<div class="bot-cited-by">引用此脚注的段落：{labels}</div>')
-    parts.append(_references_line(passage, bot))
-    parts.append(_context(passage, bot, terms, position))
+    parts.append(_references_line(passage, bot, words))
+    parts.append(_context(passage, bot, terms, position, words))
     parts.append("</article>")
     return "".join(parts)
 
@@ -494,7 +500,12 @@ def _original_link(passage: Passage, document, bot: "Bot", words: dict[str, str]
             f'{h(words["page"].format(file=document.file, page=page))} ↗</a></div>')
 
 
-def _references_line(passage: Passage, bot: "Bot") -> str:
+def _kind_name(kind: str, words: dict[str, str]) -> str:
+    names = KIND_NAMES_EN if words is SOURCE_WORDS["en"] else KIND_NAMES
+    return names.get(kind, kind)
+
+
+def _references_line(passage: Passage, bot: "Bot", words: dict[str, str] = SOURCE_WORDS["zh"]) -> str:
     """The loaded documents the passage refers to (第1/CMA.3号决定, CBD/COP/DEC/16/31), each linked to its file."""
     resolver = getattr(getattr(bot, "retriever", None), "resolver", None)
     if resolver is None:
@@ -508,7 +519,7 @@ def _references_line(passage: Passage, bot: "Bot") -> str:
         links.append(f'{h(_as_written(mention, passage.text))} → {target}')
     if not links:
         return ""
-    return f'<div class="bot-refs">提及的已载入文件 (refers to)：{"；".join(links)}</div>'
+    return f'<div class="bot-refs">{words["refers"]}{"；".join(links)}</div>'
 
 
 def _as_written(mention: str, text: str) -> str:
@@ -525,7 +536,8 @@ def _passage_body(passage: Passage, terms: Sequence[str]) -> str:
     return f'<div class="bot-text">{highlight(passage.text, terms)}</div>'
 
 
-def _context(passage: Passage, bot: "Bot", terms: Sequence[str], position: dict[str, int]) -> str:
+def _context(passage: Passage, bot: "Bot", terms: Sequence[str], position: dict[str, int],
+             words: dict[str, str] = SOURCE_WORDS["zh"]) -> str:
     """The passage between its neighbours in document order, folded away until asked for."""
     at = position.get(passage.id)
     if at is None:
@@ -537,7 +549,7 @@ def _context(passage: Passage, bot: "Bot", terms: Sequence[str], position: dict[
         text = highlight(neighbour.text, terms) if here else h(neighbour.text)
         rows.append(f'<div class="bot-context-row{" bot-here" if here else ""}">'
                     f'<span class="bot-label">{h(neighbour.citation)}</span>{text}</div>')
-    return f'<details class="bot-context"><summary>在文件中的位置（前后段落）</summary>{"".join(rows)}</details>'
+    return f'<details class="bot-context"><summary>{words["context"]}</summary>{"".join(rows)}</details>'
 
 
 def sources_html(answer: Answer, bot: "Bot") -> str:

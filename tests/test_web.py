@@ -610,6 +610,8 @@ def test_the_sources_and_reply_speak_the_question_s_language(fake_bot):
     chinese = fake_bot.ask("第5段说了什么？")
     english_sources, chinese_sources = web.sources_html(english, fake_bot), web.sources_html(chinese, fake_bot)
     assert "Q: What does paragraph 5 say?" in english_sources and "Cited passages" in english_sources
+    assert "Where it stands" in english_sources and "在文件中的位置" not in english_sources
+    assert ">paragraph<" in english_sources and ">段落<" in chinese_sources  # the kind of passage, in its language
     assert "问：第5段说了什么？" in chinese_sources and "引用的段落" in chinese_sources
     assert "“" in "".join(web._reply_pieces(english, fake_bot)) and "「" in "".join(web._reply_pieces(chinese, fake_bot))
     # the bundled document is a text file: its link opens the file, with no page to jump to
