@@ -399,8 +399,10 @@ class Resolver:
                 candidate = tuple(path[:i]) + (segments[0],)
                 found = self.by_path.get((previous_passage.doc, candidate))
                 return [found] if found and found != previous_id else []
+        if segments[0][0] == "item" and path and path[-1][0] in ("para", "article"):  # "那(d)项呢？" after 第28段
+            found = self.by_path.get((previous_passage.doc, tuple(path) + (segments[0],)))
+            return [found] if found else []
         return []
-
 
     def _same_unit_in(self, container: Segment, path: list[Segment], previous_id: str, doc: str) -> list[str]:
         """The unit at the previous passage's place inside another decision: paragraph 6 of the one named, in the

@@ -172,6 +172,7 @@ def test_a_follow_up_naming_an_item_or_paragraph_stays_beside_the_previous_answe
     assert followup("What does (b) say?", "seed:p7a") == ["seed:p7b"]  # a bare item, read as one after a unit
     assert followup("and paragraph 5?", "report:d2-p5a-ii") == ["report:d2-p5"]  # that decision's, not 1/CP.21's
     assert followup("And in decision 2/CP.21?", "report:d1-p5") == ["report:d2-p5"]  # the same unit, another decision
+    assert followup("那(a)项呢？", "seed:p7") == ["seed:p7a"]  # an item of the paragraph the previous turn quoted
     assert followup("And in decision 1/CP.21?", "report:d2-p5a-ii") == []  # it has no paragraph 5 (a) (ii)
 
 
