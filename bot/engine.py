@@ -55,8 +55,10 @@ class Bot:
         return {d.id: d.title for d in self.documents}
 
     def document(self, doc: str) -> Document:
-        """A document by its id or its symbol; QueryError names the loaded ones otherwise."""
-        found = self.by_doc.get(doc) or next((d for d in self.documents if d.symbol and d.symbol.lower() == doc.lower()), None)
+        """A document by its id, symbol or file name (any case); QueryError names the loaded ones otherwise."""
+        wanted = doc.strip().lower()
+        found = self.by_doc.get(doc) or next((d for d in self.documents
+                                              if wanted in (d.id.lower(), (d.symbol or "").lower(), d.file.lower())), None)
         if found is None:
             known = ", ".join(d.id for d in self.documents[:10]) + (" …" if len(self.documents) > 10 else "")
             raise QueryError(f"no document {doc!r} is loaded (documents: {known}; `bot docs` lists them)")

@@ -10,6 +10,7 @@ from functools import lru_cache
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _SPACE_RUN = re.compile(r"\s+")
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/"})  # fraction and division slashes, as in "1⁄CMA.5"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 # Han characters: every character of every key of opencc's t2s dictionaries is one (tests check it), so a text
 # without any is returned unchanged by the conversion, which matches keys only.
@@ -46,6 +47,7 @@ def normalize(text: str) -> str:
     Idempotent: normalize(normalize(x)) == normalize(x).
     """
     previous = None
+    text = text.translate(_SLASHES)
     while text != previous:  # the steps interact rarely (NFKC can reveal a traditional form); settle them
         previous = text
         text = unicodedata.normalize("NFKC", text)

@@ -394,3 +394,10 @@ def test_a_broken_model_folder_is_one_line(fake_config, tmp_path):
                                        "--corpus-dir", str(fake_config.corpus_dir)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.stderr.splitlines()) == 1 and "cannot load the embedding model" in result.stderr
+
+
+def test_a_document_is_named_by_id_symbol_or_file_in_any_case(fake_bot):
+    for name in ("CBD-WG2020-REC-1-1.zh", "cbd-wg2020-rec-1-1.zh", "CBD/WG2020/REC/1/1", "CBD-WG2020-REC-1-1.zh.txt"):
+        assert fake_bot.document(name).id == "CBD-WG2020-REC-1-1.zh"
+    with pytest.raises(QueryError, match="no document 'nowhere' is loaded"):
+        fake_bot.document("nowhere")

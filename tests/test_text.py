@@ -19,6 +19,7 @@ from bot.tokenize import Tokenizer
         ("  Where  is\tIT?  ", "where is it?"),
         ("2019 年 8 月 27 日", "2019年8月27日"),
         ("（四）", "(四)"),
+        ("decision 1\u2044CMA.5", "decision 1/cma.5"),  # a fraction slash, as some word processors type it
     ],
 )
 def test_normalize(raw, expected):
