@@ -47,10 +47,9 @@ def normalize(text: str) -> str:
     Idempotent: normalize(normalize(x)) == normalize(x).
     """
     previous = None
-    text = text.translate(_SLASHES)
     while text != previous:  # the steps interact rarely (NFKC can reveal a traditional form); settle them
         previous = text
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
         text = to_simplified(text).lower()
         text = clean_spaces(text)
     return text
