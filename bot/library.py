@@ -114,12 +114,16 @@ def check_size(name: str, size: int) -> None:
 
 
 def save_upload(corpus_dir: Path, name: str, data: bytes) -> Saved:
-    """Write a checked file into the corpus under its own name (atomically: no reader sees half a file)."""
+    """Write a checked file into the corpus under its own name (atomically: no reader sees half a file); a file it
+    replaces is kept in the corpus's .removed/ folder."""
     target = corpus_dir / upload_name(name)
     previous = target.read_bytes() if target.is_file() else None
     if previous == data:
         return Saved(target, "unchanged")
     corpus_dir.mkdir(parents=True, exist_ok=True)
+    if previous is not None:  # the version it replaces is kept, as `bot remove` keeps a removed file
+        (corpus_dir / REMOVED).mkdir(exist_ok=True)
+        _write_atomically(corpus_dir / REMOVED / target.name, previous)
     _write_atomically(target, data)
     return Saved(target, "added" if previous is None else "updated", previous)
 

@@ -222,8 +222,9 @@ class Uploads:
                 self.busy = False
                 self._lock.release()
         if saved.verb == "updated":
-            return "wait", (f"已更新 {document.file}（同名文件的内容不同，已替换），正在更新索引…"
-                            f"({document.file} updated: a file of that name had other content; indexing.)")
+            return "wait", (f"已更新 {document.file}（同名文件的内容不同，已替换；原文件保存在 .removed/），正在更新索引…"
+                            f"({document.file} updated: a file of that name had other content, kept in .removed/; "
+                            "indexing.)")
         return "wait", f"已保存 {document.file}，正在更新索引…({document.file} saved; indexing.)"
 
     def wait(self, timeout: float | None = None) -> None:

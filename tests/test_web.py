@@ -342,6 +342,8 @@ def test_a_name_already_in_the_corpus_is_updated_and_the_same_file_again_changes
     bot = uploads.live.get()
     assert bot is not first and len(bot.documents) == 2 and bot.documents[1].symbol == "FCCC/PA/CMA/2024/9/Add.1"
     assert (fake_config.corpus_dir / "decisions.txt").read_bytes() == data
+    kept = fake_config.corpus_dir / ".removed" / "decisions.txt"  # the replaced version is kept, not lost
+    assert kept.read_bytes() == (FIXTURES / "en-treaty.txt").read_bytes()
     assert uploads.offer("decisions.txt", data) == (
         "ready", "decisions.txt 已在文件库中，内容相同，无需更新。(decisions.txt is already in the corpus, unchanged.)")
     assert uploads.live.get() is bot and not uploads.busy
