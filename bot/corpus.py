@@ -57,6 +57,8 @@ def decode(data: bytes, name: str) -> str:
     for encoding, bom in _BOMS:
         if data.startswith(bom):
             try:
+                if encoding == "utf-16" and _ascii_pairs(data[2:]):
+                    raise UnicodeDecodeError(encoding, data, 2, len(data), "ASCII bytes behind a UTF-16 mark")
                 return _checked(data.decode(encoding, errors="strict"), name)
             except UnicodeDecodeError:
                 raise CorpusError(f"{name}: starts like {encoding.upper()} text but is not valid {encoding.upper()}; "
@@ -69,6 +71,15 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
     raise CorpusError(f"{name}: not UTF-8 or GBK text; save it as UTF-8")
+
+
+def _ascii_pairs(data: bytes) -> bool:
+    """Whether bytes after a UTF-16 mark read as plain ASCII text rather than UTF-16: most two-byte units are two
+    printable ASCII characters. UTF-16 puts a zero byte beside every ASCII character, and of Chinese characters
+    only about one in five has two printable bytes."""
+    pairs = [data[i:i + 2] for i in range(0, len(data) - 1, 2)]
+    printable = sum(all(32 <= b < 127 for b in pair) for pair in pairs)
+    return len(pairs) >= 3 and printable > 0.6 * len(pairs)
 
 
 def _checked(text: str, name: str) -> str:

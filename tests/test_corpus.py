@@ -25,7 +25,9 @@ def test_decodes(data):
 @pytest.mark.parametrize(
     "data, words",
     [(b"", "empty"), (b"   \n", "empty"), (bytes(range(256)) * 4, "binary"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-     (b"\xff\xfe\x00garbage\x00\x01\x02", "not valid UTF-16")],  # a UTF-16 mark on bytes that are not UTF-16
+     (b"\xff\xfe\x00garbage\x00\x01\x02", "not valid UTF-16"),  # a UTF-16 mark on bytes that are not UTF-16
+     (b"\xff\xfe\x00garbage", "not valid UTF-16"),  # even in length: it would decode, as 最牡慢敧
+     (b"\xff\xfeplain ASCII text behind a mark", "not valid UTF-16")],
 )
 def test_refuses_with_file_name(data, words):
     with pytest.raises(CorpusError, match=rf"bad\.txt: .*{words}"):
