@@ -122,6 +122,8 @@ def beyond_references(question: str) -> str:
     return _REFERENCE_WORDS.sub("", text)
 
 
+_BARE_ARTICLE = 20  # an article's passage this short is only its heading: its text is in its paragraphs
+_ARTICLE_PARAGRAPHS = 4  # of such an article, the paragraphs an answer reads
 _BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
@@ -265,6 +267,8 @@ class Resolver:
     def __init__(self, passages: Sequence[Passage], documents: Iterable = ()) -> None:
         self.by_last: dict[Segment, list[Located]] = defaultdict(list)
         self.by_path: dict[tuple[str, tuple[Segment, ...]], str] = {}
+        self.children: dict[str, list[str]] = defaultdict(list)  # a unit's id -> its direct subunits' ids, in order
+        self.bare_articles: set[str] = set()  # articles whose passage is only their heading ("Article 2")
         self.language: dict[str, str] = {}
         self.decisions: set[Segment] = set()
         self.decision_docs: dict[Segment, str] = {}
@@ -281,6 +285,11 @@ class Resolver:
             located = Located(passage.id, passage.doc, path, normalize(" ".join(passage.section)))
             self.by_last[path[-1]].append(located)
             self.by_path[(passage.doc, path)] = passage.id
+            parent = self.by_path.get((passage.doc, path[:-1]))
+            if parent is not None and passage.kind != "footnote":
+                self.children[parent].append(passage.id)
+            if path[-1][0] == "article" and len(passage.text) <= _BARE_ARTICLE:
+                self.bare_articles.add(passage.id)
             for segment in path:
                 if segment[0] == "decision":
                     self.decisions.add(segment)
@@ -383,6 +392,17 @@ class Resolver:
             ranked.append((_extra_cost(extra, containers, located), -shared, order, located))
         ranked.sort(key=lambda t: t[:3])
         return [located for *_, located in ranked]
+
+    def with_contents(self, ids: list[str]) -> list[str]:
+        """The units named, an article whose passage is only its heading ("Article 2") read through its paragraphs:
+        they come first, then the heading."""
+        out: list[str] = []
+        for pid in ids:
+            if pid in self.bare_articles:
+                out.extend(child for child in self.children.get(pid, [])[:_ARTICLE_PARAGRAPHS] if child not in out)
+            if pid not in out:
+                out.append(pid)
+        return out
 
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""

@@ -290,6 +290,8 @@ class Retriever:
         scope = list(scope) if scope else None
         allowed = self.rows_of_documents(scope) if scope is not None else None
         exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
+        if exact and asks_only_for_units(text):  # "What does Article 2 say?": its paragraphs, not its heading alone
+            exact = self.resolver.with_contents(exact)
         exact_rows = [self.row_of[pid] for pid in exact]
         lexical_query = self.lexical_query(text, previous)
         meetings = self.meeting_bonus(text) if mode == "hybrid" else {}

@@ -19,3 +19,16 @@ def test_and_in_another_decision_asks_for_the_same_paragraph_there(tmp_path):
     then = bot.ask("And in decision 4/CMA.6?", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
     assert then.hits[0].passage.label.endswith("decision 4/CMA.6, para. 2"), then.hits[0].passage.label
     assert "Adopts the guidelines" in then.hits[0].passage.text
+
+
+def test_an_article_whose_passage_is_only_its_heading_is_answered_with_its_paragraphs(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "treaty.txt").write_text((FIXTURES / "en-treaty.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    heading = next(p for p in bot.passages if p.id.endswith(":art2"))
+    assert heading.text == "Article 2 Objective"  # a heading and a title: the article's words are in its paragraphs
+    answer = bot.ask("What does Article 2 say?")
+    assert [h.passage.id for h in answer.hits[:2]] == [heading.id + "-1", heading.id + "-2"]
+    assert answer.quotes[0].sentence.startswith("1.")  # the article's words, not its bare heading
