@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.records import Passage
 
-RECIPE_VERSION = "4"  # bump when the text built here changes: the index is then rebuilt
+RECIPE_VERSION = "5"  # bump when the text built here changes: the index is then rebuilt
 WHOLE_PASSAGE_CHARS = 160  # a passage this short is quoted whole, so its sentences need no vectors of their own
 
 # Per-language words (what a header holds, "footnote to") and lead-in lines, from data.
@@ -15,6 +15,9 @@ _WORDS = json.loads((Path(__file__).resolve().parent / "data" / "context.json").
 _LEAD_IN = re.compile(r"^(\([a-z]\)\s*)?(" + "|".join(_WORDS["lead_ins"]) + r")[:：]?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # after 。；！？ and after a full stop, but not the one of a list number ("7. ", "A. ", "二. ", "；2. ")
+# a full stop that ends an abbreviation, not a sentence: "Ms. Karlsen", "para. 5", "No. 3", "e.g. the"
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])(?:mr|ms|mrs|dr|prof|no|nos|para|paras|art|arts|vol|p|pp|cf|e\.g|i\.e|viz|approx)\.$",
+                               re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])|(?<=[^\d\sA-Z一二三四五六七八九十]\.)\s+")
 
 
@@ -47,8 +50,19 @@ def split_sentences(text: str) -> list[str]:
     if " | " in text:  # a table row: each cell reads on its own
         pieces = text.split(" | ")
     else:
-        pieces = _SENTENCE_END.split(text)
+        pieces = _join_abbreviations(_SENTENCE_END.split(text))
     return [p.strip() for p in pieces if p and p.strip()]
+
+
+def _join_abbreviations(pieces: list[str]) -> list[str]:
+    """Pieces cut after a title or an abbreviation ("Ms.", "para.", "No.") joined to what follows them."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _ABBREVIATION_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def quotable_sentences(text: str) -> list[str]:

@@ -95,3 +95,9 @@ def test_sentences_keep_the_paragraph_number_with_its_text():
     assert split_sentences("7. 邀请科学机构提供指导。并请工作组注意。") == ["7. 邀请科学机构提供指导。", "并请工作组注意。"]
     assert split_sentences("A.  背景") == ["A.  背景"]
     assert split_sentences("2019 年 11 月 24 日 | 蒙特利尔") == ["2019 年 11 月 24 日", "蒙特利尔"]
+
+
+def test_a_title_or_abbreviation_does_not_end_a_sentence():
+    text = "The SBSTA elected Ms. Marianne Karlsen (Norway) as Chair. It recalled para. 5 above, e.g. the review. Done."
+    assert split_sentences(text) == ["The SBSTA elected Ms. Marianne Karlsen (Norway) as Chair.",
+                                     "It recalled para. 5 above, e.g. the review.", "Done."]
