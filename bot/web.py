@@ -904,6 +904,17 @@ def start(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_uploa
     return Running(app, loading, uploads)
 
 
+def check_host(host: str, port: int) -> None:
+    """BotError when `host` is no address or host name this machine could listen on ("not a host!")."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        raise BotError(f"cannot listen on {host!r}: not an address or host name of this machine "
+                       f"({error.__class__.__name__})") from None
+
+
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remote: bool = False,
           allow_upload: bool = False, say: Callable[[str], None] = print) -> None:
     """Serve the chat until interrupted; the page is up at once, the index loads behind it."""
@@ -911,6 +922,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860, allow_remot
         if not allow_remote:
             raise BotError(f"refusing to listen on {host}: the chat has no login, so it only binds 127.0.0.1 "
                            "unless --allow-remote is given")
+        check_host(host, port)
         say(f"warning: listening on {host}:{port}; anyone who can reach this machine can use the chat")
         if allow_upload:
             say("warning: --allow-upload: anyone who can reach this machine can add documents to the corpus")

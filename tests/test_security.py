@@ -127,6 +127,18 @@ def test_serve_refuses_a_public_address_without_allow_remote(host, monkeypatch):
     assert opened == []  # refused before anything is loaded
 
 
+def test_serve_names_a_host_that_is_no_address(monkeypatch):
+    import bot.engine
+    from bot.cli import main
+
+    opened = []
+    monkeypatch.setattr(bot.engine.Bot, "open", classmethod(lambda cls, *a, **k: opened.append(1)))
+    result = CliRunner().invoke(main, ["serve", "--host", "not a host!", "--allow-remote", "--port", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output and opened == []
+    assert result.stderr.splitlines() == [result.stderr.strip()] and "not an address" in result.stderr
+    assert "warning" not in result.output  # refused before it says where it listens
+
+
 # -- nothing swappable is unpickled or evaluated ----------------------------------------------------------
 
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "dill", "joblib", "marshal", "shelve", "cloudpickle"}
