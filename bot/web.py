@@ -718,8 +718,19 @@ def document_choices(bot: "Bot | Loading") -> list[tuple[str, str]]:
     """The picker's (label, value) pairs: all documents, then each one."""
     ready = bot.bot if isinstance(bot, Loading) else bot
     documents = list(getattr(ready, "documents", None) or ())
-    return [(ALL_DOCUMENTS, "")] + [(f"{d.name} — {d.title[:60]}" if d.name != d.title else d.name, d.id)
+    return [(ALL_DOCUMENTS, "")] + [(f"{d.name} — {_shortened(d.title)}" if d.name != d.title else d.name, d.id)
                                     for d in documents]
+
+
+def _shortened(title: str, width: int = 72) -> str:
+    """A long title cut in the middle, where titles of one series agree ("Report of the Conference of … held in
+    Baku from 11 to 22 November 2024"), not at the end, where they differ."""
+    if len(title) <= width:
+        return title
+    head, tail = title[:width * 2 // 5], title[-(width * 3 // 5):]
+    if " " in head and " " in tail:  # at word ends in English; Chinese has none to keep
+        head, tail = head.rsplit(" ", 1)[0], tail.split(" ", 1)[1]
+    return f"{head.rstrip()} … {tail.lstrip()}"
 
 
 def theme() -> "gr.themes.Base":

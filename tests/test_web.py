@@ -618,3 +618,11 @@ def test_the_sources_and_reply_speak_the_question_s_language(fake_bot):
     assert "“" in "".join(web._reply_pieces(english, fake_bot)) and "「" in "".join(web._reply_pieces(chinese, fake_bot))
     # the bundled document is a text file: its link opens the file, with no page to jump to
     assert ".txt" in english_sources and "#page=" not in english_sources and "第 1 页" not in chinese_sources
+
+
+def test_a_long_title_in_the_picker_is_cut_in_the_middle_where_a_series_agrees():
+    title = ("Report of the Conference of the Parties serving as the meeting of the Parties to the Paris Agreement on its "
+             "fifth session, held in the United Arab Emirates from 30 November to 13 December 2023")
+    short = web._shortened(title)
+    assert short.startswith("Report of the") and short.endswith("13 December 2023") and " … " in short
+    assert len(short) <= 75 and web._shortened("A short title") == "A short title"
