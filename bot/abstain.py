@@ -19,6 +19,7 @@ from bot.references import asks_only_for_units
 from bot.textnorm import normalize
 
 CHECKED_HITS = 2  # the answer quotes at most the top two passages
+NEARLY_ABOUT = 0.5  # a passage holding the kind asked for counts when it scored this close to the best before the lift
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,12 @@ class Abstention:
         name = unknown_name(question, document, glossary) if document else None
         if name:
             return words["name"].format(name)
-        # judged on the passages most about the question, before those holding the kind asked for were preferred
-        about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)[:CHECKED_HITS]
+        # judged on the passages most about the question, before those holding the kind asked for were preferred,
+        # and on those nearly as much about it that hold one
+        about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)
+        best = about[0].score - about[0].kind_bonus
+        about = about[:CHECKED_HITS] + [h for h in about[CHECKED_HITS:]
+                                        if h.kind_bonus and h.score - h.kind_bonus >= best - NEARLY_ABOUT]
         kind = missing_answer_type(question, [h.passage.text for h in about])
         if kind:
             return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])

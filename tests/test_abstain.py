@@ -116,13 +116,15 @@ def test_a_passage_lifted_for_holding_the_kind_asked_for_does_not_hide_its_absen
         return Hit(Passage(id=text[:4], kind="paragraph", citation="第1段", text=text), score, 0.95, 30.0,
                    kind_bonus=kind_bonus)
 
-    hits = [passage_hit("会议于2019年8月27日开幕。", 5.0, kind_bonus=1.0),
+    hits = [passage_hit("会议于2019年8月27日开幕。", 4.8, kind_bonus=1.0),
             passage_hit("第五版《全球生物多样性展望》将提交缔约方大会。", 4.5),
             passage_hit("《全球生物多样性展望》的编写工作正在进行。", 4.2)]
     question = "第五版《全球生物多样性展望》哪天发布？"
-    assert Abstention().reason(hits, question) == "最相关的段落中没有具体日期"
+    assert Abstention().reason(hits, question) == "最相关的段落中没有具体日期"  # lifted from 3.8, far below 4.5
     lifted_on_merit = [passage_hit(h.passage.text, h.score) for h in hits]  # the same date, found without help
     assert Abstention().reason(lifted_on_merit, question) is None
+    nearly_as_close = [passage_hit("会议于2019年8月27日开幕。", 5.2, kind_bonus=1.0), *hits[1:]]  # from 4.2
+    assert Abstention().reason(nearly_as_close, question) is None
 
 
 @pytest.mark.parametrize("question, declined", [
