@@ -66,6 +66,8 @@ def resolve(question, **options):
         ("附件一H节讲什么？", "seed:a1-H"),
         ("附件一第二节D(四)", "seed:a1-D-4"),
         ("附件一第二节 D （四）", "seed:a1-D-4"),
+        ("What does annex I, section II, D (iv) say?", "seed:a1-D-4"),  # a lone letter before an item: a section
+        ("What does annex I, section II.D (iv) say?", "seed:a1-D-4"),
         ("D节具体目标(二)", "seed:a1-D-target-2"),
         ("引言第2段", "seed:a1-s1-2"),
         ("序言第2段", "seed:pre2"),
