@@ -123,6 +123,9 @@ def test_followup_moves_along_the_same_list():
     ("《巴黎协定》第二条", [("article", "2")]),
     ("第八条第1款(a)项", [("article", "8"), ("para", "1"), ("item", "a")]),
     ("annex to decision 3/CMA.3, paragraph 12", [("decision", "3/cma.3"), ("annex", "1"), ("para", "12")]),
+    ("annex I, section II, D (iv)", [("annex", "1"), ("section", "2"), ("section", "d"), ("item", "iv")]),
+    ("annex I, section II.D (iv)", [("annex", "1"), ("section", "2"), ("section", "d"), ("item", "iv")]),
+    ("Is there a (i) list?", []),  # the article "a" is no section
 ])
 def test_reads_segments(question, segments):
     assert read_segments(normalize(question)) == segments
