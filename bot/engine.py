@@ -13,6 +13,7 @@ from bot.glossary import Glossary
 from bot.index import Index, open_index
 from bot.corpus import Document
 from bot.records import Answer, Hit, Passage
+from bot.references import read_segments
 from bot.retrieve import Retriever, is_followup, language_of
 from bot.textnorm import clean_spaces, normalize
 from bot.tokenize import Tokenizer
@@ -76,7 +77,8 @@ class Bot:
         hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
         language = language_of(text)
         reason = self.decline_reason(text, hits, language)
-        return compose(text, hits, self.index, query_vector, reason, notes, language)
+        return compose(text, hits, self.index, query_vector, reason, notes + _missing_item_note(text, hits, language),
+                       language)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see abstain.Abstention)."""
@@ -128,6 +130,19 @@ class Bot:
         if not ids:
             ids = self.retriever.resolver.followup(text, top.id, top)
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
+
+
+def _missing_item_note(question: str, hits: list[Hit], language: str) -> tuple[str, ...]:
+    """A note when the question names an item ("第7段(d)项") and the unit shown for it is the paragraph that has
+    no such item: the reference resolves to the nearest unit the document has, and the reader is told."""
+    items = [value for kind, value in read_segments(normalize(question)) if kind == "item"]
+    if not items or not hits or not hits[0].exact or hits[0].passage.path[-1:] and \
+            hits[0].passage.path[-1].startswith("item:"):
+        return ()
+    shown = hits[0].passage.label or hits[0].passage.citation
+    if language == "zh":
+        return (f"文件中没有所问的分项（{items[-1]}），下面是{shown}。",)
+    return (f"The document has no item ({items[-1]}) there; {shown} is shown.",)
 
 
 def clean_question(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:

@@ -401,3 +401,11 @@ def test_a_document_is_named_by_id_symbol_or_file_in_any_case(fake_bot):
         assert fake_bot.document(name).id == "CBD-WG2020-REC-1-1.zh"
     with pytest.raises(QueryError, match="no document 'nowhere' is loaded"):
         fake_bot.document("nowhere")
+
+
+def test_an_item_the_paragraph_lacks_is_shown_as_the_paragraph_with_a_note(fake_bot):
+    answer = fake_bot.ask("第7段(d)项说了什么？")
+    assert answer.hits[0].passage.id.endswith(":p7") and any("没有所问的分项（d）" in note for note in answer.notes)
+    english = fake_bot.ask("What does paragraph 7 (d) say?")
+    assert any("no item (d)" in note for note in english.notes)
+    assert fake_bot.ask("第7段(a)项").notes == ()  # it has (a)
