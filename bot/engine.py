@@ -21,7 +21,11 @@ from bot.tokenize import Tokenizer
 MAX_QUESTION_CHARS = 500
 MAX_K = 50
 _ASKS_FOR_FOOTNOTE = re.compile(r"脚注|注释|footnote|note")
-_ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪段|注的是|给.*加的注|annotat|which item|refer")
+_ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪段|哪一节|哪节|哪个部分|注的是|注释的是|给.*加的注|annotat"
+                                 r"|which (?:item|paragraph|section|part)|refer")
+# a question naming a footnote and asking what it annotates ("脚注14是给哪一项加的注？"), not what it says
+_ASKS_WHAT_IT_ANNOTATES = re.compile(r"给.*加的注|注的是哪|注释的是哪|哪一?[项段节](?:的|加的)?(?:脚注|注)|annotat"
+                                     r"|which (?:item|paragraph|section|part) (?:does|is|has)")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -111,6 +115,10 @@ class Bot:
             if scope is None and previous_doc and not named:
                 scope = [previous_doc]  # a follow-up stays in the previous turn's document unless it names another
         hits, query_vector = self.retriever.search(text, k, mode, previous, scope, previous_doc)
+        if mode == "hybrid" and hits and hits[0].exact and hits[0].passage.kind == "footnote" \
+                and _ASKS_WHAT_IT_ANNOTATES.search(normalize(text)):
+            annotated = [Hit(self.by_id[i], 1.0, exact=True) for i in hits[0].passage.cited_by if i in self.by_id]
+            hits = (annotated + [h for h in hits if h.passage.id not in {a.passage.id for a in annotated}])[:k]
         if previous and mode == "hybrid" and before:
             linked = self._linked_to_previous(normalize(text), before)
             if linked:
@@ -123,10 +131,10 @@ class Bot:
         footnote annotates ('它是给哪一项加的注？'), or the next item of the same list ('那第8项呢？')."""
         top = before[0].passage
         ids: list[str] = []
-        if _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text):
-            ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])
-        if not ids and top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):
+        if top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):  # '它注释的是哪一节？' after 脚注23
             ids = list(top.cited_by)
+        if not ids and _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text):
+            ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])
         if not ids:
             ids = self.retriever.resolver.followup(text, top.id, top)
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]

@@ -409,3 +409,10 @@ def test_an_item_the_paragraph_lacks_is_shown_as_the_paragraph_with_a_note(fake_
     english = fake_bot.ask("What does paragraph 7 (d) say?")
     assert any("no item (d)" in note for note in english.notes)
     assert fake_bot.ask("第7段(a)项").notes == ()  # it has (a)
+
+
+def test_a_question_asking_what_a_footnote_annotates_gets_the_annotated_unit(fake_bot):
+    assert fake_bot.ask("脚注14是给哪一项加的注？").hits[0].passage.id == seed("a1-D-4")
+    assert fake_bot.ask("脚注14说什么？").hits[0].passage.id == seed("fn14")  # what it says: the footnote itself
+    followed = fake_bot.ask("它注释的是哪一节？", history=["脚注23讲什么？"])
+    assert followed.hits[0].passage.id in fake_bot.by_id[seed("fn23")].cited_by
