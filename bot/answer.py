@@ -8,11 +8,12 @@ import numpy as np
 from bot.abstain import DAY, answer_checks
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
-from bot.records import Answer, Hit, Quote
+from bot.records import Answer, Hit, Passage, Quote
 from bot.textnorm import clean_spaces, normalize
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
+MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -79,4 +80,20 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     )
     lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" if language == "zh"
              else f"{hit.passage.citation} [{q.marker}]: “{q.sentence}”" for hit, q in zip(chosen, quotes)]
+    if hits and hits[0].exact and index is not None:
+        lines += _table_rows_line(hits[0].passage, index, language)
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)
+
+
+def _table_rows_line(table: Passage, index: Index, language: str) -> list[str]:
+    """For a table named in the question ("附件二表1列了哪些会议？"), a line naming its rows as the document does."""
+    if table.kind != "heading" or not table.path or not table.path[-1].startswith("table:"):
+        return []
+    label = table.label or table.citation
+    names = [row.label[len(label):].lstrip("：:, ") for row in index.passages
+             if row.kind == "table_row" and row.doc == table.doc and row.path[:len(table.path)] == table.path
+             and (row.label or "").startswith(label)]
+    names = [name for name in names if name][:MAX_LISTED_ROWS]
+    if not names:
+        return []
+    return [("表中各行：" + "；".join(names)) if language == "zh" else ("Its rows: " + "; ".join(names))]

@@ -435,6 +435,9 @@ def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
             text(f"[{quote.marker}]：「{quote.sentence}」")
         else:
             text(f" [{quote.marker}]: “{quote.sentence}”")
+    for line in answer.text.split("\n")[len(answer.quotes):]:  # what follows the quotes: a table's rows
+        pieces.append("\n\n")
+        text(line)
     return pieces
 
 

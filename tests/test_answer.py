@@ -52,3 +52,15 @@ def test_a_when_question_quotes_the_date_cell_of_a_long_table_row():
     assert quote("工作组什么时候开会？") == cells[0]  # a day, before a cell that only names a year
     assert quote("When does it meet?") == cells[0]
     assert quote("工作组提出什么建议？") == cells[2]  # no kind asked: the nearest, never the name the label gives
+
+
+def test_a_table_asked_for_is_answered_with_its_caption_and_the_names_of_its_rows(fake_bot):
+    from bot import web
+
+    answer = fake_bot.ask("附件二表1列了哪些会议？")
+    assert answer.hits[0].passage.id.endswith(":a2-t1")
+    rows = answer.text.split("\n")[-1]
+    assert rows.startswith("表中各行：") and "工作组第二次会议" in rows and "卡塔赫纳生物安全议定书联络小组" in rows
+    assert "工作组第二次会议" in "".join(web._reply_pieces(answer, fake_bot)).replace("\\", "")  # the chat shows them
+    assert fake_bot.ask("What meetings are listed in annex II, table 1?").text.split("\n")[-1].startswith("Its rows: ")
+    assert "表中各行" not in fake_bot.ask("第7段(a)项").text  # a paragraph has no rows
