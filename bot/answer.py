@@ -9,10 +9,12 @@ from bot.abstain import DAY, answer_checks
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Passage, Quote
+from bot.references import asks_only_for_units
 from bot.textnorm import clean_spaces, normalize
 
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
+WHOLE_UNIT_CHARS = 600  # a unit asked for by name is quoted whole up to this length, else from its first sentence
 MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
@@ -34,9 +36,14 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     text = hit.passage.text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
+    asked = normalize(question)
+    for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
+        if len(name) >= 2 and normalize(name) in asked and cell in text:
+            return cell
     label = clean_spaces(hit.passage.citation)
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
-    asked = normalize(question)
+    if rows and hit.exact and asks_only_for_units(asked):  # "脚注1说了什么？": the unit from its beginning
+        return text if len(text) <= WHOLE_UNIT_CHARS else index.sentences[rows[0]].text
     checks = answer_checks(asked) if question else []
     if checks:
         rows = _holding(index, rows, checks) or rows

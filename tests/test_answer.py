@@ -64,3 +64,15 @@ def test_a_table_asked_for_is_answered_with_its_caption_and_the_names_of_its_row
     assert "工作组第二次会议" in "".join(web._reply_pieces(answer, fake_bot)).replace("\\", "")  # the chat shows them
     assert fake_bot.ask("What meetings are listed in annex II, table 1?").text.split("\n")[-1].startswith("Its rows: ")
     assert "表中各行" not in fake_bot.ask("第7段(a)项").text  # a paragraph has no rows
+
+
+def test_a_unit_asked_for_by_name_is_quoted_from_its_beginning_and_a_named_column_by_its_cell(fake_bot):
+    footnote = fake_bot.by_id[seed_id(fake_bot, "fn1")]
+    assert fake_bot.ask("脚注1说了什么？").quotes[0].sentence == footnote.text  # whole, not its second sentence
+    answer = fake_bot.ask("SBSTTA-24的任务授权是哪项决定？")
+    row = answer.hits[0].passage
+    assert row.kind == "table_row" and answer.quotes[0].sentence == dict(row.columns)["任务授权"]
+
+
+def seed_id(bot, local: str) -> str:
+    return next(p.id for p in bot.passages if p.id.endswith(":" + local))
