@@ -47,7 +47,7 @@ ANSWER_TYPES = (
     AnswerType("money",
                # in English the question must ask for the budget or cost itself: "what was the total budget",
                # not "in the programme budget decision, at what level …"
-               re.compile(r"多少钱|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
+               re.compile(r"多少钱|多少资金|多少经费|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
                           r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat)"),
                re.compile(r"\d\s*(?:万|亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"

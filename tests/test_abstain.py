@@ -42,6 +42,7 @@ def test_a_title_the_document_gives_in_english_is_known():
 
 @pytest.mark.parametrize("question, passage, kind", [
     ("中国为会议出了多少钱？", "2020年2月24日至28日，中国昆明", "money"),
+    ("中国为昆明会议提供了多少资金？", "2020年2月24日至28日，中国昆明", "money"),  # funding, not a count
     ("要保护多少比例的陆地？", "到2030年保护陆地", "share"),
     ("两位共同主席叫什么名字？", "请共同主席编写工作计划", "person"),
     ("谁是现任执行秘书？", "请执行秘书编写工作计划", "person"),
