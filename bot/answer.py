@@ -30,9 +30,10 @@ def _holds_year(normalized: str, text: str) -> bool:
 
 
 def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, question: str = "") -> str:
-    """The passage itself when short, else its sentence closest to the question among those holding the kind of
-    answer it asks for (a date for "when", a number for "how many"), when any does; never one its citation
-    already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote anyway)."""
+    """What to quote of a passage: the passage itself when short; the cell of a table column the question names;
+    a unit asked for by name from its beginning; else its sentence closest to the question among those holding
+    the kind of answer it asks for (a date for "when", a number for "how many"), when any does — never one its
+    citation already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote)."""
     text = hit.passage.text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
