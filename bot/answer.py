@@ -38,10 +38,10 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
     asked = normalize(question)
-    for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
-        if len(name) >= 2 and normalize(name) in asked and cell in text:
-            return cell
     label = clean_spaces(hit.passage.citation)
+    for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
+        if len(name) >= 2 and normalize(name) in asked and cell in text and clean_spaces(cell) not in label:
+            return cell
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
     if rows and hit.exact and asks_only_for_units(asked):  # "脚注1说了什么？": the unit from its beginning
         return text if len(text) <= WHOLE_UNIT_CHARS else index.sentences[rows[0]].text

@@ -76,3 +76,21 @@ def test_a_unit_asked_for_by_name_is_quoted_from_its_beginning_and_a_named_colum
 
 def seed_id(bot, local: str) -> str:
     return next(p.id for p in bot.passages if p.id.endswith(":" + local))
+
+
+def test_a_named_column_holding_the_row_s_own_name_is_not_quoted():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from bot.answer import best_sentence
+    from bot.records import Passage
+
+    cells = ["2020年5月18日至23日，加拿大蒙特利尔", "科学、技术和工艺咨询附属机构第二十四次会议", "SBSTTA将审议工作组各次会议所提任何要求。" * 9]
+    passage = Passage(id="d:a2-t1-7", kind="table_row", citation="附件二 表1：科学、技术和工艺咨询附属机构第二十四次会议",
+                      text=" | ".join(cells), columns=(("日期和地点", cells[0]), ("会议", cells[1]), ("作用", cells[2])))
+    index = SimpleNamespace(sentences_of=lambda row: [0, 1, 2], sentences=[SimpleNamespace(text=c) for c in cells],
+                            sentence_vectors=np.eye(3))
+    quote = best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "这次会议由谁主持？")
+    assert quote == cells[2]  # "会议" names the column of the row's own name, which the citation already gives
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "它的日期和地点？") == cells[0]
