@@ -59,7 +59,8 @@ class Fusion:
     sentence_weight: float = 0.3  # share of a passage's best sentence in its dense score
     heading_penalty: float = 2.0  # headings answer references (resolved exactly), rarely free questions
     front_matter_penalty: float = 1.0  # a cover block or table of contents repeats the meeting a question names
-                                       # ("at SBSTA 57 in Sharm el-Sheikh, …") and rarely answers the rest
+                                       # ("at SBSTA 57 in Sharm el-Sheikh, …") and rarely answers the rest; so does
+                                       # a short line outside any unit ("10th plenary meeting")
     annex_bonus: float = 0.8  # a question that names an annex prefers that annex's passages
     container_bonus: float = 1.4  # one that names a decision prefers that decision's passages
     document_bonus: float = 1.4  # one that names a document (its symbol or title) prefers that document's passages
@@ -105,7 +106,8 @@ class Retriever:
         self.dense = VectorStore.build(index.dense.reconstruct_n(0, index.dense.ntotal)) if index.dense.ntotal \
             else VectorStore(index.dense.d)
         self.is_heading = np.array([p.kind == "heading" for p in self.passages])
-        self.is_front_matter = np.array([p.kind in ("header", "contents") for p in self.passages])
+        self.is_front_matter = np.array([p.kind in ("header", "contents") or p.kind == "text" and len(p.text) <= 40
+                                         for p in self.passages])
         self.doc_ids = sorted({p.doc for p in self.passages})
         doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)

@@ -158,6 +158,11 @@ def test_with_equal_evidence_a_paragraph_outranks_the_cover_block(two_meetings):
     rows = np.array([kinds["header"], kinds["paragraph"]])
     cover, paragraph = retriever._fuse(np.array([5.0, 5.0]), np.array([0.3, 0.3]), "hybrid", rows)
     assert paragraph - cover == pytest.approx(retriever.fusion.front_matter_penalty) and paragraph > cover
+    # so does a short line outside any unit ("10th plenary meeting", "22 November 2024")
+    line = next(row for row, p in enumerate(retriever.passages) if p.kind == "text" and len(p.text) <= 40)
+    short, paragraph = retriever._fuse(np.array([5.0, 5.0]), np.array([0.3, 0.3]), "hybrid",
+                                       np.array([line, kinds["paragraph"]]))
+    assert paragraph > short
 
 
 def test_a_meeting_knows_its_months_and_a_question_names_a_month_without_a_day():
