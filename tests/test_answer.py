@@ -1,6 +1,16 @@
 """Which passages an answer quotes."""
-from bot.answer import compose
+from types import SimpleNamespace
+
+import numpy as np
+
+from bot.answer import best_sentence, compose
 from bot.records import Hit, Passage
+
+
+def sentence_index(cells: list[str], vectors: np.ndarray) -> SimpleNamespace:
+    """The part of an index best_sentence reads: one passage (row 0) whose sentences are `cells`."""
+    return SimpleNamespace(sentences_of=lambda row: list(range(len(cells))),
+                           sentences=[SimpleNamespace(text=c) for c in cells], sentence_vectors=vectors)
 
 
 def test_a_named_unit_is_quoted_without_the_passages_search_found_beside_it():
@@ -17,18 +27,10 @@ def test_a_named_unit_is_quoted_without_the_passages_search_found_beside_it():
 
 
 def test_a_table_row_is_not_quoted_by_the_name_its_citation_already_gives():
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from bot.answer import best_sentence
-    from bot.records import Passage
-
     cells = ["执行问题附属机构第三次会议（SBI-3）", "SBI将审议一个专家组的工作结果，以编制与资源调动部分有关的若干问题的报告。" * 6]
     passage = Passage(id="d:a2-t1-8", kind="table_row", citation="附件二 表1：执行问题附属机构第三次会议（SBI-3）",
                       text=" | ".join(cells))
-    index = SimpleNamespace(sentences_of=lambda row: [0, 1], sentences=[SimpleNamespace(text=c) for c in cells],
-                            sentence_vectors=np.array([[1.0, 0.0], [0.6, 0.8]]))
+    index = sentence_index(cells, np.array([[1.0, 0.0], [0.6, 0.8]]))
     question = np.array([1.0, 0.0])  # nearest the name cell
     assert best_sentence(index, Hit(passage, 5.0), 0, question) == cells[1]
     passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text=passage.text)
@@ -36,17 +38,9 @@ def test_a_table_row_is_not_quoted_by_the_name_its_citation_already_gives():
 
 
 def test_a_when_question_quotes_the_date_cell_of_a_long_table_row():
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from bot.answer import best_sentence
-    from bot.records import Passage
-
     cells = ["2019 年 11 月 20 日至 22 日，加拿大蒙特利尔", "第十一次会议", "向工作组第二次会议提出关于 2020 年后框架的建议" * 6]
     passage = Passage(id="d:a2-t1-3", kind="table_row", citation="附件二 表1：第十一次会议", text=" | ".join(cells))
-    index = SimpleNamespace(sentences_of=lambda row: [0, 1, 2], sentences=[SimpleNamespace(text=c) for c in cells],
-                            sentence_vectors=np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6]]))
+    index = sentence_index(cells, np.array([[0.0, 1.0], [1.0, 0.0], [0.8, 0.6]]))
     nearest_the_proposal = np.array([1.0, 0.0])
     quote = lambda question: best_sentence(index, Hit(passage, 5.0), 0, nearest_the_proposal, question)  # noqa: E731
     assert quote("工作组什么时候开会？") == cells[0]  # a day, before a cell that only names a year
@@ -79,18 +73,10 @@ def seed_id(bot, local: str) -> str:
 
 
 def test_a_named_column_holding_the_row_s_own_name_is_not_quoted():
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from bot.answer import best_sentence
-    from bot.records import Passage
-
     cells = ["2020年5月18日至23日，加拿大蒙特利尔", "科学、技术和工艺咨询附属机构第二十四次会议", "SBSTTA将审议工作组各次会议所提任何要求。" * 9]
     passage = Passage(id="d:a2-t1-7", kind="table_row", citation="附件二 表1：科学、技术和工艺咨询附属机构第二十四次会议",
                       text=" | ".join(cells), columns=(("日期和地点", cells[0]), ("会议", cells[1]), ("作用", cells[2])))
-    index = SimpleNamespace(sentences_of=lambda row: [0, 1, 2], sentences=[SimpleNamespace(text=c) for c in cells],
-                            sentence_vectors=np.eye(3))
+    index = sentence_index(cells, np.eye(3))
     quote = best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "这次会议由谁主持？")
     assert quote == cells[2]  # "会议" names the column of the row's own name, which the citation already gives
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "它的日期和地点？") == cells[0]

@@ -1,4 +1,4 @@
-"""Follow-ups that name only another decision keep the unit the previous turn asked about."""
+"""Follow-ups that name another unit or decision, and units asked for whose words stand in their subunits."""
 from pathlib import Path
 
 from bot.config import Config
@@ -8,12 +8,17 @@ from tests.fakes import FakeEmbedder
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
 
 
-def test_and_in_another_decision_asks_for_the_same_paragraph_there(tmp_path):
+def bot_on(tmp_path: Path, fixture: str) -> Bot:
+    """A bot on one fixture document alone, with the toy embedder."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "decisions.txt").write_text((FIXTURES / "en-decisions.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
+    return Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                           progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+
+
+def test_and_in_another_decision_asks_for_the_same_paragraph_there(tmp_path):
+    bot = bot_on(tmp_path, "en-decisions.txt")
     first = bot.ask("What does paragraph 2 of decision 3/CMA.6 say?")
     assert first.hits[0].passage.label.endswith("decision 3/CMA.6, para. 2")
     then = bot.ask("And in decision 4/CMA.6?", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
@@ -22,11 +27,7 @@ def test_and_in_another_decision_asks_for_the_same_paragraph_there(tmp_path):
 
 
 def test_an_article_whose_passage_is_only_its_heading_is_answered_with_its_paragraphs(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "treaty.txt").write_text((FIXTURES / "en-treaty.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    bot = bot_on(tmp_path, "en-treaty.txt")
     heading = next(p for p in bot.passages if p.id.endswith(":art2"))
     assert heading.text == "Article 2 Objective"  # a heading and a title: the article's words are in its paragraphs
     answer = bot.ask("What does Article 2 say?")
