@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.glossary import Glossary, default_glossary
-from bot.records import Hit
+from bot.records import Hit, Passage
 from bot.references import asks_only_for_units
 from bot.textnorm import normalize
 
@@ -47,10 +47,10 @@ ANSWER_TYPES = (
     AnswerType("money",
                # in English the question must ask for the budget or cost itself: "what was the total budget",
                # not "in the programme budget decision, at what level …"
-               re.compile(r"多少钱|多少资金|多少经费|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
+               re.compile(r"多少钱|多少资金|多少经费|(?:资金|费用|成本|经费)[^，。？?]{0,8}多少|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
                           r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat)"),
-               re.compile(r"\d\s*(?:万|亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
+               re.compile(r"\d\s*(?:百万|千万|万|亿|十亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
                           r"swiss francs?")),
     AnswerType("share",
                re.compile(r"比例|百分之几|百分比|percentage|proportion|percent|what share"),
@@ -135,6 +135,22 @@ def _asks_only_for_a_unit(question: str) -> bool:
     return asks_only_for_units(asked, allowance=0)
 
 
+UNIT = re.compile(r"[(（]([^()（）]{1,20})[)）]\s*$")
+
+
+def answer_text(passage: Passage) -> str:
+    """The passage's text as answer kinds are looked for in it. A table row gives its figures their column's unit
+    or caption's unit ("Estimated cost (USD)" | "250,000" → "250,000 USD", "表1：资金需求（百万美元）" | "18.3" →
+    "18.3百万美元"): the row itself says only "250,000"."""
+    units = []
+    caption = UNIT.search(passage.section[-1]) if passage.kind == "table_row" and passage.section else None
+    for name, cell in passage.columns:
+        unit = UNIT.search(name) or caption  # "表1：各国资金需求（百万美元）": the caption's unit serves every column
+        if unit and re.search(r"\d", cell):
+            units.append(f"{cell} {unit.group(1)}" if re.match(r"[A-Za-z$%]", unit.group(1)) else f"{cell}{unit.group(1)}")
+    return " ".join([passage.text, *units])
+
+
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for when none of the passages holds one, else None."""
     asked = normalize(question)
@@ -142,7 +158,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     for kind in ANSWER_TYPES:
         if kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
             return kind.name
-    if _ASKS_COUNT.search(asked) and not any(_counts(asked, t) for t, _ in texts):
+    if _asks_count(asked) and not any(_counts(asked, t) for t, _ in texts):
         return "count"
     return None
 
@@ -151,9 +167,15 @@ def answer_checks(question: str) -> list[Callable[[str, str], bool]]:
     """For each kind of answer the (normalized) question asks for, a test of whether a text (normalized, and as
     it is) holds one: "哪一天" needs a day, "how many members" a number of members. Empty when it asks for none."""
     checks: list[Callable[[str, str], bool]] = [kind.held_by for kind in ANSWER_TYPES if kind.asked_by(question)]
-    if _ASKS_COUNT.search(question):
+    if _asks_count(question):
         checks.append(lambda normalized, text: _counts(question, normalized))
     return checks
+
+
+def _asks_count(question: str) -> bool:
+    """"有几个…", "how many": a count; "需要多少资金", "what share" ask for an amount, which is not counted."""
+    return bool(_ASKS_COUNT.search(question)) and not any(
+        kind.name in ("money", "share") and kind.asked_by(question) for kind in ANSWER_TYPES)
 
 
 def _counts(question: str, text: str) -> bool:
@@ -203,7 +225,7 @@ class Abstention:
         best = about[0].score - about[0].kind_bonus
         about = about[:CHECKED_HITS] + [h for h in about[CHECKED_HITS:]
                                         if h.kind_bonus and h.score - h.kind_bonus >= best - NEARLY_ABOUT]
-        kind = missing_answer_type(question, [h.passage.text for h in about])
+        kind = missing_answer_type(question, [answer_text(h.passage) for h in about])
         if kind:
             return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])
         weak_dense = top.dense_score < (self.min_dense_en if english else self.min_dense_zh)

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from bot.abstain import DAY, answer_checks
+from bot.abstain import DAY, UNIT, answer_checks
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Passage, Quote
@@ -35,13 +35,13 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     the kind of answer it asks for (a date for "when", a number for "how many"), when any does — never one its
     citation already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote)."""
     text = hit.passage.text
-    if len(text) <= WHOLE_PASSAGE_CHARS:
-        return text
     asked = normalize(question)
     label = clean_spaces(hit.passage.citation)
     for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
-        if len(name) >= 2 and normalize(name) in asked and cell in text and clean_spaces(cell) not in label:
+        if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label:
             return cell
+    if len(text) <= WHOLE_PASSAGE_CHARS:
+        return text
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
     if rows and hit.exact and asks_only_for_units(asked):  # "脚注1说了什么？": the unit from its beginning
         return text if len(text) <= WHOLE_UNIT_CHARS else index.sentences[rows[0]].text
@@ -54,6 +54,24 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
         return text
     scores = index.sentence_vectors[rows] @ query_vector
     return index.sentences[rows[int(np.argmax(scores))]].text
+
+
+def _names_column(asked: str, name: str) -> bool:
+    """Whether the (normalized) question names a table column, its unit aside: "estimated cost" names
+    "Estimated cost (USD)"."""
+    bare = normalize(UNIT.sub("", name)).strip()
+    return len(bare) >= 2 and bare in asked
+
+
+def shown_quote(passage: Passage, sentence: str) -> str:
+    """The words an answer line shows for a quote. A table row's cells are shown with their column names
+    ("预警系统：11.6", "Estimated cost (USD): 250,000"), which the row's own text does not repeat."""
+    cells = [(name, cell) for name, cell in passage.columns if name and cell]
+    chinese = bool(re.search(r"[\u4e00-\u9fff]", passage.text))
+    labelled = {cell: f"{name}：{cell}" if chinese else f"{name}: {cell}" for name, cell in cells}
+    if cells and sentence == passage.text:
+        return ("；" if chinese else "; ").join(labelled[cell] for _, cell in cells)
+    return labelled.get(sentence, sentence)
 
 
 def _holding(index: Index, rows: list[int], checks: list) -> list[int]:
@@ -86,8 +104,9 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector, question))
         for n, hit in enumerate(chosen, start=1)
     )
-    lines = [f"{hit.passage.citation}[{q.marker}]：「{q.sentence}」" if language == "zh"
-             else f"{hit.passage.citation} [{q.marker}]: “{q.sentence}”" for hit, q in zip(chosen, quotes)]
+    lines = [f"{hit.passage.citation}[{q.marker}]：「{shown_quote(hit.passage, q.sentence)}」" if language == "zh"
+             else f"{hit.passage.citation} [{q.marker}]: “{shown_quote(hit.passage, q.sentence)}”"
+             for hit, q in zip(chosen, quotes)]
     if hits and hits[0].exact and index is not None:
         lines += _table_rows_line(hits[0].passage, index, language)
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)

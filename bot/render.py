@@ -1,6 +1,7 @@
 """An Answer as JSON-ready data (the CLI contract) and as readable text for a terminal."""
 from __future__ import annotations
 
+from bot.answer import shown_quote
 from bot.records import Answer, Passage
 
 
@@ -19,6 +20,7 @@ def answer_to_dict(answer: Answer, by_id: dict[str, Passage], titles: dict[str, 
                 "citation": hit.passage.citation,
                 "kind": hit.passage.kind,
                 "text": hit.passage.text,
+                **_columns(hit.passage),
                 "score": round(hit.score, 6),
                 "footnotes": [
                     {"id": f, "citation": by_id[f].citation, "text": by_id[f].text}
@@ -38,7 +40,7 @@ def answer_to_text(answer: Answer, by_id: dict[str, Passage]) -> str:
     lines = [*answer.notes, f"{asked}{answer.question}", "", answer.text, "", cited if not answer.abstained else nearest]
     for n, hit in enumerate(answer.hits, start=1):
         lines.append(f"[{n}] {hit.passage.citation}")
-        lines.append(f"    {hit.passage.text}")
+        lines.append(f"    {shown_quote(hit.passage, hit.passage.text)}")  # a table row with its column names
         for f in hit.passage.footnotes:
             if f in by_id:
                 lines.append(f"    {by_id[f].citation}：{by_id[f].text}")
@@ -53,6 +55,7 @@ def passage_to_dict(passage: Passage) -> dict:
         "kind": passage.kind,
         "citation": passage.citation,
         "text": passage.text,
+        **_columns(passage),
         "section": list(passage.section),
         "pages": list(passage.pages),
         "footnotes": list(passage.footnotes),
@@ -64,3 +67,8 @@ def document_to_dict(document, passages: int) -> dict:
     """One line of `bot docs --json`."""
     return {"id": document.id, "symbol": document.symbol, "title": document.title, "language": document.language,
             "kind": document.kind, "date": document.date, "file": document.file, "passages": passages}
+
+
+def _columns(passage: Passage) -> dict:
+    """A table row's cells by column, as [[name, cell], ...]; nothing for other passages."""
+    return {"columns": [list(pair) for pair in passage.columns]} if passage.columns else {}

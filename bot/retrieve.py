@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.abstain import answer_checks
+from bot.abstain import answer_checks, answer_text
 from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
@@ -382,14 +382,14 @@ class Retriever:
             return bonus
         for i in np.argsort(-fused, kind="stable")[:ANSWER_KIND_WINDOW]:
             row = int(rows[i])
-            if all(check(self._normalized(row), self.passages[row].text) for check in checks):
+            if all(check(self._normalized(row), answer_text(self.passages[row])) for check in checks):
                 bonus[i] = self.fusion.answer_kind_bonus
         return bonus
 
     def _normalized(self, row: int) -> str:
         text = self._normalized_texts.get(row)
         if text is None:
-            text = self._normalized_texts[row] = normalize(self.passages[row].text)
+            text = self._normalized_texts[row] = normalize(answer_text(self.passages[row]))
         return text
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray) -> np.ndarray:

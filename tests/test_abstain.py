@@ -140,3 +140,25 @@ def test_a_unit_no_document_has_is_declined(question, declined):
     reason = Abstention().reason([hit("无关的段落", dense=0.95, lexical=30.0)], question, DOCUMENT,
                                  "en" if question.isascii() else "zh")
     assert (reason in ("已载入的文件中没有所问的编号部分", "no loaded document has the numbered part asked for")) == declined
+
+
+def test_a_table_row_holds_the_amount_its_column_or_caption_names_the_currency_of():
+    reason = Abstention().reason
+    costed = Passage(id="t1-2", kind="table_row", citation="table 1, Regional workshop",
+                     text="Regional workshop | Santiago network | 250,000",
+                     columns=(("Activity", "Regional workshop"), ("Lead body", "Santiago network"),
+                              ("Estimated cost (USD)", "250,000")))
+    assert reason([Hit(costed, 5.0, 0.9, 30.0)], "What is the estimated cost of the regional workshop?") is None
+    plain = Passage(id="t1-2", kind="table_row", citation="table 1, Regional workshop", text=costed.text,
+                    columns=(("Activity", "Regional workshop"), ("Lead body", "Santiago network"), ("Cost", "250,000")))
+    assert reason([Hit(plain, 5.0, 0.9, 30.0)], "What is the estimated cost of the regional workshop?") is not None
+    captioned = Passage(id="t1-3", kind="table_row", citation="表1：巴基斯坦", text="巴基斯坦 | 18.3 | 11.6",
+                        section=("三、资金需求", "表1：各国项目资金需求（百万美元）"),
+                        columns=(("国家", "巴基斯坦"), ("监测网络", "18.3"), ("预警系统", "11.6")))
+    assert reason([Hit(captioned, 5.0, 0.95, 30.0)], "巴基斯坦的预警系统资金需求是多少？") is None
+
+
+def test_an_amount_of_money_is_not_asked_for_as_a_count():
+    assert missing_answer_type("需要多少资金？", ["提供500万美元"]) is None
+    assert missing_answer_type("需要多少资金？", ["提供很多支持"]) == "money"
+    assert missing_answer_type("有多少个缔约方？", ["提供500万美元"]) == "count"

@@ -80,3 +80,18 @@ def test_a_named_column_holding_the_row_s_own_name_is_not_quoted():
     quote = best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "这次会议由谁主持？")
     assert quote == cells[2]  # "会议" names the column of the row's own name, which the citation already gives
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 0.0, 1.0]), "它的日期和地点？") == cells[0]
+
+
+def test_a_table_row_is_shown_with_its_column_names_and_a_named_column_quoted_by_its_cell():
+    from bot.answer import shown_quote
+
+    cells = ["巴基斯坦", "18.3", "11.6"]
+    passage = Passage(id="d:t1-3", kind="table_row", citation="表1：巴基斯坦", text=" | ".join(cells),
+                      columns=(("国家", cells[0]), ("监测网络", cells[1]), ("预警系统（百万美元）", cells[2])))
+    index = sentence_index(cells, np.eye(3))
+    quote = best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0, 0.0]), "巴基斯坦的预警系统资金需求是多少？")
+    assert quote == "11.6"  # the column named without its unit, although the row is short enough to quote whole
+    assert shown_quote(passage, quote) == "预警系统（百万美元）：11.6"
+    assert shown_quote(passage, passage.text) == "国家：巴基斯坦；监测网络：18.3；预警系统（百万美元）：11.6"
+    paragraph = Passage(id="d:p1", kind="paragraph", citation="第1段", text="1. 欢迎报告。")
+    assert shown_quote(paragraph, paragraph.text) == paragraph.text
