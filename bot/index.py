@@ -78,12 +78,13 @@ def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
 
 
 def _code_sha256() -> str:
-    """The modules and data files that decide what is indexed (the glossaries and domain words give jieba its
-    words, context.json the embedded texts' wording): editing one makes the index stale even if a version
-    number was not bumped."""
+    """The modules and data files that decide what is indexed (the file readers; the glossaries and domain words
+    give jieba its words, context.json the embedded texts' wording): editing one makes the index stale even if
+    a version number was not bumped."""
     digest = hashlib.sha256()
     package = Path(parser.__file__).resolve().parent
-    modules = [Path(m.__file__) for m in (parser, context, tokenize_module)] + sorted((package / "structure").glob("*.py"))
+    modules = [Path(m.__file__) for m in (parser, context, tokenize_module)] + sorted((package / "structure").glob("*.py")) \
+        + sorted((package / "sources").glob("*.py"))  # the readers of PDF, Word and text files
     for path in modules + sorted((package / "data").glob("*")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

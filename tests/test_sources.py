@@ -538,3 +538,27 @@ def test_pdf_layout_never_raises_and_keeps_one_form_feed_between_pages(pages):
 
 def test_markdown_setext_heading_with_a_pipe_is_not_a_table():
     assert markdown_to_markup("Costs | benefits\n---\n\n| Only |\n| --- |\n| one |\n") == "Costs | benefits\nOnly\none\n"
+
+
+def test_pdf_lone_chinese_characters_of_a_font_the_machine_lacks_are_kept():
+    """reportlab's STSong-Light is not embedded; without a Chinese font PDFium gives a lone character drawn apart
+    (before and after a raised footnote marker) no box and leaves it out of the text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+    def draw(c: canvas.Canvas, number: int) -> None:
+        t = c.beginText(LEFT, 760)
+        for text, size, rise in [("1．对水安全构成威", 10.5, 0), ("胁", 10.5, 0), ("1", 6.3, 4.2), ("；", 10.5, 0)]:
+            t.setFont("STSong-Light", size)
+            t.setRise(rise)
+            t.textOut(text)
+        c.drawText(t)
+        c.setFont("STSong-Light", 8)
+        c.drawString(LEFT, 100, "1 政府间气候变化专门委员会的报告。")
+
+    from bot.sources.pdf import read_pdf
+
+    text = read_pdf(_pdf(draw, pages=1), "zh.pdf").text
+    assert "1．对水安全构成威胁^{1}；" in text

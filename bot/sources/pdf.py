@@ -16,6 +16,7 @@ import unicodedata
 
 from bot.errors import CorpusError
 from bot.sources.pdflayout import Glyph, PageLayout, Rule, render
+from bot.sources.pdfrecover import recovered_glyphs
 from bot.sources.record import SourceText
 
 __all__ = ["read_pdf"]
@@ -57,7 +58,7 @@ def _read(data: bytes, name: str) -> list[tuple[PageLayout, int]]:
     try:
         if truncated:
             raise CorpusError(f"{name}: the PDF is truncated (it does not end with %%EOF)")
-        pages = [_page(document[i]) for i in range(len(document))]
+        pages = [_page(document[i], data, i) for i in range(len(document))]
     except pdfium.PdfiumError as error:
         raise CorpusError(f"{name}: the PDF is damaged and cannot be read ({_reason(error)})") from None
     finally:
@@ -71,10 +72,11 @@ def _reason(error: Exception) -> str:
     return inner.removeprefix("PDFium: ")
 
 
-def _page(page) -> tuple[PageLayout, int]:
+def _page(page, data: bytes, number: int) -> tuple[PageLayout, int]:
     """The page's glyphs and rules in reading coordinates (points, y downwards), and its count of
     unmapped glyphs. Reading coordinates turn the page so that most text runs left to right: that is
-    how the page is displayed when /Rotate agrees with its content, and how a reader turns it when not."""
+    how the page is displayed when /Rotate agrees with its content, and how a reader turns it when not.
+    Lone characters PDFium drops are read back from the PDF (see bot.sources.pdfrecover)."""
     import pypdfium2.raw as raw
 
     left, bottom, right, top = page.get_bbox()
@@ -108,6 +110,8 @@ def _page(page) -> tuple[PageLayout, int]:
             space = False
     finally:
         textpage.close()
+    for char, l, b, r, t, y, size in recovered_glyphs(page, data, number):
+        chars.append((char, l, b, r, t, l, y, size, False))
     rotation = _reading_rotation(chars)
     width, height = right - left, top - bottom
     if rotation in (90, 270):
