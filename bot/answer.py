@@ -19,6 +19,7 @@ MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_LEAD_IN = re.compile(r"[:：]\s*$")  # a unit whose words go on in its items
 
 
 def _holds_day(normalized: str, text: str) -> bool:
@@ -36,6 +37,8 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     citation already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote)."""
     text = hit.passage.text
     asked = normalize(question)
+    if hit.exact and asks_only_for_units(asked) and _LEAD_IN.search(text):  # "2．敦促缔约方：": and its items
+        return _with_items(index, hit.passage, row)
     label = clean_spaces(hit.passage.citation)
     for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
         if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label:
@@ -54,6 +57,21 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
         return text
     scores = index.sentence_vectors[rows] @ query_vector
     return index.sentences[rows[int(np.argmax(scores))]].text
+
+
+def _with_items(index: Index, passage: Passage, row: int) -> str:
+    """A unit that ends leading in to its items ("2. Urges Parties:"), followed by them, as far as
+    WHOLE_UNIT_CHARS: the lead-in alone says nothing."""
+    parts, length = [passage.text], len(passage.text)
+    for item in index.passages[row + 1:]:
+        if item.doc != passage.doc or item.path[:len(passage.path)] != passage.path or item.path == passage.path:
+            break
+        if length + len(item.text) > WHOLE_UNIT_CHARS:
+            parts.append("…")
+            break
+        parts.append(item.text)
+        length += len(item.text)
+    return ("" if re.search(r"[\u4e00-\u9fff]", passage.text) else " ").join(parts)
 
 
 def _names_column(asked: str, name: str) -> bool:

@@ -126,6 +126,7 @@ def beyond_references(question: str) -> str:
 
 
 _BARE_ARTICLE = 20  # an article's passage this short is only its heading: its text is in its paragraphs
+_HEADING_LIKE = 100  # nor is one this short that ends without a stop: "Article 7 Settlement of disputes"
 _ARTICLE_PARAGRAPHS = 4  # of such an article, the paragraphs an answer reads
 _BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
@@ -146,6 +147,7 @@ _UNIT_TAIL = re.compile(r"(?:\.\d+|\s*\(\s*[a-z0-9ivx]{1,4}\s*\)|\s*[项目款])
 # what follows a unit asked about ("第5段的…", "第7段讲什么", "article 4 of …", "paragraph 2 say?"); any other
 # word makes the unit part of a name: "第六条第4款机制", "the article 6.4 mechanism", "article 6.2 reports"
 _AFTER_UNIT_ZH = set("的讲说规是中里有要提什怎如为哪和与及或下所内之关对请呢吗了在全（(、，,。？?！!：:；;“”《》")
+_VERB_ASKED = re.compile(r"[\u4e00-\u9fff]{1,2}了?(?:什么|谁|哪|何|多少)")  # "第8段(a)项建议什么", not "第4款机制是什么"
 _AFTER_UNIT_EN = set("of in say says said about do does did state states stated provide provides require requires mean "
                      "means set sets read reads to and or under on ask asks request requests decide decides contain "
                      "contains cover covers is are was were be have has with for as at by from that which what "
@@ -165,7 +167,7 @@ def names_unit_as_topic(question: str) -> bool:
         if not rest.strip():
             return False
         if "\u3400" <= rest[0] <= "\u9fff" or rest[0] in _AFTER_UNIT_ZH:
-            if rest[0] in _AFTER_UNIT_ZH:
+            if rest[0] in _AFTER_UNIT_ZH or _VERB_ASKED.match(rest):
                 return False
             continue
         word = re.match(r"\s*([a-z][a-z-]*)", rest)
@@ -291,7 +293,7 @@ class Resolver:
             parent = self.by_path.get((passage.doc, path[:-1]))
             if parent is not None and passage.kind != "footnote":
                 self.children[parent].append(passage.id)
-            if path[-1][0] == "article" and len(passage.text) <= _BARE_ARTICLE:
+            if path[-1][0] == "article" and _only_a_heading(passage.text):
                 self.bare_articles.add(passage.id)
             for segment in path:
                 if segment[0] == "decision":
@@ -394,7 +396,12 @@ class Resolver:
             shared = sum(word in located.headings for word in words)
             ranked.append((_extra_cost(extra, containers, located), -shared, order, located))
         ranked.sort(key=lambda t: t[:3])
-        return [located for *_, located in ranked]
+        fewest: dict[str, int] = {}
+        for cost, *_, located in ranked:
+            fewest.setdefault(located.doc, cost)
+        # in one document, the unit that needs fewest levels the question did not name: "decision 17/12, para. 2 (a)"
+        # is the decision's own, not its annex's paragraph 2 (a)
+        return [located for cost, *_, located in ranked if cost == fewest[located.doc]]
 
     def with_contents(self, ids: list[str]) -> list[str]:
         """The units named, an article whose passage is only its heading ("Article 2") read through its paragraphs:
@@ -438,6 +445,13 @@ class Resolver:
                        if unit[:1] == (container,) and [seg for seg in unit[1:] if seg[0] != "section"] == wanted
                        and pid != previous_id)
         return [pid for _, pid in found[:1]]
+
+
+def _only_a_heading(text: str) -> bool:
+    """Whether an article's passage is its heading alone (its number, perhaps its title), its words being in its
+    paragraphs."""
+    text = text.strip()
+    return len(text) <= _BARE_ARTICLE or len(text) <= _HEADING_LIKE and not re.search(r"[.。:：;；,，]$", text)
 
 
 def _words(question: str) -> set[str]:

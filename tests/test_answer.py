@@ -95,3 +95,12 @@ def test_a_table_row_is_shown_with_its_column_names_and_a_named_column_quoted_by
     assert shown_quote(passage, passage.text) == "国家：巴基斯坦；监测网络：18.3；预警系统（百万美元）：11.6"
     paragraph = Passage(id="d:p1", kind="paragraph", citation="第1段", text="1. 欢迎报告。")
     assert shown_quote(paragraph, paragraph.text) == paragraph.text
+
+
+def test_a_unit_asked_for_that_leads_in_to_its_items_is_quoted_with_them(fake_bot):
+    paragraph = fake_bot.by_id[seed_id(fake_bot, "p7")]
+    item = fake_bot.by_id[seed_id(fake_bot, "p7a")]
+    assert paragraph.text.endswith("：")
+    quote = fake_bot.ask("第7段讲什么？").quotes[0].sentence
+    assert quote.startswith(paragraph.text + item.text) and len(quote) <= 600 + len("…") + 1
+    assert fake_bot.ask("第7段(a)项讲什么？").quotes[0].sentence == item.text  # an item alone stays alone

@@ -208,6 +208,27 @@ def test_what_a_question_says_beyond_the_units_it_names():
     ("article 4 (9) of the paris agreement", False),
     ("《巴黎协定》第二十八条第1款规定了什么?", False),
     ("what is paragraph 10 about", False),
+    ("报告第8段(a)项建议什么？", False),  # a verb and what it asks for
+    ("第8段(a)项邀请了谁？", False),
+    ("《巴黎协定》第六条第4款机制是什么？", True),
 ])
 def test_a_unit_can_be_named_as_part_of_a_name(question, topic):
     assert names_unit_as_topic(question) is topic
+
+
+def test_a_unit_of_the_body_is_named_before_the_same_numbers_in_its_annex():
+    passages = [p("d", "p2a", "item", "para:2", "item:a"), p("d", "a1-p2a", "item", "annex:1", "para:2", "item:a"),
+                p("e", "a1-p2a", "item", "annex:1", "para:2", "item:a")]
+    resolver = Resolver(passages, [doc("d", "CBD/COP/DEC/17/12", "山地", "zh"), doc("e", "X/1", "Other", "zh")])
+    assert resolver.resolve(normalize("CBD/COP/DEC/17/12 第2段(a)项")) == ["d:p2a"]
+    assert resolver.resolve(normalize("第2段(a)项")) == ["d:p2a", "e:a1-p2a"]  # each document's own best
+    assert resolver.resolve(normalize("附件第2段(a)项")) == ["d:a1-p2a", "e:a1-p2a"]
+
+
+def test_an_article_given_only_its_number_and_title_is_read_through_its_paragraphs():
+    passages = [p("c", "art7", "article", "article:7", text="Article 7 Settlement of disputes"),
+                p("c", "art7-1", "paragraph", "article:7", "para:1", text="1. Any dispute shall be settled by negotiation."),
+                p("c", "art8", "article", "article:8", text="Article 8 Entry into force This Convention shall enter into force.")]
+    resolver = Resolver(passages, [doc("c", "", "Convention", "en")])
+    assert resolver.with_contents(resolver.resolve(normalize("What does Article 7 say?"))) == ["c:art7-1", "c:art7"]
+    assert resolver.with_contents(resolver.resolve(normalize("What does Article 8 say?"))) == ["c:art8"]
