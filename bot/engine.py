@@ -26,6 +26,7 @@ _ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪�
 # a question naming a footnote and asking what it annotates ("脚注14是给哪一项加的注？"), not what it says
 _ASKS_WHAT_IT_ANNOTATES = re.compile(r"给.*加的注|注的是哪|注释的是哪|哪一?[项段节](?:的|加的)?(?:脚注|注)|annotat"
                                      r"|which (?:item|paragraph|section|part) (?:does|is|has)")
+_ASKS_FOR_SECTION = re.compile(r"哪一?节|哪个部分|哪一部分|哪一章|which (?:section|part|chapter)|what (?:section|part|chapter)")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -81,8 +82,8 @@ class Bot:
         hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
         language = language_of(text)
         reason = self.decline_reason(text, hits, language)
-        return compose(text, hits, self.index, query_vector, reason, notes + _missing_item_note(text, hits, language),
-                       language)
+        notes += _missing_item_note(text, hits, language) + _no_footnote_note(text, hits, history, language)
+        return compose(text, hits, self.index, query_vector, reason, notes, language)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
         """Whether the evidence for this question is too weak to answer (see abstain.Abstention)."""
@@ -126,6 +127,16 @@ class Bot:
                 hits = hits[:k]
         return hits, query_vector
 
+    def _section_of(self, passage: Passage) -> list[str]:
+        """The heading of the innermost section a passage stands in (its section path names it by its words)."""
+        for title in reversed(passage.section):
+            wanted = normalize(title)
+            found = next((p.id for p in self.passages if p.doc == passage.doc and p.kind == "heading"
+                          and p.id != passage.id and normalize(p.text) == wanted), None)
+            if found:
+                return [found]
+        return []
+
     def _linked_to_previous(self, text: str, before: list[Hit]) -> list[Hit]:
         """Follow-ups answered through the previous turn's passage: its footnotes ('它的脚注怎么说？'), the item a
         footnote annotates ('它是给哪一项加的注？'), or the next item of the same list ('那第8项呢？')."""
@@ -133,11 +144,29 @@ class Bot:
         ids: list[str] = []
         if top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):  # '它注释的是哪一节？' after 脚注23
             ids = list(top.cited_by)
-        if not ids and _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text):
+        asks_footnote = not ids and _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text)
+        if asks_footnote and before[0].exact:  # a unit asked for by name: its own footnotes, or itself when it has none
+            ids = list(top.footnotes) or [top.id]
+        elif asks_footnote:
             ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])
+        if not ids and top.kind != "heading" and _ASKS_FOR_SECTION.search(text):  # '它属于哪一节？'
+            ids = self._section_of(top)
         if not ids:
             ids = self.retriever.resolver.followup(text, top.id, top)
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
+
+
+def _no_footnote_note(question: str, hits: list[Hit], history: Sequence[str], language: str) -> tuple[str, ...]:
+    """A note when a follow-up asks for the footnotes of a unit named before that has none ("它的脚注怎么说？"
+    after 第2段(b)项): the unit itself is shown, and the reader told."""
+    if not history or not hits or not hits[0].exact or hits[0].passage.kind == "footnote" or hits[0].passage.footnotes:
+        return ()
+    text = normalize(question)
+    if not is_followup(question) or not _ASKS_FOR_FOOTNOTE.search(text) or _HAS_NUMBER.search(text) \
+            or _ASKS_FOR_ANNOTATED.search(text):
+        return ()
+    shown = hits[0].passage.label or hits[0].passage.citation
+    return (f"{shown}没有脚注。",) if language == "zh" else (f"{shown} has no footnote.",)
 
 
 def _missing_item_note(question: str, hits: list[Hit], language: str) -> tuple[str, ...]:

@@ -429,9 +429,9 @@ class Resolver:
                 candidate = tuple(path[:i]) + (segments[0],)
                 found = self.by_path.get((previous_passage.doc, candidate))
                 return [found] if found and found != previous_id else []
-        if segments[0][0] == "item" and path and path[-1][0] in ("para", "article"):  # "那(d)项呢？" after 第28段
-            found = self.by_path.get((previous_passage.doc, tuple(path) + (segments[0],)))
-            return [found] if found else []
+        if path and (segments[0][0], path[-1][0]) in (("item", "para"), ("item", "article"), ("para", "article")):
+            found = self.by_path.get((previous_passage.doc, tuple(path) + (segments[0],)))  # "那(d)项呢？" after 第28段,
+            return [found] if found else []  # "第2款呢？" after 第七条
         return []
 
     def _same_unit_in(self, container: Segment, path: list[Segment], previous_id: str, doc: str) -> list[str]:

@@ -33,3 +33,28 @@ def test_an_article_whose_passage_is_only_its_heading_is_answered_with_its_parag
     answer = bot.ask("What does Article 2 say?")
     assert [h.passage.id for h in answer.hits[:2]] == [heading.id + "-1", heading.id + "-2"]
     assert answer.quotes[0].sentence.startswith("1.")  # the article's words, not its bare heading
+
+
+def test_a_follow_up_naming_a_paragraph_after_an_article_reads_that_article(tmp_path):
+    bot = bot_on(tmp_path, "zh-treaty.txt")
+    history = ["第二条讲的是什么？"]
+    then = bot.ask("第2款呢？", history=history)
+    assert then.hits[0].passage.path[-2:] == ("article:2", "para:2"), then.hits[0].passage.path
+
+
+def test_a_follow_up_asking_for_the_footnotes_of_a_unit_without_any_says_so(tmp_path):
+    bot = bot_on(tmp_path, "zh-decision.txt")
+    history = ["第2段(b)项讲什么？"]
+    then = bot.ask("它的脚注怎么说？", history=history)
+    assert then.hits[0].passage.label.endswith("第2段(b)项"), then.hits[0].passage.label  # the unit, not a footnote
+    assert len(then.notes) == 1 and then.notes[0].endswith("第2段(b)项没有脚注。"), then.notes
+    after = bot.ask("那(c)项呢？", history=history + ["它的脚注怎么说？"])
+    assert after.hits[0].passage.label.endswith("第2段(c)项")
+    footnoted = bot.ask("它的脚注怎么说？", history=["第3段讲什么？"])
+    assert footnoted.hits[0].passage.kind == "footnote" and not footnoted.notes
+
+
+def test_a_follow_up_asking_which_section_gets_the_heading_of_the_previous_unit(tmp_path):
+    bot = bot_on(tmp_path, "zh-decision.txt")
+    then = bot.ask("它属于哪一节？", history=["第3段讲什么？"])
+    assert then.hits[0].passage.kind == "heading" and "后续步骤" in then.hits[0].passage.text
