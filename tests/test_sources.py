@@ -562,3 +562,19 @@ def test_pdf_lone_chinese_characters_of_a_font_the_machine_lacks_are_kept():
 
     text = read_pdf(_pdf(draw, pages=1), "zh.pdf").text
     assert "1．对水安全构成威胁^{1}；" in text
+
+
+def test_pdf_a_title_run_atop_a_later_page_is_furniture():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        if number == 1:
+            c.drawString(LEFT, 700, "17/12. Mountain ecosystems and glaciers")
+            c.drawString(LEFT, 680, "1. Welcomes the assessment.")
+        else:
+            c.drawRightString(RIGHT, 800, "17/12. Mountain ecosystems and glaciers")  # the running head
+            c.drawString(LEFT, 700, "2. Urges Parties to act.")
+
+    from bot.sources.pdf import read_pdf
+
+    text = read_pdf(_pdf(draw, pages=2), "en.pdf").text
+    assert text.count("17/12. Mountain ecosystems and glaciers") == 1 and "2. Urges Parties to act." in text

@@ -403,8 +403,11 @@ def render(pages: list[PageLayout]) -> str:
         laid.append((tables, make_lines(loose)))
     repeated = _repeated_furniture(pages, [lines for _, lines in laid])
     built = []
+    earlier: set[str] = set()  # the lines of the pages before, as furniture keys
     for number, (page, (tables, lines)) in enumerate(zip(pages, laid)):
-        kept = [line for line in lines if not _is_furniture(line, page, number, repeated)]
+        kept = [line for line in lines if not _is_furniture(line, page, number, repeated)
+                and not (line.top < _BAND * page.height and _furniture_key(line.text) in earlier)]  # a title run atop
+        earlier.update(_furniture_key(line.text) for line in lines if len(line.text.strip()) >= 8)  # later pages
         body, foot = _split_foot(kept, page, tables)
         notes, continued = _notes(foot)
         blocks = [Block(line.top, line=line) for line in body]
