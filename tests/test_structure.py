@@ -436,3 +436,16 @@ def test_parsing_time_grows_linearly():
     small = "Decision 1/CP.1\nTitle\nThe Conference,\n" + block
     large = "\n".join(f"Decision {k}/CP.1\nTitle\nThe Conference,\n" + block for k in range(1, 5))
     assert best(large) < 8 * best(small)
+
+
+def test_a_table_typed_without_outer_pipes_is_one_passage_per_row_and_ends_at_the_next_paragraph():
+    text = ("三、资金需求\n\n6. 秘书处介绍了资金需求估算，汇总如下表：\n\n表1：各国项目资金需求（百万美元）\n\n"
+            "国家 | 监测网络 | 预警系统\n尼泊尔 | 12.5 | 8.0\n不丹 | 4.1 | 2.7\n\n7. 与会者建议，资金应优先用于预警系统。\n")
+    passages = parse(text, language="zh")
+    rows = [p for p in passages if p.kind == "table_row"]
+    assert [p.label for p in rows] == ["表1：尼泊尔", "表1：不丹"]
+    assert rows[0].columns == (("国家", "尼泊尔"), ("监测网络", "12.5"), ("预警系统", "8.0"))
+    after = next(p for p in passages if p.path == ("para:7",))
+    assert after.section == ("三、资金需求",)  # not inside the table it follows
+    prose = parse("1. 决定 A | B 两种办法都可行。\n2. 请秘书处报告。\n", language="zh")
+    assert not [p for p in prose if p.kind == "table_row"]  # one line with a pipe is no table

@@ -374,6 +374,8 @@ class Builder:
         self._nested_item(frame, line, token, text)
 
     def _new_paragraph(self, frame: Scope, line: Line, number: int, text: str) -> None:
+        while self.innermost is not frame and self.innermost.kind == "table" and number == frame.last_para + 1:
+            self.scopes.pop()  # the next paragraph of the text ends the table it follows
         draft = self._add("paragraph", ("para", str(number), "", ""), line, text)
         draft.number = number
         frame.last_para = number

@@ -107,8 +107,10 @@ def is_pipe_rule(text: str) -> bool:
 
 def unwrap_pipes(lines: list[Line]) -> None:
     """A one-cell pipe row is a line put in a box by a converter: read its cell; rules are dropped.
-    A row broken over lines ("| United Kingdom of" … "Northern Ireland | 4.5 |") is read as one."""
+    A row broken over lines ("| United Kingdom of" … "Northern Ireland | 4.5 |") is read as one; rows
+    written without their outer pipes ("国家 | 监测网络" then "尼泊尔 | 12.5") are given them."""
     _join_broken_rows(lines)
+    _close_bare_rows(lines)
     for line in lines:
         cells = pipe_cells(line.text)
         if cells is None:
@@ -118,6 +120,27 @@ def unwrap_pipes(lines: list[Line]) -> None:
             line.text = ""
         elif len(filled) <= 1:
             line.text = filled[0] if filled else ""
+
+
+def _close_bare_rows(lines: list[Line]) -> None:
+    """Two lines or more in a row, each with the same number (1+) of " | " between non-empty cells and no outer
+    pipe: a table typed without its outer pipes."""
+    def bare_pipes(text: str) -> int:
+        if text.startswith("|") or text.endswith("|") or is_pipe_rule(text):
+            return 0
+        cells = text.split("|")
+        return len(cells) - 1 if len(cells) > 1 and all(cell.strip() for cell in cells) else 0
+
+    run: list[Line] = []
+    for line in [*lines, None]:
+        count = bare_pipes(line.text) if line is not None else 0
+        if run and (count != bare_pipes(run[-1].text) or not count):
+            if len(run) >= 2:
+                for row in run:
+                    row.text = f"| {row.text} |"
+            run = []
+        if count:
+            run.append(line)
 
 
 def _join_broken_rows(lines: list[Line]) -> None:
