@@ -123,6 +123,10 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
     return None
 
 
+# a document named by what it is: "公约第十二条", "报告第8段", "the convention's article 12"
+_GENERIC_DOCUMENT = re.compile(r"(?:该|本|这份|这项|这个)?(?:公约|协定|议定书|条约|决定|建议|报告|文件)(?=第)|"
+                               r"\b(?:the|this) (?:convention|agreement|protocol|treaty|decision|recommendation|report|"
+                               r"document)(?:'s)?\b")
 _OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
 
 
@@ -132,7 +136,7 @@ def _asks_only_for_a_unit(question: str) -> bool:
     asked = normalize(question)
     for title in _TITLE.findall(question) + _OF_TITLE.findall(question):
         asked = asked.replace(normalize(title), " ")
-    return asks_only_for_units(asked, allowance=0)
+    return asks_only_for_units(_GENERIC_DOCUMENT.sub(" ", asked), allowance=0)
 
 
 UNIT = re.compile(r"[(（]([^()（）]{1,20})[)）]\s*$")
@@ -204,9 +208,10 @@ class Abstention:
     min_lexical: float = 10.0
 
     def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
-               glossary: Glossary | None = None) -> str | None:
+               glossary: Glossary | None = None, scoped: bool = False) -> str | None:
         """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
-        `glossary` (the project's by default) gives the other names of a title or acronym."""
+        `glossary` (the project's by default) gives the other names of a title or acronym; `scoped` says the
+        answer was limited to a document the user chose."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
@@ -215,7 +220,7 @@ class Abstention:
         if top.exact:
             return None
         if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it
-            return words["unit"]
+            return words["unit_scoped" if scoped else "unit"]
         name = unknown_name(question, document, glossary) if document else None
         if name:
             return words["name"].format(name)
@@ -237,9 +242,10 @@ class Abstention:
         return self.reason(hits, question, document) is not None
 
 
-_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
+_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
                "weak": "最相关的段落与问题关联较弱"}
 _REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
+               "unit_scoped": "the chosen document has no numbered part asked for",
                "name": "the documents never mention {}",
                "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",

@@ -183,8 +183,10 @@ def ask(question: str | None, k: int | None, as_json: bool, batch: Path | None, 
         for record in answer_batch(bot, batch, k, doc):
             if as_json:
                 click.echo(json.dumps(record, ensure_ascii=False))
-            else:
-                click.echo(record.get("error") or record["answer"])
+            elif "error" in record:
+                click.echo(f"[{record['id']}] {record['error']}\n")
+            else:  # each answer under its id and question
+                click.echo(f"[{record['id']}] {record['question']}\n{record['answer']}\n")
     if _exit_when_answered:  # the process ends here, before the bot is freed object by object (see run)
         sys.stdout.flush()
         sys.stderr.flush()

@@ -81,7 +81,7 @@ class Bot:
         text, k, notes = clean_question(question, self.config.k if k is None else k)
         hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
         language = language_of(text)
-        reason = self.decline_reason(text, hits, language)
+        reason = self.decline_reason(text, hits, language, scoped=doc is not None)
         notes += _missing_item_note(text, hits, language) + _no_footnote_note(text, hits, history, language)
         return compose(text, hits, self.index, query_vector, reason, notes, language)
 
@@ -89,8 +89,8 @@ class Bot:
         """Whether the evidence for this question is too weak to answer (see abstain.Abstention)."""
         return self.decline_reason(question, hits) is not None
 
-    def decline_reason(self, question: str, hits: list[Hit], language: str = "zh") -> str | None:
-        return self.abstention.reason(hits, question, self.names_text, language, self.glossary)
+    def decline_reason(self, question: str, hits: list[Hit], language: str = "zh", scoped: bool = False) -> str | None:
+        return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped)
 
     @property
     def names_text(self) -> str:

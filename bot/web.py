@@ -55,10 +55,11 @@ ALL_DOCUMENTS = "全部文件 (all documents)"
 SOURCE_WORDS = {
     "zh": {"question": "问：", "closest": "最接近的段落（文件中没有直接的答案）", "cited": "引用的段落",
            "others": "其他相关段落", "page": "{file}，第 {page} 页 (p. {page})", "refers": "提及的已载入文件：",
-           "context": "在文件中的位置（前后段落）"},
+           "context": "在文件中的位置（前后段落）", "cited_by": "引用此脚注的段落："},
     "en": {"question": "Q: ", "closest": "Closest passages (the documents do not answer this directly)",
            "cited": "Cited passages", "others": "Other related passages", "page": "{file}, p. {page}",
-           "refers": "Refers to loaded documents: ", "context": "Where it stands (the passages around it)"},
+           "refers": "Refers to loaded documents: ", "context": "Where it stands (the passages around it)",
+           "cited_by": "Cited by: "},
 }
 KIND_NAMES_EN = {
     "header": "document information", "preamble": "preamble", "paragraph": "paragraph", "item": "item",
@@ -340,6 +341,10 @@ def question_terms(question: str) -> list[str]:
     return sorted(whole, key=lambda w: (-len(w), w))
 
 
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def highlight(text: str, terms: Sequence[str]) -> str:
     """HTML of `text` with every occurrence of a term in <mark>; matched on normalized text, the original shown."""
     if not terms:
@@ -362,6 +367,12 @@ def highlight(text: str, terms: Sequence[str]) -> str:
         if marked[origin[j - 1]] and marked[origin[j]]:
             for i in range(origin[j - 1] + 1, origin[j]):
                 marked[i] = True
+    for i in range(1, len(text)):  # a stem ("articl") lights its whole word ("Article"), not a piece of it
+        if marked[i - 1] and not marked[i] and _latin(text[i - 1]) and _latin(text[i]):
+            marked[i] = True
+    for i in range(len(text) - 2, -1, -1):
+        if marked[i + 1] and not marked[i] and _latin(text[i + 1]) and _latin(text[i]):
+            marked[i] = True
     parts, inside = [], False
     for i, char in enumerate(text):
         if marked[i] != inside:
@@ -470,8 +481,8 @@ def _card(hit: Hit, marker: int | None, bot: "Bot", terms: Sequence[str], positi
         parts.append("</div>")
     citing = [bot.by_id[i] for i in passage.cited_by if i in bot.by_id]
     if citing:
-        labels = "、".join(h(p.citation) for p in citing)
-        parts.append(f'<div class="bot-cited-by">引用此脚注的段落：{labels}</div>')
+        labels = ("、" if words is SOURCE_WORDS["zh"] else "; ").join(h(p.citation) for p in citing)
+        parts.append(f'<div class="bot-cited-by">{words["cited_by"]}{labels}</div>')
     parts.append(_references_line(passage, bot, words))
     parts.append(_context(passage, bot, terms, position, words))
     parts.append("</article>")

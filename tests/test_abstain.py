@@ -162,3 +162,10 @@ def test_an_amount_of_money_is_not_asked_for_as_a_count():
     assert missing_answer_type("需要多少资金？", ["提供500万美元"]) is None
     assert missing_answer_type("需要多少资金？", ["提供很多支持"]) == "money"
     assert missing_answer_type("有多少个缔约方？", ["提供500万美元"]) == "count"
+
+
+def test_a_unit_of_a_document_named_by_what_it_is_that_no_document_has_is_said_so():
+    loose = Hit(Passage(id="p1", kind="paragraph", citation="第1段", text="1. 缔约方应合作。"), 1.0, 0.8, 2.0)
+    assert Abstention().reason([loose], "公约第十二条规定了什么？") == "已载入的文件中没有所问的编号部分"
+    assert Abstention().reason([loose], "What does article 12 of the convention say?", language="en",
+                               scoped=True) == "the chosen document has no numbered part asked for"

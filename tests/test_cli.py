@@ -262,7 +262,8 @@ def test_batch_with_bom_and_crlf(run, tmp_path):
 def test_batch_plain_text_prints_answers_and_errors(run, tmp_path):
     result = run("ask", "--batch", str(_batch(tmp_path, BATCH_LINES[:2])), "--quiet")
     assert result.exit_code == 0
-    assert "not valid JSON" in result.stdout
+    assert "[line 2] " in result.stdout and "not valid JSON" in result.stdout
+    assert "[a] 工作组第二次会议在哪里举行？\n" in result.stdout  # each answer under its id and question
 
 
 def test_batch_file_not_utf8_is_one_line(run, tmp_path):

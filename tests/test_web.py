@@ -626,3 +626,9 @@ def test_a_long_title_in_the_picker_is_cut_in_the_middle_where_a_series_agrees()
     short = web._shortened(title)
     assert short.startswith("Report of the") and short.endswith("13 December 2023") and " … " in short
     assert len(short) <= 75 and web._shortened("A short title") == "A short title"
+
+
+def test_highlight_lights_whole_english_words_from_their_stems():
+    terms = web.question_terms("What does Article 7 say about celebrations?")
+    marked = web.highlight("Article 7 Settlement; the day is celebrated.", terms)
+    assert "<mark>Article</mark>" in marked and "<mark>celebrated</mark>" in marked
