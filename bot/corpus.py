@@ -110,6 +110,19 @@ def corpus_sha256(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
+_MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def readable_title(title: str) -> str:
+    """A title set in capitals, as treaties print theirs ("CONVENTION ON THE PROTECTION OF …"), in the case
+    citations use ("Convention on the Protection of …"); any other title as it is."""
+    letters = [ch for ch in title if ch.isalpha()]
+    if len(letters) < 12 or not all(ch.isascii() and ch.isupper() for ch in letters):
+        return title
+    words = title.lower().split()
+    return " ".join(word if i and word in _MINOR_WORDS else word[:1].upper() + word[1:] for i, word in enumerate(words))
+
+
 def read_document(path: Path, doc_id: str | None = None) -> Document:
     """One file as a Document; CorpusError says in one line why it cannot be read."""
     from bot.sources import MAX_BYTES, read_bytes  # readers and parser are imported here to keep `import bot` light
@@ -121,7 +134,7 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
     text = read_bytes(data, path.name).text
 
     info = detect(text, path.name)
-    title = info.title or path.stem
+    title = readable_title(info.title) if info.title else path.stem
     return Document(id=doc_id or document_id(path.name), symbol=info.symbol, title=title, language=info.language,
                     date=info.date, kind=info.kind or "document", file=path.name,
                     sha256=hashlib.sha256(data).hexdigest(), text=text)

@@ -55,3 +55,12 @@ def test_corpus_hash_changes_with_content(tmp_path):
     before = corpus_sha256(tmp_path)
     (tmp_path / "a.txt").write_text(TEXT + "2. 又欢迎。\n", encoding="utf-8")
     assert corpus_sha256(tmp_path) != before
+
+
+def test_a_title_printed_in_capitals_is_cited_in_title_case():
+    from bot.corpus import readable_title
+
+    assert readable_title("CONVENTION ON THE PROTECTION OF TRANSBOUNDARY HIGHLAND WATERS") == \
+        "Convention on the Protection of Transboundary Highland Waters"
+    assert readable_title("Report of the SBSTA on its sixtieth session") == "Report of the SBSTA on its sixtieth session"
+    assert readable_title("UNFCCC") == "UNFCCC"  # an acronym is no title in capitals
