@@ -71,6 +71,8 @@ class Fusion:
     translated_weight: float = 0.5  # share of a passage's dense score read from the question with its glossary terms
                                     # in the passage's language, when that is not the question's
     translate_english: bool = True  # English questions too (Chinese ones always, when the weight is not 0)
+    translated_evidence: bool = True  # a passage in the other language counts as close to the question as it is to
+                                      # either form of it (the decline rules read that cosine)
     topic_unit_bonus: float = 1.4  # a unit named as part of a name ("the Article 6.4 mechanism") is preferred, not first
     several_margin: float = 1.0  # a unit several documents have ranks first in those within this of the best one
     answer_kind_bonus: float = 1.0  # a question asking for a kind of answer (a date, a number, an amount) prefers
@@ -302,11 +304,15 @@ class Retriever:
                                translated, language)
         dense = self.dense_scores(query_vector, rows)
         calibrated = self.calibrated(query_vector, dense, rows)
+        evidence = dense.copy()  # the cosine the decline rules read (see Hit.dense_score)
         if translated is not None:
             other = self.is_chinese[rows] != (language == "zh")
-            from_translated = self.calibrated(translated, self.dense_scores(translated, rows), rows)
+            translated_dense = self.dense_scores(translated, rows)
+            from_translated = self.calibrated(translated, translated_dense, rows)
             w = self.fusion.translated_weight
             calibrated[other] = (1 - w) * calibrated[other] + w * from_translated[other]
+            if self.fusion.translated_evidence:  # a passage in the other language is as close as either form is
+                evidence[other] = np.maximum(dense[other], translated_dense[other])
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
         fused = self._fuse(calibrated, self.lexical_share(lexical_query, lexical, rows), mode, rows)
         kind_bonus = np.zeros(len(rows), dtype=np.float32)
@@ -327,7 +333,7 @@ class Retriever:
             Hit(
                 passage=self.passages[int(rows[i])],
                 score=float(fused[i]),
-                dense_score=float(dense[i]),
+                dense_score=float(evidence[i]),
                 lexical_score=float(lexical[i]),
                 exact=self.passages[int(rows[i])].id in exact,
                 kind_bonus=float(kind_bonus[i]),
