@@ -138,3 +138,20 @@ def test_a_unit_named_as_part_of_a_name_does_not_take_the_first_place(four_docum
                                  "national adaptation plans?", k=3)
     assert "synthesis report on national adaptation plans" in hits[0].passage.text and not hits[0].exact
     assert four_documents.search("What does Article 7 say?", k=1)[0].exact
+
+
+def test_a_passage_in_the_other_language_is_as_close_as_either_form_of_the_question(two_languages):
+    """The decline rules read a cosine: for an English passage and a Chinese question, the better of the question's
+    and its translated form's, so a question in the other language is not declined as 'loosely related'."""
+    question = "关于国家适应计划的综合报告"
+    retriever = two_languages.retriever
+
+    def english_cosines(evidence: bool) -> dict[str, float]:
+        retriever.fusion = dataclasses.replace(retriever.fusion, translated_evidence=evidence)
+        hits, _ = retriever.search(question, k=50, mode="dense")
+        return {h.passage.id: h.dense_score for h in hits if not retriever.is_chinese[retriever.row_of[h.passage.id]]}
+
+    plain, either = english_cosines(False), english_cosines(True)
+    shared = set(plain) & set(either)
+    assert shared and all(either[pid] >= plain[pid] - 1e-6 for pid in shared)
+    assert any(either[pid] > plain[pid] + 0.01 for pid in shared)
