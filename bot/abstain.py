@@ -66,8 +66,13 @@ ANSWER_TYPES = (
                found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
                                       r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")),
     AnswerType("day",
-               re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|截止|what date|which day|what day|on what date|deadline"),
+               re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|what date|which day|what day|on what date"),
                re.compile(DAY)),
+    # a deadline is a day, or a year things must happen by ("在2028年前", "by 2030")
+    AnswerType("deadline",
+               re.compile(r"截止|期限|deadline"),
+               re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:by|before|no later than|until)\s+"
+                          r"(?:the end of\s+)?(?:\w+\s+)?\d{4}")),
     # what happened after the document: it schedules meetings, it cannot report how they ended;
     # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome, nor is "what did
     # the SBSTA conclude", which UN reports answer with their conclusions
@@ -249,7 +254,7 @@ _REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has t
                "name": "the documents never mention {}",
                "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",
-                  "day": "specific date", "year": "year", "count": "such number", "outcome": "later outcome",
-                  "practical": "practical arrangements of this kind"}
-_KIND_WORDS = {"money": "金额", "share": "比例", "person": "人名", "day": "具体日期", "year": "年份", "count": "相应的数目",
-               "outcome": "事后的结果", "practical": "这类实务安排"}
+                  "day": "specific date", "deadline": "date or year", "year": "year", "count": "such number",
+                  "outcome": "later outcome", "practical": "practical arrangements of this kind"}
+_KIND_WORDS = {"money": "金额", "share": "比例", "person": "人名", "day": "具体日期", "deadline": "期限", "year": "年份",
+               "count": "相应的数目", "outcome": "事后的结果", "practical": "这类实务安排"}

@@ -169,3 +169,10 @@ def test_a_unit_of_a_document_named_by_what_it_is_that_no_document_has_is_said_s
     assert Abstention().reason([loose], "公约第十二条规定了什么？") == "已载入的文件中没有所问的编号部分"
     assert Abstention().reason([loose], "What does article 12 of the convention say?", language="en",
                                scoped=True) == "the chosen document has no numbered part asked for"
+
+
+def test_a_deadline_is_a_day_or_a_year_things_must_happen_by():
+    assert missing_answer_type("What is the deadline for integrating mountain ecosystems?", ["(a) 在2028年前纳入战略；"]) is None
+    assert missing_answer_type("提交报告的期限是什么？", ["Parties shall report by the end of 2027."]) is None
+    assert missing_answer_type("What is the deadline for the report?", ["Parties shall report regularly."]) == "deadline"
+    assert missing_answer_type("截止日期是哪一天？", ["在2028年前纳入战略"]) == "day"  # a day was asked for
