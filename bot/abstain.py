@@ -109,8 +109,8 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def unknown_name(question: str, document: str, glossary: Glossary | None = None) -> str | None:
-    """A title in 《》 or an acronym that the (normalized) document never mentions, else None."""
+def unknown_title(question: str, document: str, glossary: Glossary | None = None) -> str | None:
+    """A title in 《》 that the (normalized) document never mentions, else None."""
     glossary = glossary or default_glossary()
     for title in _TITLE.findall(question):
         title = normalize(title)
@@ -118,6 +118,15 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
         if title not in document and (len(core) < 2 or core[:2] not in document) and \
                 not any(normalize(english) in document for english in glossary.english_for(title)):
             return f"《{title}》"  # nor, by the glossary, its English name ("巴黎协定": "paris agreement")
+    return None
+
+
+def unknown_name(question: str, document: str, glossary: Glossary | None = None) -> str | None:
+    """A title in 《》 or an acronym that the (normalized) document never mentions, else None."""
+    glossary = glossary or default_glossary()
+    title = unknown_title(question, document, glossary)
+    if title:
+        return title
     for word in _ACRONYM.findall(question):
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
@@ -132,13 +141,14 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
 _GENERIC_DOCUMENT = re.compile(r"(?:该|本|这份|这项|这个)?(?:公约|协定|议定书|条约|决定|建议|报告|文件)(?=第)|"
                                r"\b(?:the|this) (?:convention|agreement|protocol|treaty|decision|recommendation|report|"
                                r"document)(?:'s)?\b")
-_OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]*(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
+_SYMBOL = re.compile(r"\b[a-z]{1,8}(?:/[a-z0-9.()-]+){2,}")  # a UN symbol ("a/res/80/12", "fccc/sbi/2027/5")
+_OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]+(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
 
 
 def _asks_only_for_a_unit(question: str) -> bool:
     """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
     Paris Agreement", "《京都议定书》第三条规定了什么？")."""
-    asked = normalize(question)
+    asked = _SYMBOL.sub(" ", normalize(question))
     for title in _TITLE.findall(question) + _OF_TITLE.findall(question):
         asked = asked.replace(normalize(title), " ")
     return asks_only_for_units(_GENERIC_DOCUMENT.sub(" ", asked), allowance=0)
@@ -222,6 +232,9 @@ class Abstention:
         if not hits:
             return words["none"]
         top = hits[0]
+        title = unknown_title(question, document, glossary) if document else None
+        if title:  # "《京都议定书》第三条" when that treaty is not loaded: another document's 第三条 is no answer
+            return words["name"].format(title)
         if top.exact:
             return None
         if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it

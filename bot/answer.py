@@ -37,12 +37,13 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     citation already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote)."""
     text = hit.passage.text
     asked = normalize(question)
-    if hit.exact and asks_only_for_units(asked) and _LEAD_IN.search(text):  # "2．敦促缔约方：": and its items
+    if hit.exact and _LEAD_IN.search(text):  # a unit named that leads in ("2．敦促缔约方："): with its items
         return _with_items(index, hit.passage, row)
     label = clean_spaces(hit.passage.citation)
-    for name, cell in hit.passage.columns:  # "它的任务授权是哪项决定？": the cell of the column the question names
-        if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label:
-            return cell
+    named = [(len(normalize(UNIT.sub("", name))), cell) for name, cell in hit.passage.columns  # "它的任务授权是哪项决定？"
+             if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label]
+    if named:  # the cell of the column the question names; of several ("total … for 2028-2029"), the longest name
+        return max(named, key=lambda pair: pair[0])[1]
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]
@@ -64,6 +65,8 @@ def _with_items(index: Index, passage: Passage, row: int) -> str:
     WHOLE_UNIT_CHARS: the lead-in alone says nothing."""
     parts, length = [passage.text], len(passage.text)
     for item in index.passages[row + 1:]:
+        if item.kind == "footnote" and item.doc == passage.doc:
+            continue  # a footnote printed between two items
         if item.doc != passage.doc or item.path[:len(passage.path)] != passage.path or item.path == passage.path:
             break
         if length + len(item.text) > WHOLE_UNIT_CHARS:

@@ -174,7 +174,7 @@ def _missing_item_note(question: str, hits: list[Hit], language: str) -> tuple[s
     no such item: the reference resolves to the nearest unit the document has, and the reader is told."""
     items = [value for kind, value in read_segments(normalize(question)) if kind == "item"]
     if not items or not hits or not hits[0].exact or hits[0].passage.path[-1:] and \
-            hits[0].passage.path[-1].startswith("item:"):
+            hits[0].passage.path[-1].startswith(("item:", "subitem:")):
         return ()
     shown = hits[0].passage.label or hits[0].passage.citation
     if language == "zh":

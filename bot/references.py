@@ -327,6 +327,9 @@ class Resolver:
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
         candidates = self._matches(segments, containers, question)
+        if not candidates and segments[-1][0] == "item" and re.fullmatch(r"[a-z]", segments[-1][1]):
+            lettered = segments[:-1] + [("item", str(ord(segments[-1][1]) - 96))]  # "(c)" for the item numbered (三)
+            candidates = self._matches(lettered, containers, question)
         while not candidates and len(segments) > 1 and segments[-1][0] == "item":
             segments = segments[:-1]  # "para. 5 (b)" where paragraph 5 has no items: paragraph 5 itself
             candidates = self._matches(segments, containers, question)
@@ -415,24 +418,27 @@ class Resolver:
         return out
 
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
-        """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a)."""
+        """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a); or a unit
+        inside the previous one: "第2款(二)项呢？" after 第八条, "(d)" after 第28段, "And (ii)?" after para. 4 (a)."""
         segments = read_segments(question, follows_unit=True)
-        if previous_passage is None or len(segments) != 1:
+        if previous_passage is None or not segments:
             return []
         path = [canonical(s) for s in previous_passage.path]
-        if segments[0][0] in ("decision", "resolution"):  # "And in decision 2/CMA.5?" after its para. 6 of 1/CMA.5
-            return self._same_unit_in(segments[0], path, previous_id, previous_passage.doc)
-        if segments[0][0] not in ("item", "para"):
+        doc = previous_passage.doc
+        if len(segments) == 1 and segments[0][0] in ("decision", "resolution"):  # "And in decision 2/CMA.5?"
+            return self._same_unit_in(segments[0], path, previous_id, doc)
+        if segments[0][0] not in ("item", "subitem", "para"):
             return []
-        for i in range(len(path) - 1, -1, -1):
+        for i in range(len(path) - 1, -1, -1):  # a sibling: the same kind of unit on the previous unit's path
             if path[i][0] == segments[0][0]:
-                candidate = tuple(path[:i]) + (segments[0],)
-                found = self.by_path.get((previous_passage.doc, candidate))
-                return [found] if found and found != previous_id else []
-        if path and (segments[0][0], path[-1][0]) in (("item", "para"), ("item", "article"), ("para", "article")):
-            found = self.by_path.get((previous_passage.doc, tuple(path) + (segments[0],)))  # "那(d)项呢？" after 第28段,
-            return [found] if found else []  # "第2款呢？" after 第七条
-        return []
+                found = self.by_path.get((doc, tuple(path[:i]) + tuple(segments)))
+                if found and found != previous_id:
+                    return [found]
+                break
+        inside = [tuple(path) + tuple(segments)]
+        if segments[0][0] == "item" and path and path[-1][0] == "item":
+            inside.append(tuple(path) + (("subitem", segments[0][1]),) + tuple(segments[1:]))
+        return next(([self.by_path[(doc, p)]] for p in inside if (doc, p) in self.by_path), [])
 
     def _same_unit_in(self, container: Segment, path: list[Segment], previous_id: str, doc: str) -> list[str]:
         """The unit at the previous passage's place inside another decision: paragraph 6 of the one named, in the

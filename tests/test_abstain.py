@@ -139,7 +139,16 @@ def test_a_passage_lifted_for_holding_the_kind_asked_for_does_not_hide_its_absen
 def test_a_unit_no_document_has_is_declined(question, declined):
     reason = Abstention().reason([hit("无关的段落", dense=0.95, lexical=30.0)], question, DOCUMENT,
                                  "en" if question.isascii() else "zh")
-    assert (reason in ("已载入的文件中没有所问的编号部分", "no loaded document has the numbered part asked for")) == declined
+    assert (reason in ("已载入的文件中没有所问的编号部分", "no loaded document has the numbered part asked for",
+                       "文件没有提到《京都议定书》")) == declined
+
+
+def test_a_unit_of_a_title_no_document_mentions_is_declined_even_when_another_document_has_it():
+    exact = hit("第三条 本协定的目标", exact=True)
+    assert Abstention().reason([exact], "《京都议定书》第三条规定了什么？", DOCUMENT) == "文件没有提到《京都议定书》"
+    assert Abstention().reason([exact], "《生物多样性公约》第三条规定了什么？", DOCUMENT) is None  # loaded: the unit
+    assert Abstention().reason([hit("无关的段落", dense=0.95, lexical=30.0)], "What does paragraph 40 of A/RES/80/12 say?",
+                               DOCUMENT, "en") == "no loaded document has the numbered part asked for"
 
 
 def test_a_table_row_holds_the_amount_its_column_or_caption_names_the_currency_of():

@@ -104,3 +104,26 @@ def test_a_unit_asked_for_that_leads_in_to_its_items_is_quoted_with_them(fake_bo
     quote = fake_bot.ask("第7段讲什么？").quotes[0].sentence
     assert quote.startswith(paragraph.text + item.text) and len(quote) <= 600 + len("…") + 1
     assert fake_bot.ask("第7段(a)项讲什么？").quotes[0].sentence == item.text  # an item alone stays alone
+
+
+def test_a_lead_in_is_quoted_with_its_items_past_a_footnote_printed_between_them():
+    from types import SimpleNamespace
+
+    from bot.answer import _with_items
+
+    def unit(local, kind, text, *path):
+        return Passage(id=f"d:{local}", kind=kind, citation=local, text=text, doc="d", path=path)
+
+    passages = [unit("p2", "paragraph", "2. 请缔约方：", "para:2"), unit("p2a", "item", "(a) 提交意见；", "para:2", "item:a"),
+                unit("fn2", "footnote", "见第1号文件。", "footnote:2"), unit("p2b", "item", "(b) 报告进展。", "para:2", "item:b"),
+                unit("p3", "paragraph", "3. 决定继续审议。", "para:3")]
+    assert _with_items(SimpleNamespace(passages=passages), passages[0], 0) == "2. 请缔约方：(a) 提交意见；(b) 报告进展。"
+
+
+def test_of_several_columns_a_question_names_the_longest_name_is_quoted():
+    cells = ["Core budget", "35 936 200", "36 368 800", "72 305 000"]
+    passage = Passage(id="d:t2-1", kind="table_row", citation="table 2, Core budget", text=" | ".join(cells),
+                      columns=(("Item", cells[0]), ("2028", cells[1]), ("2029", cells[2]), ("Total", cells[3])))
+    index = sentence_index(cells, np.eye(4))
+    question = "What is the total core budget for the biennium 2028-2029?"
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), question) == "72 305 000"

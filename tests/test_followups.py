@@ -58,3 +58,19 @@ def test_a_follow_up_asking_which_section_gets_the_heading_of_the_previous_unit(
     bot = bot_on(tmp_path, "zh-decision.txt")
     then = bot.ask("它属于哪一节？", history=["第3段讲什么？"])
     assert then.hits[0].passage.kind == "heading" and "后续步骤" in then.hits[0].passage.text
+
+
+def test_a_sub_item_asked_for_and_shown_gets_no_missing_item_note(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "res.txt").write_text(
+        "A/RES/80/12\n\nResolution adopted by the General Assembly\n\n80/12. Highland communities\n\n"
+        "The General Assembly,\n\nRecalling its earlier resolutions,\n\n1. Welcomes the report;\n"
+        "2. Calls upon Member States:\n(a) To improve access to services, including:\n(i) Health care;\n"
+        "(ii) Clean water and sanitation;\n(b) To report on progress;\n3. Decides to remain seized of the matter.\n",
+        encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    answer = bot.ask("What does paragraph 2 (a) (ii) say?")
+    assert answer.hits[0].passage.text.startswith("(ii) Clean water") and answer.notes == ()
+    assert bot.ask("What does paragraph 2 (c) say?").notes  # no item (c): said

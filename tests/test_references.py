@@ -232,3 +232,17 @@ def test_an_article_given_only_its_number_and_title_is_read_through_its_paragrap
     resolver = Resolver(passages, [doc("c", "", "Convention", "en")])
     assert resolver.with_contents(resolver.resolve(normalize("What does Article 7 say?"))) == ["c:art7-1", "c:art7"]
     assert resolver.with_contents(resolver.resolve(normalize("What does Article 8 say?"))) == ["c:art8"]
+
+
+def test_follow_ups_name_units_inside_the_previous_one_or_beside_it():
+    passages = [p("t", "art8", "article", "article:8", text="第八条 机构"), p("t", "art8-1", "paragraph", "article:8", "para:1"),
+                p("t", "art8-2", "paragraph", "article:8", "para:2"), p("t", "art8-2-2", "item", "article:8", "para:2", "item:2"),
+                p("t", "art8-2-3", "item", "article:8", "para:2", "item:3"),
+                p("r", "p4a", "item", "para:4", "item:a"), p("r", "p4a-ii", "item", "para:4", "item:a", "subitem:ii")]
+    resolver = Resolver(passages, [doc("t", "UNEP/EAAF/2027/3", "湿地协定", "zh"), doc("r", "A/RES/80/12", "Resolution", "en")])
+    by_id = {x.id: x for x in passages}
+    follow = lambda question, previous: resolver.followup(normalize(question), previous, by_id[previous])  # noqa: E731
+    assert follow("第2款(二)项呢？", "t:art8-1") == ["t:art8-2-2"]  # beside the paragraph named before
+    assert follow("第2款(二)项呢？", "t:art8") == ["t:art8-2-2"]  # inside the article named before
+    assert follow("And (ii)?", "r:p4a") == ["r:p4a-ii"]  # a sub-item of the item named before
+    assert resolver.resolve(normalize("Article 8 (2) (c) of UNEP/EAAF/2027/3")) == ["t:art8-2-3"]  # (c) for (三)
