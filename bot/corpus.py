@@ -12,7 +12,7 @@ from bot.errors import CorpusError
 _BOMS = (("utf-8-sig", b"\xef\xbb\xbf"), ("utf-16", b"\xff\xfe"), ("utf-16", b"\xfe\xff"))
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx")
 _NOT_DOCUMENTS = ("readme",)  # a folder's README.md describes the corpus; it is not one of its documents
-_UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE_ID = re.compile(r"[^\w.-]+")  # letters of any script are kept: "区域湿地保护协定.zh.md" is no ".zh"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ class Document:
 
 
 def document_id(file_name: str) -> str:
-    """A short id from a file name: its stem with spaces and odd characters folded to '-'."""
+    """A short id from a file name: its stem with spaces and odd characters folded to '-' (letters of any script
+    kept)."""
     return _UNSAFE_ID.sub("-", Path(file_name).stem).strip("-") or "document"
 
 

@@ -64,3 +64,17 @@ def test_a_title_printed_in_capitals_is_cited_in_title_case():
         "Convention on the Protection of Transboundary Highland Waters"
     assert readable_title("Report of the SBSTA on its sixtieth session") == "Report of the SBSTA on its sixtieth session"
     assert readable_title("UNFCCC") == "UNFCCC"  # an acronym is no title in capitals
+
+
+def test_a_document_id_keeps_the_letters_of_its_file_name_in_any_script():
+    from bot.corpus import document_id
+
+    assert document_id("区域跨界湿地保护协定.zh.md") == "区域跨界湿地保护协定.zh"
+    assert document_id("cp2019_25 - 2019 - Decisions 7 to 18.txt") == "cp2019_25---2019---Decisions-7-to-18"
+
+
+def test_a_language_line_of_the_cover_block_is_no_title():
+    from bot.structure import detect
+
+    text = "联合国\nFCCC/PA/CMA/2027/8/Add.2\nDistr.: General\n2028年3月15日\n中文\n原文：英文\n\n第5/CMA.9号决定\n海洋与气候\n\n1. 欢迎报告。\n"
+    assert detect(text, "x.docx").title == "海洋与气候"  # the title under the decision heading, not "中文"

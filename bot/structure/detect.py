@@ -16,7 +16,8 @@ _NUMBERED_TITLE = re.compile(r"^(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
 _REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
 _BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
 _COVER = re.compile(r"^(?:United Nations|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
-                    r"|[A-Z]{2,}|Chinese|English|.*English only|\[.*\])$")
+                    r"|[A-Z]{2,}|Chinese|English|French|Spanish|Russian|Arabic|.*English only|\[.*\]"
+                    r"|中文|英文|法文|西班牙文|俄文|阿拉伯文|原文[：:].*|原件[：:].*)$")
 _FRONT_LINES = 60  # the front matter is read from the first lines only
 _SAMPLE = 50_000
 _LANGUAGE_SAMPLE = 20_000
@@ -53,11 +54,17 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
 
 
 def _opening_title(text: str) -> tuple[str | None, str]:
-    """The title line under a "Decision x/y" (or "第x/y号决定") heading that opens the text, if one does."""
+    """The title line under the first "Decision x/y" (or "第x/y号决定") heading, when the text opens with it or
+    with a cover block only (symbol, date, languages) before it."""
     lines = [line for line in (" ".join(raw.split()) for raw in text.removeprefix("\ufeff")[:_SAMPLE].split("\n")) if line]
-    if len(lines) >= 2 and (en.DECISION.match(lines[0]) or zh.DECISION.match(lines[0])) \
-            and classify(lines[1]).kind not in _BODY and not lines[1].endswith((",", "，", ":", "：")):
-        return lines[1], "decision"
+    for i, line in enumerate(lines[:_FRONT_LINES]):
+        if en.DECISION.match(line) or zh.DECISION.match(line):
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            if following and classify(following).kind not in _BODY and not following.endswith((",", "，", ":", "：")):
+                return following, "decision"
+            break
+        if not _cover(line):
+            break
     return None, "first line"
 
 
