@@ -449,3 +449,20 @@ def test_a_table_typed_without_outer_pipes_is_one_passage_per_row_and_ends_at_th
     assert after.section == ("三、资金需求",)  # not inside the table it follows
     prose = parse("1. 决定 A | B 两种办法都可行。\n2. 请秘书处报告。\n", language="zh")
     assert not [p for p in prose if p.kind == "table_row"]  # one line with a pipe is no table
+
+
+def test_a_treaty_s_chapters_hold_its_articles_which_are_cited_without_them():
+    zh = parse("本协定缔约方，\n兹协议如下：\n第一章 总则\n第一条 用语\n为本协定的目的：\n(一) “湿地”是指沼泽；\n"
+               "第二条 目标\n本协定的目标是保护湿地。\n第二章 机构\n第三条 秘书处\n1. 兹设立秘书处。\n2. 秘书处应报告。\n", language="zh")
+    chapters = [p for p in zh if p.kind == "heading"]
+    assert [(p.label, p.text) for p in chapters] == [("第一章", "第一章 总则"), ("第二章", "第二章 机构")]
+    article3 = next(p for p in zh if p.label == "第三条 第2款")
+    assert article3.section[0] == "第二章 机构" and article3.path == ("article:3", "para:2")
+    en = parse("The Parties to this Convention,\nHave agreed as follows:\nCHAPTER I\nGENERAL PROVISIONS\nArticle 1\n"
+               "Objective\nThe objective of this Convention is to protect wetlands.\nCHAPTER II\nINSTITUTIONS\nArticle 2\n"
+               "Secretariat\n1. A secretariat is hereby established.\n", language="en")
+    assert [p.label for p in en if p.kind == "heading"] == ["chapter I", "chapter II"]
+    assert next(p for p in en if p.text.startswith("1. A secretariat")).label == "Article 2, para. 1"
+    listed = parse("1. Decides:\nChapter I (methodologies)\n(a) Request Parties to report;\n(b) Encourage Parties;\n",
+                   language="en")
+    assert [p.label for p in listed if p.kind == "item"] == ["para. 1 (a)", "para. 1 (b)"]  # no article next: a line

@@ -101,6 +101,7 @@ class Builder:
         self.next_number = lookahead.next_numbers(lines)  # a numbered line -> the next numbered line's number
         self.lower_next = lookahead.lower_next(lines)  # the next line starts in lower case
         self.tab_rows = lookahead.tab_rows(lines)  # tab-separated cells, next to another such line
+        self.chapters = lookahead.chapters(lines)  # "第一章 总则" with an article next: a treaty's chapter
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -295,7 +296,9 @@ class Builder:
         self._push(Scope(token.style, value, mark), line=line, text=line.text).phase = "front"
 
     def _article(self, line: Line, token: Token) -> None:
-        self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
+        while len(self.scopes) > 1 and self.innermost.kind not in ("root", "decision", "resolution", "annex", "appendix") \
+                and self.innermost.style != "chapter":  # a treaty's chapter holds its articles
+            self.scopes.pop()
         scope = self._push(Scope("article", token.value, token.mark), "article", line, line.text)
         scope.phase = "front"
         scope.heading.head = 1
@@ -307,7 +310,12 @@ class Builder:
         style, value = token.style, token.value
         if style == "roman" and frame.last_letter == _LETTER_BEFORE.get(value.lower()):
             style = "letter"
-        level = {"cn": 1, "roman": 1, "letter": 2}.get(style, 3)
+        if style == "chapter" and line.number not in self.chapters:
+            self._plain(line, token)  # "Chapter I (methodologies)" over items of a decision's paragraph: a line
+            return
+        level = {"chapter": 0, "cn": 1, "roman": 1, "letter": 2}.get(style, 3)
+        if style == "chapter":  # a chapter closes the article before it
+            frame = self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
         self._open_section(frame, line, value, token.mark, style, level)
 
     def _open_section(self, frame: Scope, line: Line, value: str, mark: str, style: str, level: int) -> None:

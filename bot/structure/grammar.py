@@ -136,6 +136,12 @@ def _table(body: str, bare: str) -> Token | None:
 
 
 def _section(body: str, bare: str) -> Token | None:
+    match = zh.CHAPTER.match(bare) or en.CHAPTER.match(bare)  # a treaty's chapters hold its articles
+    if match and (not match[2] or _title_like(match[2])):
+        numeral = match[1]
+        value = int(numeral) if numeral.isdigit() else (roman_value(numeral) if numeral.isascii() else cn_number(numeral))
+        if value:
+            return Token("section", str(value), "chapter", numeral, body)
     match = zh.CN_HEADING.match(bare)
     if match and cn_number(match[1]):
         return Token("section", str(cn_number(match[1])), "cn", match[1], body)

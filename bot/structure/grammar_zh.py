@@ -8,6 +8,7 @@ _CN = "一二三四五六七八九十"
 DECISION = re.compile(r"^第\s*(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*号(决定|决议)\s*\**$")
 ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?\s*\**$")
 ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
+CHAPTER = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*章(?:\s+(.*))?$")
 CN_HEADING = re.compile(rf"^([{_CN}]+)\s*[.．、]\s*(\S.*)$")
 TABLE = re.compile(r"^表\s*([0-9]{1,2})\s*[：:]")
 CONTENTS = re.compile(r"^目\s*录$")

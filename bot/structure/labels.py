@@ -27,7 +27,18 @@ def address(path: tuple[Seg, ...]) -> tuple[str, ...]:
 
 def label(path: tuple[Seg, ...], language: str) -> str:
     """The citation of `path` in the document's language."""
+    path = _cited(path)
     return _label_zh(path) if language == "zh" else _label_en(path)
+
+
+def _cited(path: tuple[Seg, ...]) -> tuple[Seg, ...]:
+    """The segments a citation names: a treaty's articles are numbered through its chapters, so an article
+    is cited without its chapter ("第三条第2款", not "第一章 第三条第2款")."""
+    kinds = [seg.kind for seg in path]
+    if "article" not in kinds:
+        return path
+    first_article = kinds.index("article")
+    return tuple(seg for i, seg in enumerate(path) if not (seg.style == "chapter" and i < first_article))
 
 
 def _number(value: str) -> int:
@@ -48,8 +59,9 @@ def _label_zh(path: tuple[Seg, ...]) -> str:
             piece, glue = (f"：{mark}", "") if mark else (f"第{value}行", " ")
         elif kind == "section":
             first = previous is None or previous.kind != "section"
-            piece = f"第{to_cn(_number(value))}节" if first and style == "cn" else (
-                f"“{mark}”" if style == "title" else (mark or value))
+            piece = f"第{to_cn(_number(value))}章" if style == "chapter" else (
+                f"第{to_cn(_number(value))}节" if first and style == "cn" else (
+                    f"“{mark}”" if style == "title" else (mark or value)))
         else:
             piece = _piece_zh(seg, previous)
         out = piece if not out else out + glue + piece
@@ -90,8 +102,10 @@ def _label_en(path: tuple[Seg, ...]) -> str:
             pieces[-1] += f" ({mark or value})"
         elif kind == "section" and seg.style == "title":
             pieces.append(f"“{mark}”")  # an unnumbered heading is cited by its title
+        elif kind == "section" and seg.style == "chapter":
+            pieces.append(f"chapter {mark or value}")
         elif kind == "section" and previous is not None and previous.kind == "section" \
-                and previous.style != "title":
+                and previous.style not in ("title", "chapter"):
             pieces[-1] += f".{mark or value}"
         else:
             pieces.append(_piece_en(seg))
@@ -133,6 +147,7 @@ def local_id(path: tuple[Seg, ...], short_letters: frozenset[tuple[str, ...]] = 
     ("p7a"). A lettered section whose address is in `short_letters` is named without its chapter
     ("a1-D" for annex 1, section 2, section D, when D is the only D in annex 1)."""
     tokens: list[str] = []
+    path = _cited(path)
     for i, seg in enumerate(path):
         kind, value = seg.kind, seg.value
         previous = path[i - 1] if i else None

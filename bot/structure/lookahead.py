@@ -102,3 +102,17 @@ def mark_stray_numbers(lines: list[Line]) -> None:
         if bare and (following is None or following.kind != "plain"):
             line.token = Token("plain", rest=line.text)
         following = line.token
+
+
+def chapters(lines: list[Line]) -> set[int]:
+    """Line numbers of chapter headings ("第一章 总则", "Chapter II") whose next unit, within three lines, is an
+    article: a treaty's chapters, not an outline's or a list's sub-headings."""
+    found: set[int] = set()
+    for i, line in enumerate(lines):
+        token = line.token
+        if not line.text or token is None or token.kind != "section" or token.style != "chapter":
+            continue
+        following = [later for later in lines[i + 1:i + 8] if later.text and not later.furniture][:3]
+        if any(later.token is not None and later.token.kind == "article" for later in following):
+            found.add(line.number)
+    return found
