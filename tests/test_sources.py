@@ -578,3 +578,23 @@ def test_pdf_a_title_run_atop_a_later_page_is_furniture():
 
     text = read_pdf(_pdf(draw, pages=2), "en.pdf").text
     assert text.count("17/12. Mountain ecosystems and glaciers") == 1 and "2. Urges Parties to act." in text
+
+
+def test_pdf_contents_entries_stay_one_per_line():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 760, "Contents")
+        for k, (title, pages) in enumerate([("I. Opening of the session", "1-3 2"), ("II. Organizational matters", "4-8 2")]):
+            y = 740 - 14 * k
+            leader = title + " "
+            while stringWidth(leader + ". ", "Times-Roman", 10) < RIGHT - LEFT - 40:
+                leader += ". "
+            c.drawString(LEFT, y, leader)  # the dots run up to the numbers, as a word processor sets them
+            c.drawRightString(RIGHT, y, pages)
+        c.drawString(LEFT, 700, "I. Opening of the session")
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "toc.pdf").text.splitlines()
+    entries = [line for line in lines if ". . ." in line]
+    assert len(entries) == 2 and entries[0].startswith("I. Opening") and entries[0].endswith("1-3 2")

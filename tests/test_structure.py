@@ -466,3 +466,17 @@ def test_a_treaty_s_chapters_hold_its_articles_which_are_cited_without_them():
     listed = parse("1. Decides:\nChapter I (methodologies)\n(a) Request Parties to report;\n(b) Encourage Parties;\n",
                    language="en")
     assert [p.label for p in listed if p.kind == "item"] == ["para. 1 (a)", "para. 1 (b)"]  # no article next: a line
+
+
+def test_spaced_dot_leaders_are_contents_and_a_line_under_a_heading_is_no_running_header():
+    text = ("FCCC/SBI/2027/5\nReport of the SBI on its sixty-sixth session\nContents\nParagraphs Page\n"
+            "I. Opening of the session . . . . . . . . . . . . 1-3 2\nII. Organizational matters . . . . . . . . . . 4-8 3\n"
+            "I. Opening of the session\n(Agenda item 1)\n1. The session was opened.\n2. Statements were made.\n"
+            "\fII. Organizational matters\n(Agenda item 2)\n3. The agenda was adopted.\n"
+            "\fIII. Other matters\n(Agenda item 3)\n4. No other matters were raised.\n")
+    passages = parse(text, language="en")
+    contents = next(p for p in passages if p.kind == "text" and p.text.startswith("Contents"))
+    assert "II. Organizational matters . ." in contents.text
+    headings = [p.text for p in passages if p.kind == "heading"]
+    assert headings == ["I. Opening of the session (Agenda item 1)", "II. Organizational matters (Agenda item 2)",
+                        "III. Other matters (Agenda item 3)"]

@@ -564,6 +564,8 @@ class _Paragraph:
 
 def _continues(par: _Paragraph, line: Line, page: _Page) -> bool:
     last = par.lines[-1]
+    if _LEADER_END.search(last.text):
+        return False  # a contents entry ends at its page number: "I. Opening of the session . . . . 1-3 2"
     if page is par.page and line.base - last.base > 1.45 * max(last.size, line.size):
         return False  # wider spacing than between wrapped lines
     if last.x1 + 0.25 * last.size + line.first_word < par.page.right - 1:
@@ -579,6 +581,9 @@ def _continues(par: _Paragraph, line: Line, page: _Page) -> bool:
     if labelled and not _REFERENCE_TAIL.search(last.text.rstrip(" ,")):
         return False
     return True
+
+
+_LEADER_END = re.compile(r"(?:\.\s?){4,}\s*[\d\s–-]*\d\s*$")
 
 
 def _assemble(pages: list[_Page]) -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 _JOB_NUMBER = re.compile(r"^(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$")
 _DIGITS = re.compile(r"\d+")
-_TOC_ENTRY = re.compile(r"(?:\t\s*[\d–\-]*\s*\t\s*\d{1,3}|\t\s*\d{1,3}|\.{4,}\s*\|?\s*\d{1,3}\s*\|?)\s*$")
+_TOC_ENTRY = re.compile(r"(?:\t\s*[\d–\-]*\s*\t\s*\d{1,3}|\t\s*\d{1,3}|\.{4,}\s*\|?\s*\d{1,3}\s*\|?"
+                        r"|(?:\.\s){4,}\.?\s*(?:\d{1,3}\s*[–-]\s*\d{1,3}\s+)?\d{1,3})\s*$")  # ". . . . 1-3 2" in a PDF
 _PIPE_RULE = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$")
 _EDGE_LINES = 2  # furniture is looked for among the first and last lines of each page
 
@@ -68,9 +69,13 @@ def mark_furniture(lines: list[Line], structural: callable, symbol: str | None =
     # page 1 has the cover, not running headers: its lines repeated at the top of later pages stay
     edges = {page: body[:_EDGE_LINES] + body[-_EDGE_LINES:] for page, body in pages.items() if page > 1}
     shapes = Counter(shape for edge in edges.values() for shape in {_shape(line.text) for line in edge})
-    for edge in edges.values():
+    for page, edge in edges.items():
+        body = pages[page]
         for line in edge:
-            repeated = shapes[_shape(line.text)] >= 2 and len(line.text) < 120 and not structural(line.text)
+            at = body.index(line)
+            under_heading = at > 0 and structural(body[at - 1].text)  # "(Agenda item 14)" under "V. …": its heading's
+            repeated = shapes[_shape(line.text)] >= 2 and len(line.text) < 120 and not structural(line.text) \
+                and not under_heading
             running_symbol = symbol is not None and line.text.rstrip("* ") == symbol
             if _PAGE_NUMBER.match(line.text) or repeated or running_symbol:
                 line.furniture = True
