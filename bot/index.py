@@ -317,7 +317,7 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
         for part in fresh:
             part.sentence_vectors, at = vectors[at:at + len(part.sentences)], at + len(part.sentences)
     else:
-        say(f"every document unchanged; {len(documents)} kept")
+        say(f"nothing to embed: the {len(documents)} remaining document(s) are unchanged")
     return _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say)
 
 

@@ -29,7 +29,7 @@ MAX_BYTES = 50 * 1024 * 1024  # larger files are refused before they are read
 _NAMED = {".pdf": "pdf", ".docx": "docx", ".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt"}
 _NAMED_AS = {"pdf": "a PDF", "docx": "a Word .docx file", "md": "Markdown text", "txt": "text"}
 _FOUND_AS = {"pdf": "a PDF", "docx": "a zip archive (such as a Word .docx)", "txt": "text",
-             "ole": "an old-format Word .doc or an encrypted Office file"}
+             "ole": "an old-format Word .doc or an encrypted Office file", "binary": "binary data"}
 
 
 def read_source(path: Path) -> SourceText:
@@ -57,6 +57,8 @@ def read_bytes(data: bytes, name: str) -> SourceText:
     named = _NAMED.get(suffix)
     if found == "ole":
         raise CorpusError(f"{name}: this is {_FOUND_AS[found]}; save it as .docx or PDF")
+    if found == "binary" and named is None:
+        raise CorpusError(f"{name}: this is binary data, not a PDF, Word .docx or text file")
     if named is not None and named != found and not (found == "txt" and named == "md"):
         raise CorpusError(f"{name}: named {suffix} but it is {_FOUND_AS[found]}, not {_NAMED_AS[named]}")
     if found == "pdf":
@@ -74,14 +76,31 @@ def read_bytes(data: bytes, name: str) -> SourceText:
 
 def sniff(data: bytes) -> Kind | str:
     """What the bytes are: "pdf", "docx" (any zip: the reader checks for word/document.xml), "ole" (.doc,
-    encrypted Office) or "txt"."""
+    encrypted Office), "binary" (no text in any encoding read here) or "txt"."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
-    return "txt"
+    return "binary" if _binary(data[:4096]) else "txt"
+
+
+def _binary(sample: bytes) -> bool:
+    """Bytes that are no text in any encoding read here: NULs without a UTF-16 mark, or bytes that neither
+    UTF-8 nor GB18030 decode (the sample's last bytes may cut a character and are left out)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in sample:
+        return True
+    body = sample[:-4] if len(sample) == 4096 else sample
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            body.decode(encoding)
+            return False
+        except UnicodeDecodeError:
+            continue
+    return True
 
 
 def _check_size(size: int, name: str) -> None:
