@@ -480,3 +480,14 @@ def test_spaced_dot_leaders_are_contents_and_a_line_under_a_heading_is_no_runnin
     headings = [p.text for p in passages if p.kind == "heading"]
     assert headings == ["I. Opening of the session (Agenda item 1)", "II. Organizational matters (Agenda item 2)",
                         "III. Other matters (Agenda item 3)"]
+
+
+def test_a_chinese_table_number_on_its_own_line_over_its_title_is_the_caption():
+    text = ("1. 决定举行研讨会。\n表1\n技术研讨会安排\n| 研讨会 | 时间 | 地点 |\n|---|---|---|\n| 第一次 | 2028年5月 | 波恩 |\n"
+            "2. 决定审议。\n表2列出了会议。\n")
+    passages = parse(text, language="zh")
+    caption = next(p for p in passages if p.label == "表1")
+    assert caption.kind == "heading" and caption.text.startswith("表1 技术研讨会安排")
+    row = next(p for p in passages if p.kind == "table_row")
+    assert row.label == "表1：第一次" and row.columns[1] == ("时间", "2028年5月")
+    assert not [p for p in passages if p.label == "表2"]  # "表2列出了…" is a sentence

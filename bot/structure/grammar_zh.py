@@ -10,7 +10,7 @@ ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?\s*\**$")
 ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
 CHAPTER = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*章(?:\s+(.*))?$")
 CN_HEADING = re.compile(rf"^([{_CN}]+)\s*[.．、]\s*(\S.*)$")
-TABLE = re.compile(r"^表\s*([0-9]{1,2})\s*[：:]")
+TABLE = re.compile(r"^表\s*([0-9]{1,2})(?:\s*[：:.．]|\s+\S|\s*$)")  # "表1：…", "表1 …", "表1" over its title
 CONTENTS = re.compile(r"^目\s*录$")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
