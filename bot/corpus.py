@@ -141,27 +141,40 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
                     sha256=hashlib.sha256(data).hexdigest(), text=text)
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
-    """The readable documents, and one line for each file that was skipped."""
+def load_corpus(corpus_dir: Path, previous_ids: dict[str, str] | None = None) -> tuple[list[Document], list[str]]:
+    """The readable documents, and one line for each file that was skipped. `previous_ids` (file name -> id, from
+    the index on disk) keeps each file's id through later additions: the picker and --doc keep meaning it."""
     documents, skipped = [], []
-    taken: set[str] = set()
-    for path in corpus_files(corpus_dir):
-        doc_id = _unique(document_id(path.name), taken)
+    paths = corpus_files(corpus_dir)
+    ids = assign_ids([path.name for path in paths], previous_ids or {})
+    for path in paths:
         try:
-            documents.append(read_document(path, doc_id))
+            documents.append(read_document(path, ids[path.name]))
         except CorpusError as error:
             skipped.append(str(error))
-            continue
-        taken.add(doc_id)
     if not documents:
         raise CorpusError("no readable document in the corpus: " + "; ".join(skipped))
     return documents, skipped
 
 
-def _unique(doc_id: str, taken: set[str]) -> str:
-    """'report' twice (report.txt, report.md) becomes report and report-2."""
-    candidate, n = doc_id, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{doc_id}-{n}"
-    return candidate
+def assign_ids(names: list[str], previous: dict[str, str]) -> dict[str, str]:
+    """An id for each file name, unique in any case: the id a file had keeps it; a new one gets its own
+    (document_id), or that with -2, -3 when taken ('report' twice: report.txt, report.md)."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        kept = previous.get(name)
+        if kept and kept.lower() not in taken:
+            ids[name] = kept
+            taken.add(kept.lower())
+    for name in names:
+        if name in ids:
+            continue
+        base = document_id(name)
+        candidate, n = base, 1
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        ids[name] = candidate
+        taken.add(candidate.lower())
+    return ids

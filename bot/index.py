@@ -265,6 +265,15 @@ def _previous_parts(index_dir: Path, model: str) -> dict[str, _Part]:
     return parts
 
 
+def _previous_ids(index_dir: Path) -> dict[str, str]:
+    """File name -> document id in the index on disk (none when there is no readable manifest)."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {d["file"]: d["id"] for d in manifest.get("documents", []) if "file" in d and "id" in d}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
 def _local(passage: Passage, document: Document) -> Passage:
     """A stored passage as the parser gave it: local ids and links, the label as its citation."""
     prefix = document.id + ":"
@@ -285,7 +294,7 @@ def _new_part(document: Document, tokenizer: Tokenizer) -> _Part:
 def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reuse: bool = True) -> Index:
     """Build the index; with `reuse`, documents unchanged since the index on disk keep their passages and vectors."""
     started = time.perf_counter()
-    documents, skipped = load_corpus(corpus_dir)
+    documents, skipped = load_corpus(corpus_dir, _previous_ids(index_dir))
     for line in skipped:
         say(f"skipped {line}")
     previous = _previous_parts(index_dir, embedder.name) if reuse else {}

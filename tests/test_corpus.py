@@ -78,3 +78,13 @@ def test_a_language_line_of_the_cover_block_is_no_title():
 
     text = "联合国\nFCCC/PA/CMA/2027/8/Add.2\nDistr.: General\n2028年3月15日\n中文\n原文：英文\n\n第5/CMA.9号决定\n海洋与气候\n\n1. 欢迎报告。\n"
     assert detect(text, "x.docx").title == "海洋与气候"  # the title under the decision heading, not "中文"
+
+
+def test_a_file_keeps_its_id_when_another_file_would_claim_it():
+    from bot.corpus import assign_ids
+
+    names = ["Water Decision.md", "Water-Decision.md"]  # sorted: the newcomer first
+    assert assign_ids(names, {}) == {"Water Decision.md": "Water-Decision", "Water-Decision.md": "Water-Decision-2"}
+    kept = assign_ids(names, {"Water-Decision.md": "Water-Decision"})
+    assert kept == {"Water-Decision.md": "Water-Decision", "Water Decision.md": "Water-Decision-2"}
+    assert assign_ids(["a.md", "A.txt"], {}) == {"a.md": "a", "A.txt": "A-2"}  # unique in any case, as --doc reads ids

@@ -105,3 +105,13 @@ def test_bot_add_and_remove_on_the_command_line(tmp_path, corpus, monkeypatch):
     assert result.exit_code == 0 and "removed zh-decision" in result.stderr
     result = runner.invoke(main, ["add", str(tmp_path / "missing.pdf"), *common])
     assert result.exit_code == 1 and "missing.pdf" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_document_keeps_its_id_when_a_file_with_a_similar_name_is_added(tmp_path, corpus):
+    shutil.copy(FIXTURES / "zh-treaty.txt", corpus / "Water-Decision.txt")
+    before = _open(tmp_path / "index", corpus, FakeEmbedder())
+    assert "Water-Decision" in {d.id for d in before.documents}
+    shutil.copy(FIXTURES / "zh-decision.txt", corpus / "Water Decision.txt")  # sorts first, folds to the same id
+    after = _open(tmp_path / "index", corpus, FakeEmbedder())
+    ids = {d.file: d.id for d in after.documents}
+    assert ids["Water-Decision.txt"] == "Water-Decision" and ids["Water Decision.txt"] == "Water-Decision-2"
