@@ -145,6 +145,14 @@ _SYMBOL = re.compile(r"\b[a-z]{1,8}(?:/[a-z0-9.()-]+){2,}")  # a UN symbol ("a/r
 _OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]+(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
 
 
+def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[str]], bool]) -> str | None:
+    for title in _TITLE.findall(question):
+        names = [normalize(title)] + [normalize(english) for english in glossary.english_for(normalize(title))]
+        if not loaded(names):
+            return f"《{title}》"
+    return None
+
+
 def _asks_only_for_a_unit(question: str) -> bool:
     """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
     Paris Agreement", "《京都议定书》第三条规定了什么？")."""
@@ -223,18 +231,25 @@ class Abstention:
     min_lexical: float = 10.0
 
     def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
-               glossary: Glossary | None = None, scoped: bool = False) -> str | None:
+               glossary: Glossary | None = None, scoped: bool = False,
+               loaded: Callable[[list[str]], bool] | None = None) -> str | None:
         """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
         `glossary` (the project's by default) gives the other names of a title or acronym; `scoped` says the
-        answer was limited to a document the user chose."""
+        answer was limited to a document the user chose; `loaded` tells whether any of a title's names
+        (normalized) is that of a loaded document or of a decision or annex in one."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
             return words["none"]
         top = hits[0]
+        # "《京都议定书》第三条": another document's 第三条 is no answer when no document mentions that treaty, nor
+        # when it is mentioned but not loaded
         title = unknown_title(question, document, glossary) if document else None
-        if title:  # "《京都议定书》第三条" when that treaty is not loaded: another document's 第三条 is no answer
+        if title:
             return words["name"].format(title)
+        absent = _title_not_loaded(question, glossary or default_glossary(), loaded) if top.exact and loaded else None
+        if absent:
+            return words["title"].format(absent)
         if top.exact:
             return None
         if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it
@@ -260,10 +275,12 @@ class Abstention:
         return self.reason(hits, question, document) is not None
 
 
-_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
+_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
+               "title": "已载入的文件中没有{}", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
                "weak": "最相关的段落与问题关联较弱"}
 _REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
                "unit_scoped": "the chosen document has no numbered part asked for",
+               "title": "{} is not among the loaded documents",
                "name": "the documents never mention {}",
                "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",

@@ -90,7 +90,8 @@ class Bot:
         return self.decline_reason(question, hits) is not None
 
     def decline_reason(self, question: str, hits: list[Hit], language: str = "zh", scoped: bool = False) -> str | None:
-        return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped)
+        return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped,
+                                      self.retriever.resolver.names_loaded)
 
     @property
     def names_text(self) -> str:
@@ -145,7 +146,8 @@ class Bot:
         if top.kind == "footnote" and _ASKS_FOR_ANNOTATED.search(text):  # '它注释的是哪一节？' after 脚注23
             ids = list(top.cited_by)
         asks_footnote = not ids and _ASKS_FOR_FOOTNOTE.search(text) and not _HAS_NUMBER.search(text)
-        if asks_footnote and before[0].exact:  # a unit asked for by name: its own footnotes, or itself when it has none
+        if asks_footnote and before[0].exact and top.kind != "heading":  # a unit named: its own footnotes, or
+            # itself when it has none (a section's are those of the passages found in it)
             ids = list(top.footnotes) or [top.id]
         elif asks_footnote:
             ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])

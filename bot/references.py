@@ -310,6 +310,12 @@ class Resolver:
         segments = self._known_decisions(read_segments(question), self.named_documents(question))
         return [s for s in segments if s[0] in ("decision", "annex", "appendix")]
 
+    def names_loaded(self, names: list[str]) -> bool:
+        """Whether one of these (normalized) names is, or is part of, the name of a loaded document or of a
+        decision or annex in one ("paris agreement": the annex of decision 1/CP.21)."""
+        return any(name and (name in known) for name in names
+                   for known in [n for n, _ in self.document_names] + [c for c, _, _ in self.container_names])
+
     def named_documents(self, question: str) -> set[str]:
         """Documents the question names by symbol or title (normalized question)."""
         return {doc for name, doc in self.document_names if name in question}
@@ -400,11 +406,11 @@ class Resolver:
             ranked.append((_extra_cost(extra, containers, located), -shared, order, located))
         ranked.sort(key=lambda t: t[:3])
         fewest: dict[str, int] = {}
-        for cost, *_, located in ranked:
+        for cost, _, _, located in ranked:
             fewest.setdefault(located.doc, cost)
-        # in one document, the unit that needs fewest levels the question did not name: "decision 17/12, para. 2 (a)"
-        # is the decision's own, not its annex's paragraph 2 (a)
-        return [located for cost, *_, located in ranked if cost == fewest[located.doc]]
+        # in one document, the unit that needs fewest levels the question did not name ("decision 17/12, para. 2
+        # (a)" is the decision's own, not its annex's paragraph 2 (a)), and any under a heading it names ("引言第2段")
+        return [located for cost, unshared, _, located in ranked if cost == fewest[located.doc] or unshared < 0]
 
     def with_contents(self, ids: list[str]) -> list[str]:
         """The units named, an article whose passage is only its heading ("Article 2") read through its paragraphs:

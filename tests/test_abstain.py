@@ -185,3 +185,16 @@ def test_a_deadline_is_a_day_or_a_year_things_must_happen_by():
     assert missing_answer_type("提交报告的期限是什么？", ["Parties shall report by the end of 2027."]) is None
     assert missing_answer_type("What is the deadline for the report?", ["Parties shall report regularly."]) == "deadline"
     assert missing_answer_type("截止日期是哪一天？", ["在2028年前纳入战略"]) == "day"  # a day was asked for
+
+
+def test_a_unit_of_a_treaty_mentioned_but_not_loaded_is_declined():
+    exact = hit("Article 3 1. Parties shall …", exact=True)
+    loaded_names = ["fccc/cp/2015/10/add.1", "paris agreement"]  # a report, and the annex holding the treaty
+
+    def loaded(names: list[str]) -> bool:
+        return any(name in known for name in names for known in loaded_names)
+
+    document = DOCUMENT + " kyoto protocol 京都议定书"  # the corpus mentions the Kyoto Protocol
+    reason = Abstention().reason([exact], "《京都议定书》第三条规定了什么？", document, loaded=loaded)
+    assert reason == "已载入的文件中没有《京都议定书》"
+    assert Abstention().reason([exact], "《巴黎协定》第三条规定了什么？", document + " 巴黎协定", loaded=loaded) is None

@@ -223,6 +223,10 @@ def test_a_unit_of_the_body_is_named_before_the_same_numbers_in_its_annex():
     assert resolver.resolve(normalize("CBD/COP/DEC/17/12 第2段(a)项")) == ["d:p2a"]
     assert resolver.resolve(normalize("第2段(a)项")) == ["d:p2a", "e:a1-p2a"]  # each document's own best
     assert resolver.resolve(normalize("附件第2段(a)项")) == ["d:a1-p2a", "e:a1-p2a"]
+    introduction = Passage(id="d:a1-s1-2", kind="paragraph", citation="附件 第一节 第2段", text="2. 本说明…", doc="d",
+                           path=("annex:1", "section:1", "para:2"), section=("附件", "一. 引言"))
+    titled = Resolver([p("d", "p2", "paragraph", "para:2"), introduction], [doc("d", "CBD/COP/DEC/17/12", "山地", "zh")])
+    assert titled.resolve(normalize("引言第2段")) == ["d:p2", "d:a1-s1-2"]  # under the heading it names: kept
 
 
 def test_an_article_given_only_its_number_and_title_is_read_through_its_paragraphs():
