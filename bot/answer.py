@@ -15,6 +15,7 @@ from bot.textnorm import clean_spaces, normalize
 NOT_FOUND = "文件中没有找到能直接回答这个问题的内容。以下是最接近的段落，供参考。"
 NOT_FOUND_EN = "The documents do not answer this question directly. The closest passages are listed for reference."
 WHOLE_UNIT_CHARS = 600  # a unit asked for by name is quoted whole up to this length, else from its first sentence
+WHOLE_LIST_CHARS = 1500  # a lead-in named is quoted with its items up to this length ("28. … calls on Parties …: (a) … (h)")
 MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
@@ -62,14 +63,14 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
 
 def _with_items(index: Index, passage: Passage, row: int) -> str:
     """A unit that ends leading in to its items ("2. Urges Parties:"), followed by them, as far as
-    WHOLE_UNIT_CHARS: the lead-in alone says nothing."""
+    WHOLE_LIST_CHARS: the lead-in alone says nothing."""
     parts, length = [passage.text], len(passage.text)
     for item in index.passages[row + 1:]:
         if item.kind == "footnote" and item.doc == passage.doc:
             continue  # a footnote printed between two items
         if item.doc != passage.doc or item.path[:len(passage.path)] != passage.path or item.path == passage.path:
             break
-        if length + len(item.text) > WHOLE_UNIT_CHARS:
+        if length + len(item.text) > WHOLE_LIST_CHARS:
             parts.append("…")
             break
         parts.append(item.text)

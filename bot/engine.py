@@ -151,8 +151,8 @@ class Bot:
             ids = list(top.footnotes) or [top.id]
         elif asks_footnote:
             ids = next((list(h.passage.footnotes) for h in before if h.passage.footnotes), [])
-        if not ids and top.kind != "heading" and _ASKS_FOR_SECTION.search(text):  # '它属于哪一节？'
-            ids = self._section_of(top)
+        if not ids and top.kind != "heading" and _ASKS_FOR_SECTION.search(text):  # '它属于哪一节？': its heading, or
+            ids = self._section_of(top) or ([top.id] if before[0].exact else [])  # the unit, which stands in none
         if not ids:
             ids = self.retriever.resolver.followup(text, top.id, top)
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
@@ -160,14 +160,18 @@ class Bot:
 
 def _no_footnote_note(question: str, hits: list[Hit], history: Sequence[str], language: str) -> tuple[str, ...]:
     """A note when a follow-up asks for the footnotes of a unit named before that has none ("它的脚注怎么说？"
-    after 第2段(b)项): the unit itself is shown, and the reader told."""
-    if not history or not hits or not hits[0].exact or hits[0].passage.kind == "footnote" or hits[0].passage.footnotes:
+    after 第2段(b)项), or for the section of one that stands in none: the unit itself is shown, and the reader
+    told."""
+    if not history or not hits or not hits[0].exact or hits[0].passage.kind in ("footnote", "heading") \
+            or not is_followup(question):
         return ()
     text = normalize(question)
-    if not is_followup(question) or not _ASKS_FOR_FOOTNOTE.search(text) or _HAS_NUMBER.search(text) \
+    shown = hits[0].passage.label or hits[0].passage.citation
+    if _ASKS_FOR_SECTION.search(text):
+        return (f"{shown}不在任何一节中。",) if language == "zh" else (f"{shown} stands in no section.",)
+    if hits[0].passage.footnotes or not _ASKS_FOR_FOOTNOTE.search(text) or _HAS_NUMBER.search(text) \
             or _ASKS_FOR_ANNOTATED.search(text):
         return ()
-    shown = hits[0].passage.label or hits[0].passage.citation
     return (f"{shown}没有脚注。",) if language == "zh" else (f"{shown} has no footnote.",)
 
 

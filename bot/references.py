@@ -333,7 +333,7 @@ class Resolver:
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
         candidates = self._matches(segments, containers, question)
-        if not candidates and segments[-1][0] == "item" and re.fullmatch(r"[a-z]", segments[-1][1]):
+        if not candidates and len(segments) > 1 and segments[-1][0] == "item" and re.fullmatch(r"[a-z]", segments[-1][1]):
             lettered = segments[:-1] + [("item", str(ord(segments[-1][1]) - 96))]  # "(c)" for the item numbered (三)
             candidates = self._matches(lettered, containers, question)
         while not candidates and len(segments) > 1 and segments[-1][0] == "item":

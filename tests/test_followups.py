@@ -74,3 +74,9 @@ def test_a_sub_item_asked_for_and_shown_gets_no_missing_item_note(tmp_path):
     answer = bot.ask("What does paragraph 2 (a) (ii) say?")
     assert answer.hits[0].passage.text.startswith("(ii) Clean water") and answer.notes == ()
     assert bot.ask("What does paragraph 2 (c) say?").notes  # no item (c): said
+
+
+def test_a_follow_up_asking_for_the_section_of_a_unit_in_none_says_so(tmp_path):
+    bot = bot_on(tmp_path, "en-treaty.txt")
+    then = bot.ask("Which section is it in?", history=["What does Article 2, paragraph 1 say?"])
+    assert then.hits[0].passage.label.endswith("Article 2, para. 1") and then.notes == ("Article 2, para. 1 stands in no section.",)
