@@ -708,24 +708,42 @@ def example_questions(bot: "Bot") -> list[str]:
     """Questions the loaded documents can answer, in their own language: a numbered unit, a footnote, a table
     row's first cell, and a heading's subject."""
     questions: list[str] = []
-    by_kind: dict[str, Passage] = {}
+    first: dict[tuple[str, bool], Passage] = {}  # the first passage of each kind in each language
     for passage in bot.passages:
-        by_kind.setdefault(passage.kind, passage)
-    for kind in ("paragraph", "item", "footnote", "article", "table_row", "heading"):
-        passage = by_kind.get(kind)
+        if passage.kind == "table_row" and len(passage.columns[0][1] if passage.columns else "") < 3:
+            continue  # "What about A?" asks nothing
+        document = bot.by_doc.get(passage.doc)
+        first.setdefault((passage.kind, document.language == "zh" if document else _is_chinese(passage.text)), passage)
+    languages = sorted({chinese for _, chinese in first}, reverse=True)  # Chinese first, then English, in turn
+    for n, kind in enumerate(("paragraph", "item", "footnote", "article", "table_row", "heading")):
+        turn = languages[n % len(languages)] if languages else True
+        chinese = turn if (kind, turn) in first else not turn
+        passage = first.get((kind, chinese))
         if passage is None:
             continue
+        label = passage.label or passage.citation
         document = bot.by_doc.get(passage.doc)
-        chinese = document.language == "zh" if document else _is_chinese(passage.text)
-        label = passage.citation if len(bot.documents) > 1 else (passage.label or passage.citation)
+        if len(bot.documents) > 1 and document is not None:  # the document named, no page
+            label = f"{document.name} {label}" if chinese else f"{document.name}, {label}"
         if kind == "heading":
-            subject = re.sub(r"^\W*[\w]{1,4}[.．]\s*", "", passage.text)[:20]
+            subject = _subject(passage.text, 24 if chinese else 48)
             questions.append(f"关于“{subject}”，文件怎么说？" if chinese else f"What does it say about {subject}?")
-        elif kind == "table_row" and passage.columns:
-            questions.append(f"{passage.columns[0][1][:24]}是什么？" if chinese else f"What about {passage.columns[0][1][:40]}?")
+        elif kind == "table_row":
+            row = re.split(r"[：:,，]\s*", passage.label or passage.citation)[-1][:30]  # the row's name
+            questions.append(f"表中“{row}”一行写了什么？" if chinese else f"What does the table say about {row}?")
         else:
             questions.append(f"{label}说什么？" if chinese else f"What does {label} say?")
     return (questions or ["文件讲什么？"])[:EXAMPLE_SLOTS]
+
+
+def _subject(heading: str, width: int) -> str:
+    """What a heading is about: its words after its number or designation ("Annex I", "一."), cut at a word's
+    end when long."""
+    text = re.sub(r"^\W*(?:annex|appendix|附件|附录)?\s*[\w]{1,4}[.．]?\s+", "", heading, flags=re.IGNORECASE).strip()
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    return cut.rsplit(" ", 1)[0] if cut.isascii() and " " in cut else cut
 
 
 def document_choices(bot: "Bot | Loading") -> list[tuple[str, str]]:
@@ -755,6 +773,9 @@ def theme() -> "gr.themes.Base":
         primary_hue="teal", neutral_hue="slate",
         font=[gr.themes.Font(name) for name in SYSTEM_FONTS],
         font_mono=[gr.themes.Font(name) for name in SYSTEM_MONO],
+    ).set(  # secondary text readable on white (7:1, the default grey gave 2.6:1) and on the dark theme
+        body_text_color_subdued="#475569", body_text_color_subdued_dark="#cbd5e1",
+        input_placeholder_color="#64748b", input_placeholder_color_dark="#94a3b8",
     )
 
 

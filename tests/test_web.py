@@ -632,3 +632,18 @@ def test_highlight_lights_whole_english_words_from_their_stems():
     terms = web.question_terms("What does Article 7 say about celebrations?")
     marked = web.highlight("Article 7 Settlement; the day is celebrated.", terms)
     assert "<mark>Article</mark>" in marked and "<mark>celebrated</mark>" in marked
+
+
+def test_example_questions_take_turns_in_the_documents_languages_and_name_them(fake_config):
+    from bot.engine import Bot
+    from tests.fakes import FakeEmbedder
+
+    single = web.example_questions(Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None))
+    assert single[0] == "第1段说什么？" and all(any("\u4e00" <= c <= "\u9fff" for c in q) for q in single)
+    assert any(q.startswith("表中“") for q in single)  # a table row asked about by its name
+    shutil.copy(Path(__file__).parent / "fixtures" / "multi" / "en-decisions.txt", fake_config.corpus_dir)
+    both = web.example_questions(Bot.open(fake_config, embedder=FakeEmbedder(), say=lambda line: None))
+    english = [q for q in both if q.isascii()]
+    assert english and len(english) < len(both)  # both languages
+    assert all(" p. " not in q and ", p." not in q for q in both)  # no page in a question
+    assert both[0].startswith("CBD/WG2020/REC/1/1 ")  # a document named when several are loaded
