@@ -603,8 +603,8 @@ def test_pdf_contents_entries_stay_one_per_line():
 def test_random_bytes_are_binary_data_whatever_their_name(tmp_path):
     noise = bytes((n * 197 + 89) % 256 for n in range(3000))  # no text in UTF-8 or GB18030
     for name, message in [("garbage.docx", "named .docx but it is binary data, not a Word .docx file"),
-                          ("garbage.txt", "named .txt but it is binary data, not text"),
-                          ("garbage", "this is binary data, not a PDF, Word .docx or text file")]:
+                          ("garbage.txt", "this looks like a binary file, not text"),
+                          ("garbage", "this looks like a binary file, not text")]:
         with pytest.raises(CorpusError, match=message):
             bot.sources.read_bytes(noise, name)
     assert bot.sources.sniff("第1段 文字".encode("gb18030")) == "txt"

@@ -57,8 +57,8 @@ def read_bytes(data: bytes, name: str) -> SourceText:
     named = _NAMED.get(suffix)
     if found == "ole":
         raise CorpusError(f"{name}: this is {_FOUND_AS[found]}; save it as .docx or PDF")
-    if found == "binary" and named is None:
-        raise CorpusError(f"{name}: this is binary data, not a PDF, Word .docx or text file")
+    if found == "binary" and named in (None, "txt", "md"):
+        raise CorpusError(f"{name}: this looks like a binary file, not text")
     if named is not None and named != found and not (found == "txt" and named == "md"):
         raise CorpusError(f"{name}: named {suffix} but it is {_FOUND_AS[found]}, not {_NAMED_AS[named]}")
     if found == "pdf":
