@@ -188,7 +188,7 @@ class Uploads:
             return self.offer(name, _take_upload(Path(path)))
         except BotError as error:
             self._say(f"upload refused: {error}")
-            return "error", str(error)
+            return "error", f"未加入 (not added): {error}"
         except Exception as error:  # a bug or a disk problem: one line for the page, the traceback for the log
             log.exception("adding %r failed", name)
             return "error", FAILED.format(kind=type(error).__name__)
@@ -429,9 +429,9 @@ def _reply_pieces(answer: Answer, bot: "Bot") -> list[str]:
         if nearest:
             pieces.append("\n\n")
             if _is_chinese(answer.question):
-                text("最接近的段落：" + "、".join(nearest) + "（见右侧“来源”）")
+                text("最接近的段落：" + "、".join(nearest) + "（见段落卡片）")
             else:
-                text("Closest passages: " + "; ".join(nearest) + " (see the sources beside the chat)")
+                text("Closest passages: " + "; ".join(nearest) + " (see the passage cards)")
         return pieces
     if not answer.quotes:
         text(answer.text)

@@ -483,7 +483,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(refusing, monke
     received.parent.mkdir(parents=True)
     received.write_bytes(MARKDOWN.encode())
     kind, line = refusing.receive(str(received))
-    assert kind == "error" and line.startswith("big.md: the file is ") and not received.exists()
+    assert kind == "error" and line.startswith("未加入 (not added): big.md: the file is ") and not received.exists()
     assert not (refusing.live.get().config.corpus_dir / "big.md").exists()
 
 
@@ -501,7 +501,7 @@ def test_the_page_handler_takes_the_file_out_of_gradios_folder_and_nothing_else(
     assert (fake_config.corpus_dir / "glaciers.md").read_bytes() == MARKDOWN.encode()
     elsewhere = tmp_path / "secret.txt"
     elsewhere.write_text("a file the page never received\n", encoding="utf-8")
-    assert uploads.receive(str(elsewhere)) == ("error", "secret.txt: not a file this page received")
+    assert uploads.receive(str(elsewhere)) == ("error", "未加入 (not added): secret.txt: not a file this page received")
     assert elsewhere.exists() and not (fake_config.corpus_dir / "secret.txt").exists()
     assert uploads.receive(None)[0] == "error"
 
