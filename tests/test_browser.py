@@ -327,7 +327,7 @@ def test_a_pdf_added_from_the_page_is_answered_with_its_page_and_its_link_opens(
     inputs.set_input_files({"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": b"Minutes, typed.\n"})
     page.wait_for_function("() => document.querySelector('#bot-upload-note').innerText.includes('minutes.pdf')",
                            timeout=60_000)
-    assert page.inner_text("#bot-upload-note").strip() == "minutes.pdf: named .pdf but it is text, not a PDF"
+    assert page.inner_text("#bot-upload-note").strip() == "未加入 (not added): minutes.pdf: named .pdf but it is text, not a PDF"
     inputs.set_input_files(str(pdf))
     try:
         page.wait_for_function(  # the note's last word comes with the refreshed picker, when the new bot is in
