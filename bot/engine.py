@@ -116,6 +116,13 @@ class Bot:
             named = self.retriever.resolver.named_documents(normalize(text))
             if scope is None and previous_doc and not named:
                 scope = [previous_doc]  # a follow-up stays in the previous turn's document unless it names another
+        elif history and mode == "hybrid" and read_segments(normalize(text)) \
+                and not self.retriever.resolver.named_documents(normalize(text)):
+            # "第6段说什么？" after paragraph 5 of decision 16/31: a unit named without its document is looked for
+            # in the previous turn's first (the question is not a follow-up: it is searched as it stands); that turn
+            # is read alone, so a long chat costs one search more, not one per turn
+            earlier = self._search(clean_spaces(history[-1])[:MAX_QUESTION_CHARS], k, (), mode, scope)[0]
+            previous_doc = earlier[0].passage.doc if earlier else None
         hits, query_vector = self.retriever.search(text, k, mode, previous, scope, previous_doc)
         if mode == "hybrid" and hits and hits[0].exact and hits[0].passage.kind == "footnote" \
                 and _ASKS_WHAT_IT_ANNOTATES.search(normalize(text)):

@@ -80,3 +80,18 @@ def test_a_follow_up_asking_for_the_section_of_a_unit_in_none_says_so(tmp_path):
     bot = bot_on(tmp_path, "en-treaty.txt")
     then = bot.ask("Which section is it in?", history=["What does Article 2, paragraph 1 say?"])
     assert then.hits[0].passage.label.endswith("Article 2, para. 1") and then.notes == ("Article 2, para. 1 stands in no section.",)
+
+
+def test_a_unit_named_without_its_document_is_looked_for_in_the_previous_turn_s_first(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("en-decisions.txt", "zh-decision.txt"):
+        (corpus / name).write_text((FIXTURES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    alone = bot.ask("第3段说什么？")
+    assert alone.hits[0].passage.doc == "zh-decision"  # no history: the question's language first
+    first = bot.ask("What does paragraph 2 of decision 3/CMA.6 say?")
+    assert first.hits[0].passage.doc == "en-decisions"
+    then = bot.ask("第3段说什么？", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
+    assert then.hits[0].passage.doc == "en-decisions", then.hits[0].passage.citation
