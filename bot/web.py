@@ -360,8 +360,12 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     for term in terms:
         start = haystack.find(term)
         while start >= 0:
-            for j in range(start, start + len(term)):
-                marked[origin[j]] = True
+            end = start + len(term)
+            inside_number = term.isdigit() and (start > 0 and haystack[start - 1].isdigit()
+                                                or end < len(haystack) and haystack[end].isdigit())
+            if not inside_number:  # "15" is not lit inside "2015"
+                for j in range(start, end):
+                    marked[origin[j]] = True
             start = haystack.find(term, start + 1)
     for j in range(1, len(origin)):  # spaces that normalization dropped inside a match belong to it
         if marked[origin[j - 1]] and marked[origin[j]]:

@@ -632,6 +632,7 @@ def test_highlight_lights_whole_english_words_from_their_stems():
     terms = web.question_terms("What does Article 7 say about celebrations?")
     marked = web.highlight("Article 7 Settlement; the day is celebrated.", terms)
     assert "<mark>Article</mark>" in marked and "<mark>celebrated</mark>" in marked
+    assert web.highlight("2015-2020年 第15段", ["15"]) == "2015-2020年 第<mark>15</mark>段"  # not inside a longer number
 
 
 def test_example_questions_take_turns_in_the_documents_languages_and_name_them(fake_config):
