@@ -854,7 +854,7 @@ def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Block
                     placeholder="问一个关于文件的问题 · Ask a question about the documents",
                 )
                 box = gr.Textbox(
-                    show_label=False, placeholder="输入问题，按回车发送（可接着追问，例如“那第三次会议呢？”）",
+                    label="问题 (question)", show_label=False, placeholder="输入问题，按回车发送（可接着追问，例如“那第三次会议呢？”）",
                     lines=1, max_lines=4, submit_btn="发送", autofocus=True, elem_id="bot-question",
                 )
                 with gr.Row(elem_classes=["bot-examples"]):
