@@ -17,6 +17,8 @@ line that names the file.
 """
 from __future__ import annotations
 
+import codecs
+
 from pathlib import Path
 
 from bot.errors import CorpusError
@@ -88,15 +90,14 @@ def sniff(data: bytes) -> Kind | str:
 
 def _binary(sample: bytes) -> bool:
     """Bytes that are no text in any encoding read here: NULs without a UTF-16 mark, or bytes that neither
-    UTF-8 nor GB18030 decode (the sample's last bytes may cut a character and are left out)."""
+    UTF-8 nor GB18030 decode."""
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     if b"\x00" in sample:
         return True
-    body = sample[:-4] if len(sample) == 4096 else sample
     for encoding in ("utf-8", "gb18030"):
-        try:
-            body.decode(encoding)
+        try:  # not final: a character the sample cuts at its end is no error
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
             return False
         except UnicodeDecodeError:
             continue
