@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from bot.abstain import DAY, UNIT, answer_checks
+from bot.abstain import DAY, UNIT, answer_checks, answer_text
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Passage, Quote
@@ -96,6 +96,11 @@ def shown_quote(passage: Passage, sentence: str) -> str:
     return labelled.get(sentence, sentence)
 
 
+def _holds(hit: Hit, checks: list) -> bool:
+    text = answer_text(hit.passage)
+    return all(check(normalize(text), text) for check in checks)
+
+
 def _holding(index: Index, rows: list[int], checks: list) -> list[int]:
     """The sentences (positions in index.sentences) that pass every check."""
     return [k for k in rows if all(check(normalize(index.sentences[k].text), index.sentences[k].text) for check in checks)]
@@ -122,6 +127,10 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     # a named unit is quoted alone (with a second named one): a passage found by search beside it is a card
     alike = not hits[0].exact if hits else False
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
+    checks = answer_checks(normalize(question)) if alike else []
+    if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks):
+        chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline
+                                     # rules found it among the two best
     quotes = tuple(
         Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector, question))
         for n, hit in enumerate(chosen, start=1)

@@ -127,3 +127,20 @@ def test_of_several_columns_a_question_names_the_longest_name_is_quoted():
     index = sentence_index(cells, np.eye(4))
     question = "What is the total core budget for the biennium 2028-2029?"
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), question) == "72 305 000"
+
+
+def test_of_the_two_best_passages_the_one_holding_the_amount_asked_for_is_quoted_first(fake_bot):
+    from bot.answer import compose
+
+    def passage(pid, text, columns=()):
+        return Passage(id=pid, kind="table_row" if columns else "item", citation=pid, text=text, columns=columns)
+
+    workshop = passage("d:p5c", "(c) 组织区域讲习班，优先在安第斯山脉举办；")
+    costed = passage("e:t1-2", "Regional workshop | Santiago network | 250,000",
+                     (("Activity", "Regional workshop"), ("Lead body", "Santiago network"), ("Estimated cost (USD)", "250,000")))
+    hits = [Hit(workshop, 6.0), Hit(costed, 5.9)]
+    index = sentence_index(["(c) 组织区域讲习班，优先在安第斯山脉举办；"], np.eye(1))
+    answer = compose("区域讲习班的预算是多少？", hits, index, np.array([1.0]), None)
+    assert [q.passage_id for q in answer.quotes] == ["e:t1-2", "d:p5c"]
+    plain = compose("区域讲习班在哪里举办？", hits, index, np.array([1.0]), None)
+    assert plain.quotes[0].passage_id == "d:p5c"  # no kind asked: the best first
