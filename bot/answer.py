@@ -38,7 +38,7 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     citation already says (a table row's name cell: "附件二 表1：工作组第三次会议" is shown beside the quote)."""
     text = hit.passage.text
     asked = normalize(question)
-    if hit.exact and _LEAD_IN.search(text):  # a unit named that leads in ("2．敦促缔约方："): with its items
+    if _LEAD_IN.search(text) and hit.passage.kind != "heading":  # a lead-in ("2．专家组应："): with its items
         return _with_items(index, hit.passage, row)
     label = clean_spaces(hit.passage.citation)
     named = [(len(normalize(UNIT.sub("", name))), cell) for name, cell in hit.passage.columns  # "它的任务授权是哪项决定？"

@@ -128,6 +128,12 @@ class Bot:
                 and _ASKS_WHAT_IT_ANNOTATES.search(normalize(text)):
             annotated = [Hit(self.by_id[i], 1.0, exact=True) for i in hits[0].passage.cited_by if i in self.by_id]
             hits = (annotated + [h for h in hits if h.passage.id not in {a.passage.id for a in annotated}])[:k]
+        elif mode == "hybrid" and hits and hits[0].exact and hits[0].passage.footnotes \
+                and _ASKS_FOR_FOOTNOTE.search(normalize(text)) \
+                and not any(kind == "footnote" for kind, _ in read_segments(normalize(text))):
+            # "What does the footnote to paragraph 22 say?", "第22段的脚注讲什么？": the unit's footnotes, then it
+            notes = [Hit(self.by_id[i], 1.0, exact=True) for i in hits[0].passage.footnotes if i in self.by_id]
+            hits = (notes + [h for h in hits if h.passage.id not in {n.passage.id for n in notes}])[:k]
         if previous and mode == "hybrid" and before:
             linked = self._linked_to_previous(normalize(text), before)
             if linked:

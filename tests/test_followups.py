@@ -95,3 +95,12 @@ def test_a_unit_named_without_its_document_is_looked_for_in_the_previous_turn_s_
     assert first.hits[0].passage.doc == "en-decisions"
     then = bot.ask("第3段说什么？", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
     assert then.hits[0].passage.doc == "en-decisions", then.hits[0].passage.citation
+
+
+def test_the_footnote_of_a_named_unit_is_answered_with_that_footnote(tmp_path):
+    bot = bot_on(tmp_path, "zh-decision.txt")
+    unit = next(p for p in bot.passages if p.path[-1:] == ("para:3",) and len(p.path) == 2)
+    assert unit.footnotes
+    answer = bot.ask("第3段的脚注讲什么？")
+    assert answer.hits[0].passage.id == unit.footnotes[0] and answer.hits[1].passage.id == unit.id
+    assert bot.ask("第3段讲什么？").hits[0].passage.id == unit.id  # no footnote asked: the unit
