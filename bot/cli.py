@@ -98,24 +98,26 @@ def remove(doc: str, quiet: bool, **options) -> None:
     from bot.library import remove_document
 
     config = _config(quiet=quiet, **options)
-    click.echo(remove_document(config.corpus_dir, doc), err=True)
+    click.echo(remove_document(config.corpus_dir, doc, config.index_dir), err=True)
     Bot.open(config, say=_status(quiet))
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, symbol, title, language, kind, date, file, passages.")
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
+@click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder, whose ids are shown [env BOT_INDEX_DIR].")
 @click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
 @_one_line_errors
-def docs(as_json: bool, corpus_dir: Path | None, quiet: bool) -> None:
+def docs(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
     """The documents of the corpus: id, symbol, language, passage count, title."""
     from collections import Counter
 
     from bot.corpus import load_corpus
-    from bot.index import parse_documents
+    from bot.index import parse_documents, previous_ids
     from bot.render import document_to_dict
 
-    documents, skipped = load_corpus(Config.from_env(corpus_dir=corpus_dir).corpus_dir)
+    config = Config.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    documents, skipped = load_corpus(config.corpus_dir, previous_ids(config.index_dir))
     for line in () if quiet else skipped:
         click.echo(f"skipped {line}", err=True)
     counts = Counter(p.doc for p in parse_documents(documents))
@@ -129,16 +131,17 @@ def docs(as_json: bool, corpus_dir: Path | None, quiet: bool) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, doc, kind, citation, text, section, pages.")
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
+@click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder, whose ids are shown [env BOT_INDEX_DIR].")
 @click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
 @_one_line_errors
-def passages(as_json: bool, corpus_dir: Path | None, quiet: bool) -> None:
+def passages(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
     """Every passage of the corpus in document order."""
     from bot.corpus import load_corpus
-    from bot.index import parse_documents
+    from bot.index import parse_documents, previous_ids
     from bot.render import passage_to_dict
 
-    config = Config.from_env(corpus_dir=corpus_dir)
-    documents, skipped = load_corpus(config.corpus_dir)
+    config = Config.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+    documents, skipped = load_corpus(config.corpus_dir, previous_ids(config.index_dir))
     for line in () if quiet else skipped:
         click.echo(f"skipped {line}", err=True)
     for passage in parse_documents(documents):

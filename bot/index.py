@@ -265,7 +265,7 @@ def _previous_parts(index_dir: Path, model: str) -> dict[str, _Part]:
     return parts
 
 
-def _previous_ids(index_dir: Path) -> dict[str, str]:
+def previous_ids(index_dir: Path) -> dict[str, str]:
     """File name -> document id in the index on disk (none when there is no readable manifest)."""
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -294,7 +294,7 @@ def _new_part(document: Document, tokenizer: Tokenizer) -> _Part:
 def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reuse: bool = True) -> Index:
     """Build the index; with `reuse`, documents unchanged since the index on disk keep their passages and vectors."""
     started = time.perf_counter()
-    documents, skipped = load_corpus(corpus_dir, _previous_ids(index_dir))
+    documents, skipped = load_corpus(corpus_dir, previous_ids(index_dir))
     for line in skipped:
         say(f"skipped {line}")
     previous = _previous_parts(index_dir, embedder.name) if reuse else {}

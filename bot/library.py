@@ -38,9 +38,12 @@ def add_files(corpus_dir: Path, files: Iterable[Path]) -> list[str]:
     return lines
 
 
-def remove_document(corpus_dir: Path, doc: str) -> str:
-    """Move the document named by its id, symbol or file name out of the corpus (into .removed/)."""
-    documents, _ = load_corpus(corpus_dir)
+def remove_document(corpus_dir: Path, doc: str, index_dir: Path | None = None) -> str:
+    """Move the document named by its id (as the index at `index_dir` knows it), symbol or file name out of the
+    corpus (into .removed/)."""
+    from bot.index import previous_ids
+
+    documents, _ = load_corpus(corpus_dir, previous_ids(index_dir) if index_dir else None)
     wanted = doc.lower()
     found = [d for d in documents if wanted in (d.id.lower(), d.file.lower(), (d.symbol or "").lower())]
     if not found:

@@ -1,6 +1,7 @@
 """Adding, changing or removing one document embeds or drops that document's passages only."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -115,3 +116,10 @@ def test_a_document_keeps_its_id_when_a_file_with_a_similar_name_is_added(tmp_pa
     after = _open(tmp_path / "index", corpus, FakeEmbedder())
     ids = {d.file: d.id for d in after.documents}
     assert ids["Water-Decision.txt"] == "Water-Decision" and ids["Water Decision.txt"] == "Water-Decision-2"
+    runner = CliRunner()
+    common = ["--corpus-dir", str(corpus), "--index-dir", str(tmp_path / "index")]
+    listed = runner.invoke(main, ["docs", "--json", "--quiet", *common])
+    assert {json.loads(line)["file"]: json.loads(line)["id"] for line in listed.stdout.splitlines()}["Water-Decision.txt"] \
+        == "Water-Decision"  # bot docs shows the index's ids
+    removed = remove_document(corpus, "Water-Decision", tmp_path / "index")
+    assert "Water-Decision.txt" in removed and (corpus / "Water Decision.txt").exists()  # the file the id meant
