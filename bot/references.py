@@ -46,11 +46,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("preamble", re.compile(rf"序言(?:部分)?(?:的)?第\s*{_NUM}\s*段|preamb\w*\s*(?:paragraph|para\.?)?\s*(\d{{1,2}})\b")),
     ("footnote", re.compile(rf"(?:脚注|注释|footnote|\bfn|\bnote)\s*(?:第|no\.?\s*)?{_NUM}")),
     ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),
+    ("row", re.compile(r"(?<=[\d一二三四五六七八九十])\s*(?:的)?第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")),  # 表2第4行, table 2, row 4
     ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
                         r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)")),
 )
+_BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
 _MENTION = re.compile(rf"decisions?\s+{_DECISION}|第\s*{_DECISION}\s*号\s*决定|\b([a-z]{{2,6}}(?:/[a-z0-9.]+){{2,}})")
@@ -427,13 +429,16 @@ class Resolver:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a); or a unit
         inside the previous one: "第2款(二)项呢？" after 第八条, "(d)" after 第28段, "And (ii)?" after para. 4 (a)."""
         segments = read_segments(question, follows_unit=True)
+        bare_row = _BARE_ROW.search(question)
+        if not segments and bare_row:  # "那第1行呢？" after a table row: its table's row 1
+            segments = [("row", bare_row[1] or bare_row[2])]
         if previous_passage is None or not segments:
             return []
         path = [canonical(s) for s in previous_passage.path]
         doc = previous_passage.doc
         if len(segments) == 1 and segments[0][0] in ("decision", "resolution"):  # "And in decision 2/CMA.5?"
             return self._same_unit_in(segments[0], path, previous_id, doc)
-        if segments[0][0] not in ("item", "subitem", "para"):
+        if segments[0][0] not in ("item", "subitem", "para", "row"):
             return []
         for i in range(len(path) - 1, -1, -1):  # a sibling: the same kind of unit on the previous unit's path
             if path[i][0] == segments[0][0]:

@@ -250,3 +250,14 @@ def test_follow_ups_name_units_inside_the_previous_one_or_beside_it():
     assert follow("第2款(二)项呢？", "t:art8") == ["t:art8-2-2"]  # inside the article named before
     assert follow("And (ii)?", "r:p4a") == ["r:p4a-ii"]  # a sub-item of the item named before
     assert resolver.resolve(normalize("Article 8 (2) (c) of UNEP/EAAF/2027/3")) == ["t:art8-2-3"]  # (c) for (三)
+
+
+def test_a_table_row_is_named_by_its_number():
+    rows = [p("d", "a2-t1", "heading", "annex:2", "table:1", text="表1：会议"),
+            *[p("d", f"a2-t1-{n}", "table_row", "annex:2", "table:1", f"row:{n}") for n in (1, 2, 3)]]
+    resolver = Resolver(rows, [doc("d", "CBD/WG2020/REC/1/1", "框架", "zh")])
+    assert resolver.resolve(normalize("附件二表1第3行是什么？")) == ["d:a2-t1-3"]
+    assert resolver.resolve(normalize("What is in row 2 of table 1 of annex II?")) == ["d:a2-t1-2"]
+    assert read_segments(normalize("第29行")) == []  # a line of text, not a row
+    by_id = {x.id: x for x in rows}
+    assert resolver.followup(normalize("那第1行呢？"), "d:a2-t1-3", by_id["d:a2-t1-3"]) == ["d:a2-t1-1"]
