@@ -32,6 +32,7 @@ class AnswerType:
     found: re.Pattern
     unless: re.Pattern | None = None
     found_cased: re.Pattern | None = None
+    declines: bool = True  # False: the kind only prefers passages holding one (too loose a question to decline on)
 
     def asked_by(self, question: str) -> bool:
         return bool(self.asks.search(question)) and not (self.unless and self.unless.search(question))
@@ -65,6 +66,13 @@ ANSWER_TYPES = (
                # UN reports name people with their country and no title: "Nabeel Munir (Pakistan)"
                found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
                                       r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")),
+    # "who chaired the session?": a person is what answers, but reports that do not name one answer other things
+    # about the chair; so the passages naming a person come first, and nothing is declined for want of one
+    AnswerType("chair",
+               re.compile(r"\bwho (?:chaired|presided|opened|closed)\b|由谁主持|谁主持|谁担任.{0,12}主席"),
+               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b"),
+               found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
+                                      r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)"), declines=False),
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|what date|which day|what day|on what date"),
                re.compile(DAY)),
@@ -183,7 +191,7 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     asked = normalize(question)
     texts = [(normalize(p), p) for p in passages]
     for kind in ANSWER_TYPES:
-        if kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
+        if kind.declines and kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
             return kind.name
     if _asks_count(asked) and not any(_counts(asked, t) for t, _ in texts):
         return "count"

@@ -198,3 +198,13 @@ def test_a_unit_of_a_treaty_mentioned_but_not_loaded_is_declined():
     reason = Abstention().reason([exact], "《京都议定书》第三条规定了什么？", document, loaded=loaded)
     assert reason == "已载入的文件中没有《京都议定书》"
     assert Abstention().reason([exact], "《巴黎协定》第三条规定了什么？", document + " 巴黎协定", loaded=loaded) is None
+
+
+def test_who_chaired_prefers_a_passage_naming_a_person_but_declines_nothing():
+    from bot.abstain import answer_checks
+
+    checks = answer_checks(normalize("Who chaired the SBI session?"))
+    named = "2. The Chair of the SBI, Ms. Amara Okonkwo-Lindqvist (Sweden), opened the session."
+    assert checks and all(check(normalize(named), named) for check in checks)
+    assert not all(check(normalize("The session was opened."), "The session was opened.") for check in checks)
+    assert missing_answer_type("Who chaired the SBI session?", ["The session was opened."]) is None
