@@ -82,7 +82,7 @@ class Bot:
         hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
         language = language_of(text)
         reason = self.decline_reason(text, hits, language, scoped=doc is not None)
-        notes += _missing_item_note(text, hits, language) + _no_footnote_note(text, hits, history, language)
+        notes += _missing_item_note(text, hits, language) + _follow_up_note(text, hits, history, language)
         return compose(text, hits, self.index, query_vector, reason, notes, language)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
@@ -171,7 +171,7 @@ class Bot:
         return [Hit(self.by_id[i], 1.0, exact=True) for i in ids if i in self.by_id]
 
 
-def _no_footnote_note(question: str, hits: list[Hit], history: Sequence[str], language: str) -> tuple[str, ...]:
+def _follow_up_note(question: str, hits: list[Hit], history: Sequence[str], language: str) -> tuple[str, ...]:
     """A note when a follow-up asks for the footnotes of a unit named before that has none ("它的脚注怎么说？"
     after 第2段(b)项), or for the section of one that stands in none: the unit itself is shown, and the reader
     told."""
