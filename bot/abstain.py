@@ -43,6 +43,11 @@ class AnswerType:
 
 # a day of the month, in either language ("8月27日", "27 august"), or a date still to be set (待定)
 DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*日|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)|待定"
+# a person named: "汉斯·约翰", "先生", "Ms.", or as UN reports name people, with their country and no title:
+# "Nabeel Munir (Pakistan)"
+_PERSON = re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b")
+_PERSON_CASED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
+                           r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")
 _PRACTICAL = r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail"
 ANSWER_TYPES = (
     AnswerType("money",
@@ -62,17 +67,12 @@ ANSWER_TYPES = (
                           r"谁当选|who (?:chairs|heads)\b|who (?:is|was|are|were) (?:the )?(?:current |new )?(?:executive secretary|president|"
                           r"chair|co-?chairs?|minister|executive director|director|head)|names? of the (?:co-?chairs?|chair|president|"
                           r"executive secretary|experts?|members?)|who was elected"),
-               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b"),
-               # UN reports name people with their country and no title: "Nabeel Munir (Pakistan)"
-               found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
-                                      r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")),
+               _PERSON, found_cased=_PERSON_CASED),
     # "who chaired the session?": a person is what answers, but reports that do not name one answer other things
     # about the chair; so the passages naming a person come first, and nothing is declined for want of one
     AnswerType("chair",
                re.compile(r"\bwho (?:chaired|presided|opened|closed)\b|由谁主持|谁主持|谁担任.{0,12}主席"),
-               re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bmr\b|\bms\b|\bmrs\b"),
-               found_cased=re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
-                                      r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)"), declines=False),
+               _PERSON, found_cased=_PERSON_CASED, declines=False),
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|what date|which day|what day|on what date"),
                re.compile(DAY)),
