@@ -16,7 +16,7 @@ import unicodedata
 
 from bot.errors import CorpusError
 from bot.sources.pdflayout import Glyph, PageLayout, Rule, render
-from bot.sources.pdfrecover import recovered_glyphs
+from bot.sources.pdfrecover import forget_pages, recovered_glyphs
 from bot.sources.record import SourceText
 
 __all__ = ["read_pdf"]
@@ -29,7 +29,10 @@ def read_pdf(data: bytes, name: str) -> SourceText:
     if importlib.util.find_spec("pypdfium2") is None:
         raise CorpusError(f"{name}: reading PDFs needs the pypdfium2 package (pip install pypdfium2)")
     with _PDFIUM:
-        pages = _read(data, name)
+        try:
+            pages = _read(data, name)
+        finally:
+            forget_pages()  # pypdf's copy of the file, when lost characters were read back, is not kept
     if not pages:
         raise CorpusError(f"{name}: the PDF has no pages")
     glyphs = sum(len(page.glyphs) for page, _ in pages)

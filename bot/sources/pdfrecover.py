@@ -58,6 +58,11 @@ def _pages(data: bytes) -> list:
     return list(pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
+def forget_pages() -> None:
+    """Drop the PDF read last (a server reads many, one at a time)."""
+    _pages.cache_clear()
+
+
 def shown_strings(data: bytes, page_number: int) -> list[str | None]:
     """Every string the page shows, in order: its characters when its font's encoding gives them, else None.
     Empty when pypdf is missing or cannot read the page."""
