@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.english import stem
 from bot.errors import CorpusError
+from bot.numerals import english_numbers, number_words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CORPUS_GLOSSARY = "glossary.tsv"  # a corpus folder's own terms, in the same format as bot/data/glossary*.tsv
@@ -63,7 +64,8 @@ class Glossary:
                 if stems[i:i + len(entry.stems)] == entry.stems:
                     found.extend(entry.chinese)
         if _CJK.search(question):
-            found.extend(self.english_for(question))
+            # terms are looked for once numbers are in English: 第四十四届 is no "fourth" (第四)
+            found.extend(self.english_for(english_numbers(question)) + number_words(question))
         return " ".join(found)
 
     def english_for(self, chinese: str) -> list[str]:
@@ -72,8 +74,9 @@ class Glossary:
 
     def in_english(self, chinese: str) -> str:
         """A Chinese text with each glossary term in it (two characters or more, longest first) replaced by its
-        English name: "附属科学技术咨询机构第六十届会议" -> "subsidiary body for scientific and technological advice
-        第六十届 meeting"."""
+        English name, and its ordinals, dates and amounts in English: "附属科学技术咨询机构第六十届会议" -> "subsidiary
+        body for scientific and technological advice sixtieth session"."""
+        chinese = english_numbers(chinese)
         names: dict[str, str] = {}
         for entry in self.entries:
             for term in entry.chinese:
