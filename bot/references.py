@@ -352,8 +352,11 @@ class Resolver:
             return []
         if previous_doc and any(c.doc == previous_doc for c in candidates) and not named_docs:
             candidates = [c for c in candidates if c.doc == previous_doc]
+        nested = _nested_key(segments)
         if language:
-            candidates.sort(key=lambda c: self.language.get(c.doc, language) != language)  # stable: keeps tiers
+            candidates.sort(key=lambda c: (self.language.get(c.doc, language) != language, nested(c)))  # stable
+        else:
+            candidates.sort(key=nested)
         return [c.id for c in candidates[:limit]]
 
     def cross_references(self, text: str, own_doc: str = "") -> list[tuple[str, str]]:
@@ -476,6 +479,14 @@ def _words(question: str) -> set[str]:
     pairs = {question[i:i + 2] for i in range(len(question) - 1) if _is_cn(question[i:i + 2]) and
              all("\u4e00" <= ch <= "\u9fff" for ch in question[i:i + 2])}
     return pairs | set(re.findall(r"[a-z]{5,}", question))
+
+
+def _nested_key(segments: list[Segment]):
+    """For a named section, whether a candidate sits under a section the question did not name: "section G of annex
+    I" is first annex I's own section G, then a G inside one of its sections (annex I, section III.G)."""
+    if segments[-1][0] != "section":
+        return lambda located: False
+    return lambda located: any(s[0] == "section" and s not in segments for s in located.path[:-1])
 
 
 def _holds_in_order(path: Sequence[Segment], wanted: Sequence[Segment]) -> bool:

@@ -261,3 +261,14 @@ def test_a_table_row_is_named_by_its_number():
     assert read_segments(normalize("第29行")) == []  # a line of text, not a row
     by_id = {x.id: x for x in rows}
     assert resolver.followup(normalize("那第1行呢？"), "d:a2-t1-3", by_id["d:a2-t1-3"]) == ["d:a2-t1-1"]
+
+
+def test_a_named_section_is_first_the_one_directly_under_what_the_question_names():
+    passages = [p("n", "a1-s3-G", "heading", "annex:1", "section:III", "section:G", text="G. Other information"),
+                p("m", "a1-G", "heading", "annex:1", "section:G", text="G. Finance"),
+                p("z", "a1-G", "heading", "annex:1", "section:G", text="G. 资金")]
+    resolver = Resolver(passages, [doc("n", "X/1", "Nested", "en"), doc("m", "X/2", "Direct", "en"),
+                                   doc("z", "X/3", "中文", "zh")])
+    assert resolver.resolve(normalize("What is section G of annex I about?"), language="en") == ["m:a1-G", "n:a1-s3-G", "z:a1-G"]
+    assert resolver.resolve(normalize("附件一G节讲什么？"), language="zh")[0] == "z:a1-G"  # the question's language first
+    assert resolver.resolve(normalize("section G of annex I"))[0] == "m:a1-G"
