@@ -104,6 +104,8 @@ _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
+_COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
+_FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
 _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
 # in English a count is a number that is not a reference or a year: "12 members", "twenty-four", not "paragraph 5"
 _COUNT_EN = re.compile(r"(?<![\d./-])(?<!paragraph )(?<!para\. )(?<!article )(?<!decision )(?<!annex )(?<!section )"
@@ -222,6 +224,8 @@ def _counts(question: str, text: str) -> bool:
         stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
                    or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text))
+    if _CJK.search(question) and not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
+        return bool(_FIGURE.search(text))
     counted = _COUNTED.search(question)
     noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
     for match in _COUNT.finditer(text):

@@ -173,6 +173,13 @@ def test_an_amount_of_money_is_not_asked_for_as_a_count():
     assert missing_answer_type("有多少个缔约方？", ["提供500万美元"]) == "count"
 
 
+def test_a_chinese_question_asking_what_a_figure_is_takes_any_figure():
+    assert missing_answer_type("自然行动次级方案的实际支出是多少？", ["次级方案：自然行动；实际支出：33 366 000"]) is None
+    assert missing_answer_type("科学-政策次级方案的执行率是多少？", ["执行率：88%"]) is None
+    assert missing_answer_type("实际支出是多少？", ["支出情况见第3段。"]) == "count"  # a reference is no figure
+    assert missing_answer_type("有多少名成员？", ["执行率：88%"]) == "count"  # a count asked: a counted number
+
+
 def test_a_unit_of_a_document_named_by_what_it_is_that_no_document_has_is_said_so():
     loose = Hit(Passage(id="p1", kind="paragraph", citation="第1段", text="1. 缔约方应合作。"), 1.0, 0.8, 2.0)
     assert Abstention().reason([loose], "公约第十二条规定了什么？") == "已载入的文件中没有所问的编号部分"
