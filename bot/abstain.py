@@ -148,10 +148,12 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
 
 
 # a document named by what it is: "公约第十二条", "报告第8段", "the convention's article 12"
-_GENERIC_DOCUMENT = re.compile(r"(?:该|本|这份|这项|这个)?(?:公约|协定|议定书|条约|决定|建议|报告|文件)(?=第)|"
+_GENERIC_DOCUMENT = re.compile(r"(?:该|本|这份|这项|这个)?(?<![号\d])(?:公约|协定|议定书|条约|决定|建议|报告|文件)(?=第)|"
                                r"\b(?:the|this) (?:convention|agreement|protocol|treaty|decision|recommendation|report|"
                                r"document)(?:'s)?\b")
 _SYMBOL = re.compile(r"\b[a-z]{1,8}(?:/[a-z0-9.()-]+){2,}")  # a UN symbol ("a/res/80/12", "fccc/sbi/2027/5")
+# a resolution by its number: "General Assembly resolution 79/321", "第79/321号决议"
+_RESOLUTION = re.compile(r"(?:\bgeneral assembly )?\bresolutions?\s+\d{1,3}/\d{1,4}\b|第?\s*\d{1,3}/\d{1,4}\s*号?\s*决议")
 _OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]+(?: (?:[A-Z][\w'’-]*|of|on|for|and|to|the))*)")
 
 
@@ -166,7 +168,7 @@ def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[
 def _asks_only_for_a_unit(question: str) -> bool:
     """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
     Paris Agreement", "《京都议定书》第三条规定了什么？")."""
-    asked = _SYMBOL.sub(" ", normalize(question))
+    asked = _RESOLUTION.sub(" ", _SYMBOL.sub(" ", normalize(question)))
     for title in _TITLE.findall(question) + _OF_TITLE.findall(question):
         asked = asked.replace(normalize(title), " ")
     return asks_only_for_units(_GENERIC_DOCUMENT.sub(" ", asked), allowance=0)

@@ -187,6 +187,16 @@ def test_a_unit_of_a_document_named_by_what_it_is_that_no_document_has_is_said_s
                                scoped=True) == "the chosen document has no numbered part asked for"
 
 
+def test_a_missing_unit_of_a_decision_or_resolution_named_by_its_number_is_said_so():
+    loose = Hit(Passage(id="pre1", kind="preamble", citation="序言第1段", text="回顾第14/11号和第15/27号决定，"), 1.0, 0.8, 2.0)
+    assert Abstention().reason([loose], "第17/5号决定第15段讲什么？") == "已载入的文件中没有所问的编号部分"
+    assert Abstention().reason([loose], "What does paragraph 25 of resolution 79/321 say?", language="en") == \
+        "no loaded document has the numbered part asked for"
+    assert Abstention().reason([loose], "第79/321号决议第25段讲什么？") == "已载入的文件中没有所问的编号部分"
+    assert Abstention().reason([loose], "What does resolution 79/321 say about drought?", language="en") != \
+        "no loaded document has the numbered part asked for"  # a topic asked, not a unit
+
+
 def test_a_deadline_is_a_day_or_a_year_things_must_happen_by():
     assert missing_answer_type("What is the deadline for integrating mountain ecosystems?", ["(a) 在2028年前纳入战略；"]) is None
     assert missing_answer_type("提交报告的期限是什么？", ["Parties shall report by the end of 2027."]) is None
