@@ -491,3 +491,16 @@ def test_a_chinese_table_number_on_its_own_line_over_its_title_is_the_caption():
     row = next(p for p in passages if p.kind == "table_row")
     assert row.label == "表1：第一次" and row.columns[1] == ("时间", "2028年5月")
     assert not [p for p in passages if p.label == "表2"]  # "表2列出了…" is a sentence
+
+
+def test_a_titled_item_after_paragraphs_goes_on_with_its_headings_run_not_the_paragraph():
+    text = ("UNEP/EA.7/9\n\n二、方案执行情况\n\n（一）气候行动\n\n3. 环境署支持47个国家更新其国家自主贡献。\n\n"
+            "4. 共有68个国家通过了国家冷却行动计划。\n\n（二）化学品和污染行动\n\n5. 环境署协助32个国家建立了汞排放清单：\n\n"
+            "（一）在非洲；\n\n（二）在亚洲。\n")
+    passages = _by_id(text, "zh")
+    assert passages["s2-2"].citation == "第二节 (二)" and "p4-2" not in passages
+    assert passages["p5-2"].citation == "第5段(二)项"  # a paragraph's own run of items stays its own
+    english = ("I. Processes\n\nA. Registries\n\n(a) Roles of administrators\n\n17. The secretariat administers the "
+               "registry.\n\n18. Each Party shall designate an administrator.\n\n(b) Other\n\n19. The registry shall "
+               "record transfers.\n")
+    assert "18b" not in _by_id(english, "en")

@@ -406,6 +406,9 @@ class Builder:
     def _item(self, line: Line, token: Token) -> None:
         frame = self.container
         text = unbullet(line.text)
+        heading = self._heading_run(frame, token)
+        if heading is not None:  # "（二）化学品和污染行动" after paragraph 4, as "（一）" stood under "二、"
+            frame.chain = [heading]
         if not frame.chain:
             owner = self._item_owner(frame)
             if owner is None:
@@ -424,6 +427,18 @@ class Builder:
             scope.items += 1
         frame.chain = frame.chain[:depth] + [draft]
         self.open = draft
+
+    def _heading_run(self, frame: Scope, token: Token) -> Draft | None:
+        """The heading whose items a titled item goes on with, when a paragraph stands between them: under "二、",
+        "（一）气候行动", paragraphs 3 and 4, then "（二）化学品和污染行动" (the paragraph has no item before it)."""
+        scope = self.innermost
+        if len(frame.chain) != 1 or frame.chain[0].kind != "paragraph" or scope.kind != "section" \
+                or scope.parent is not frame or not _title_like(token.rest, words=15, chars=40):
+            return None
+        previous = next((d for d in reversed(self.drafts) if d.kind == "item" and d.owner is scope.heading), None)
+        if previous is None or previous.seg is None or previous.seg[3] != token.style:
+            return None
+        return scope.heading if _follows(previous.seg[1], token.value) else None
 
     @staticmethod
     def _item_depth(chain: list[Draft], token: Token) -> int:
@@ -621,3 +636,12 @@ def _subtitle(text: str) -> bool:
     """A heading's second line: short, not a sentence."""
     bare = clean(text)
     return bool(bare) and len(bare) <= _TITLE_MAX and bare[-1] not in ".;。；"
+
+
+def _follows(previous: str, value: str) -> bool:
+    """Whether an item's value comes right after another's in its run: 1 → 2, a → b, ii → iii."""
+    if previous.isdigit() and value.isdigit():
+        return int(value) == int(previous) + 1
+    if roman_value(previous) and roman_value(value) and len(previous) + len(value) > 2:
+        return roman_value(value) == roman_value(previous) + 1
+    return len(previous) == len(value) == 1 and previous.isalpha() and ord(value) == ord(previous) + 1
