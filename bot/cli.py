@@ -155,7 +155,8 @@ def passages(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, qui
 @click.argument("question", required=False)
 @click.option("--k", "k", type=int, default=None, help="How many passages to return (1-50, default 5).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
-@click.option("--batch", type=click.Path(path_type=Path, dir_okay=False), help='JSONL file of {"id": ..., "q": ...}.')
+@click.option("--batch", type=click.Path(path_type=Path, dir_okay=False),
+              help='JSONL file of {"id": ..., "q": ...}; a follow-up adds "history": [earlier questions].')
 @click.option("--doc", help="Answer from this document only (its id from `bot docs`, or its symbol).")
 @_common
 @_one_line_errors

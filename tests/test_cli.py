@@ -252,6 +252,17 @@ def test_batch_answers_match_single_questions(run, tmp_path):
         assert record == {"id": record["id"]} | single
 
 
+def test_a_batch_line_may_carry_the_questions_asked_before_it(run, tmp_path):
+    lines = [json.dumps(r, ensure_ascii=False) for r in (
+        {"id": "alone", "q": "那(四)呢？"},
+        {"id": "follow", "q": "那(四)呢？", "history": ["附件一第二节D讲什么？"]},
+        {"id": "bad", "q": "那(四)呢？", "history": "附件一第二节D讲什么？"})]
+    records = _json_lines(run("ask", "--batch", str(_batch(tmp_path, lines)), "--json", "--quiet").stdout)
+    assert records[1]["passages"][0]["citation"].endswith("附件一 第二节 D (四)")  # the (四) of the section asked before
+    assert records[0]["passages"][0]["citation"] != records[1]["passages"][0]["citation"]
+    assert "history" in records[2]["error"]
+
+
 def test_batch_with_bom_and_crlf(run, tmp_path):
     path = tmp_path / "bom.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + '{"id": 1, "q": "第5段"}\r\n{"id": 2, "q": "第6段"}\r\n'.encode())
