@@ -126,7 +126,7 @@ def unknown_title(question: str, document: str, glossary: Glossary | None = None
         title = normalize(title)
         core = _TITLE_SUFFIX.sub("", title)
         if title not in document and (len(core) < 2 or core[:2] not in document) and \
-                not any(normalize(english) in document for english in glossary.english_for(title)):
+                not any(normalize(english) in document for english in glossary.english_names(title)):
             return f"《{title}》"  # nor, by the glossary, its English name ("巴黎协定": "paris agreement")
     return None
 
@@ -159,7 +159,7 @@ _OF_TITLE = re.compile(r"\bof (?:the )?([A-Z][\w'’-]+(?: (?:[A-Z][\w'’-]*|of
 
 def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[str]], bool]) -> str | None:
     for title in _TITLE.findall(question):
-        names = [normalize(title)] + [normalize(english) for english in glossary.english_for(normalize(title))]
+        names = [normalize(title)] + [normalize(english) for english in glossary.english_names(normalize(title))]
         if not loaded(names):
             return f"《{title}》"
     return None

@@ -72,6 +72,11 @@ class Glossary:
         """The English terms of the entries whose Chinese terms the text holds ("巴黎协定": "paris agreement")."""
         return [entry.english for entry in self.entries if any(term and term in chinese for term in entry.chinese)]
 
+    def english_names(self, name: str) -> list[str]:
+        """The English names of a Chinese name the glossary holds whole ("巴黎协定": "paris agreement"), not of
+        the terms inside it ("公约": "convention" is no name of 《濒危野生动植物种国际贸易公约》)."""
+        return [entry.english for entry in self.entries if name in entry.chinese]
+
     def in_english(self, chinese: str) -> str:
         """A Chinese text with each glossary term in it (two characters or more, longest first) replaced by its
         English name, and its ordinals, dates and amounts in English: "附属科学技术咨询机构第六十届会议" -> "subsidiary

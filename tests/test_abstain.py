@@ -40,6 +40,13 @@ def test_a_title_the_document_gives_in_english_is_known():
     assert unknown_name("《京都议定书》第三条讲什么？", english) == "《京都议定书》"
 
 
+def test_a_title_is_not_known_by_the_words_inside_it():
+    text = normalize("The Convention on Biological Diversity and its Parties shall cooperate on international trade.")
+    question = "《濒危野生动植物种国际贸易公约》第十八届缔约方大会在哪里举行？"  # "公约" is a convention, not this one
+    assert unknown_name(question, text) == "《濒危野生动植物种国际贸易公约》"
+    assert unknown_name("《生物多样性公约》的目标是什么？", text) is None
+
+
 @pytest.mark.parametrize("question, passage, kind", [
     ("中国为会议出了多少钱？", "2020年2月24日至28日，中国昆明", "money"),
     ("中国为昆明会议提供了多少资金？", "2020年2月24日至28日，中国昆明", "money"),  # funding, not a count
