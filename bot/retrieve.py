@@ -43,6 +43,9 @@ _FOLLOWUP = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold (see _answer_kind_bonus)
+# a question asking what a term means; treaties define terms as '"Wetland" means …', "“湿地”是指…"
+_ASKS_DEFINITION = re.compile(r"\bdefin(?:e|ed|es|ition|itions)\b|\bmeaning of\b|\bmeant by\b|\bmean by\b|定义|含义|是指什么|指的是什么")
+_DEFINING_WORDS = "means 是指 系指"
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
@@ -229,12 +232,14 @@ class Retriever:
 
     def lexical_query(self, question: str, previous: str = "") -> dict[str, float]:
         """The question's words and their translations from the bilingual glossary, weighted; a previous
-        question's words count at history_weight."""
+        question's words count at history_weight. A question asking what a term means also looks for the words
+        that define one ("means", "是指")."""
         weights: dict[str, float] = {}
         for text, weight in ((question, 1.0), (previous, self.fusion.history_weight)):
             if not text:
                 continue
-            for token in set(self.tokenizer(text) + self.tokenizer(self.glossary.translations(text))):
+            defining = _DEFINING_WORDS if _ASKS_DEFINITION.search(text.lower()) else ""
+            for token in set(self.tokenizer(text) + self.tokenizer(f"{self.glossary.translations(text)} {defining}")):
                 weights[token] = weights.get(token, 0.0) + weight
         return weights
 

@@ -155,3 +155,11 @@ def test_a_passage_in_the_other_language_is_as_close_as_either_form_of_the_quest
     shared = set(plain) & set(either)
     assert shared and all(either[pid] >= plain[pid] - 1e-6 for pid in shared)
     assert any(either[pid] > plain[pid] + 0.01 for pid in shared)
+
+
+def test_a_question_asking_what_a_term_means_looks_for_the_words_that_define_one(fake_bot):
+    retriever = fake_bot.retriever
+    asked = retriever.lexical_query("How is a wetland defined in the Agreement?")
+    assert "mean" in asked and "是指" in asked  # '"Wetland" means …', "“湿地”是指…"
+    assert "mean" not in retriever.lexical_query("How is a wetland protected in the Agreement?")
+    assert "是指" in retriever.lexical_query("协定中湿地的定义是什么？")
