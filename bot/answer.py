@@ -58,7 +58,21 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     if not rows:
         return text
     scores = index.sentence_vectors[rows] @ query_vector
-    return index.sentences[rows[int(np.argmax(scores))]].text
+    return _whole_sentence(index, row, rows[int(np.argmax(scores))])
+
+
+def _whole_sentence(index: Index, row: int, k: int) -> str:
+    """A clause quoted with the clauses its sentence goes on with: "… shall be taken by consensus;" is followed
+    by "where consensus cannot be reached, …" (English clauses after a semicolon start in lower case)."""
+    own = index.sentences_of(row)
+    text = index.sentences[k].text
+    following = own[own.index(k) + 1:] if k in own else []
+    for n in following:
+        after = index.sentences[n].text.lstrip()
+        if not text.rstrip().endswith(";") or not after[:1].islower():
+            break
+        text = f"{text.rstrip()} {after}"
+    return text
 
 
 def _with_items(index: Index, passage: Passage, row: int) -> str:

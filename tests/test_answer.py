@@ -144,3 +144,17 @@ def test_of_the_two_best_passages_the_one_holding_the_amount_asked_for_is_quoted
     assert [q.passage_id for q in answer.quotes] == ["e:t1-2", "d:p5c"]
     plain = compose("区域讲习班在哪里举办？", hits, index, np.array([1.0]), None)
     assert plain.quotes[0].passage_id == "d:p5c"  # no kind asked: the best first
+
+
+def test_a_clause_is_quoted_with_the_lower_case_clause_its_sentence_goes_on_with():
+    clauses = ["2. Decisions of the expert group shall be taken by consensus;",
+               "where consensus cannot be reached, decisions shall be taken by a two-thirds majority of the members.",
+               "Its meetings shall be open to observers, who may speak at the invitation of the Chair of the group."]
+    passage = Passage(id="d:a1-2", kind="paragraph", citation="annex, para. 2", text=" ".join(clauses))
+    index = sentence_index(clauses, np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]]))
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == " ".join(clauses[:2])
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 1.0])) == clauses[1]  # not the one before it
+    chinese = ["1. 决定设立专家组；", "又决定专家组每年举行一次会议。" * 8]
+    index = sentence_index(chinese, np.array([[1.0, 0.0], [0.0, 1.0]]))
+    passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text="".join(chinese))
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == chinese[0]  # a Chinese clause stands alone
