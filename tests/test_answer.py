@@ -154,7 +154,7 @@ def test_a_clause_is_quoted_with_the_lower_case_clause_its_sentence_goes_on_with
     index = sentence_index(clauses, np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]]))
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == " ".join(clauses[:2])
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([0.0, 1.0])) == clauses[1]  # not the one before it
-    chinese = ["1. 决定设立专家组；", "又决定专家组每年举行一次会议。" * 8]
+    chinese = ["1. 决定设立专家组；", "又决定专家组每年举行一次会议。" * 12]
     index = sentence_index(chinese, np.array([[1.0, 0.0], [0.0, 1.0]]))
     passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text="".join(chinese))
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == chinese[0]  # a Chinese clause stands alone
