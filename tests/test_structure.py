@@ -407,10 +407,20 @@ def test_a_questionnaire_row_is_named_by_its_question_number_not_by_the_answers_
             "6.3 Does your country eradicate invasive species?\t(a) No (b) Yes\n")
     labels = [p.label for p in parse(text) if p.kind == "table_row"]
     assert labels == ["annex III, table 1, 6.2", "annex III, table 1, 6.3"]
-    # a line after the table that is no unit is cited within its annex, its id unchanged
+    # a line after the table that is no unit is cited within its annex, after the table, its id unchanged
     lines = [(p.id, p.citation) for p in parse(text + "Target 5: Ensure sustainable use of species, applying it.\n")
              if p.kind == "text"]
-    assert lines == [("t6", "annex III, line 6")]
+    assert lines == [("t6", "annex III, after table 1")]
+
+
+def test_a_line_outside_any_unit_is_cited_after_the_unit_it_follows_in_its_part():
+    english = ("Decision 1/CP.30\nFinance\nThe Conference of the Parties,\n1. Decides to act;\n2. Requests a report.\n"
+               "9th plenary meeting\n15 November 2030\n")
+    assert [p.citation for p in parse(english, "en") if p.kind == "text"] == \
+        ["decision 1/CP.30, after para. 2", "decision 1/CP.30, after para. 2"]
+    chinese = "第1/CP.30号决定\n资金\n缔约方会议，\n1. 决定采取行动；\n2. 请提交报告。\n第9次全体会议\n2030年11月15日\n"
+    assert {p.citation for p in parse(chinese, "zh") if p.kind == "text"} == {"第1/CP.30号决定 第2段之后"}
+    assert [p.citation for p in parse("hello\nworld again", "en")] == ["line 1", "line 2"]  # no unit: by line
 
 
 def test_parse_never_raises_on_odd_input():

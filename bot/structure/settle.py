@@ -69,9 +69,9 @@ class Settler:
             by = citers.get(k, []) if draft.kind == "footnote" else []
             if by:
                 section = self._section(self.drafts[by[0]])  # a footnote sits where it is first cited
-            # a line outside any unit is cited within the part it stands in: "annex III, line 174"
-            cited_path = _containers(draft.scopes) + path if draft.kind == "text" else path
-            citation = label(cited_path, self.language)
+            # a line outside any unit is cited within the part it stands in, after the unit it follows there
+            # ("decision 6/CMP.10, after para. 12": its adoption line), else by its line ("annex III, line 174")
+            citation = self._text_label(k, paths) if draft.kind == "text" else label(path, self.language)
             result.append(Passage(
                 id=ids[k], kind=_KIND.get(draft.kind, draft.kind), citation=citation, text=texts[k],
                 section=section, footnotes=tuple(ids[t] for t in cited[k]), cited_by=tuple(ids[c] for c in by),
@@ -79,6 +79,21 @@ class Settler:
                 order=k, label=citation, path=address(path),
                 pages=tuple(sorted({line.page for line in draft.lines}))))
         return result
+
+    def _text_label(self, k: int, paths: list[tuple[Seg, ...]]) -> str:
+        """The citation of a line outside any unit: after the last numbered unit before it in its part."""
+        containers = _containers(self.drafts[k].scopes)
+        for j in range(k - 1, -1, -1):
+            before = self.drafts[j]
+            if _containers(before.scopes) != containers or before.kind in ("header", "contents"):
+                break
+            unit = paths[j][len(containers):]
+            if before.kind in _NUMBERED and unit and paths[j][:len(containers)] == containers:
+                part, own = label(containers, self.language), label(unit, self.language)
+                if self.language == "zh":
+                    return f"{part} {own}之后" if part else f"{own}之后"
+                return f"{part}, after {own}" if part else f"after {own}"
+        return label(containers + paths[k], self.language)
 
     def _section(self, draft: Draft) -> tuple[str, ...]:
         """The titles of the headings a unit stands under, outside in."""
@@ -299,6 +314,7 @@ class Settler:
 
 
 _KIND = {"contents": "text"}
+_NUMBERED = ("paragraph", "item", "preamble", "article", "footnote", "heading")  # units a line after them is cited by
 
 
 def _names(firsts: list[list[str]], j: int) -> bool:
