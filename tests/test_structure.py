@@ -225,6 +225,14 @@ def test_detect_english_treaty():
         None, "Agreement on Regional Cooperation for Adaptation", "en", None, "treaty")
 
 
+def test_a_date_inside_a_preamble_sentence_is_no_date_of_issue():
+    text = ("AGREEMENT ON THE CONSERVATION OF WETLANDS\n\nThe Parties to this Agreement,\n\nRecalling the Convention on "
+            "Wetlands of International Importance, done at Ramsar on 2 February 1971,\n\nHave agreed as follows:\n\n"
+            "Article 1\nUse of terms\n\n1. For the purposes of this Agreement, terms have their usual meaning.\n")
+    assert detect(text).date is None
+    assert detect("A/RES/79/321\nDistr.: General\n18 June 2025\n\nResolution\n\n1. Decides to act.\n").date == "2025-06-18"
+
+
 # -- Chinese decisions -----------------------------------------------------------------------------------
 
 

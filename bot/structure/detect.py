@@ -148,7 +148,11 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
     return title
 
 
+_DATE_LINE_CHARS = 60  # a date of issue stands on a short cover line, not inside a preamble's sentence
+
+
 def _date(front: list[str]) -> str | None:
+    front = [line for line in front if len(line) <= _DATE_LINE_CHARS]
     for line in front:
         match = en.DATE.search(line)
         if match:
