@@ -514,7 +514,8 @@ def _container_title(text: str) -> str:
 
 
 def _document_names(document) -> list[str]:
-    """What a question may call a document: its symbol, the decision number a symbol ends with, its title."""
+    """What a question may call a document: its symbol, the decision or resolution number a symbol ends with, its
+    title."""
     names = []
     if document.symbol:
         symbol = normalize(document.symbol)
@@ -523,6 +524,9 @@ def _document_names(document) -> list[str]:
         if number:
             names += [f"decision {number[1]}", f"决定{number[1]}", f"{number[1]}号决定", f"recommendation {number[1]}",
                       f"{number[1]}号建议"]
+        number = re.search(r"/res/([\w.-]+/\d+)$", symbol)  # "A/RES/79/321": "resolution 79/321", "第79/321号决议"
+        if number:
+            names += [f"resolution {number[1]}", f"决议{number[1]}", f"{number[1]}号决议"]
     title = normalize(document.title or "")
     if len(title) >= 6 and title != normalize(document.id):
         names.append(title)

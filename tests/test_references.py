@@ -272,3 +272,11 @@ def test_a_named_section_is_first_the_one_directly_under_what_the_question_names
     assert resolver.resolve(normalize("What is section G of annex I about?"), language="en") == ["m:a1-G", "n:a1-s3-G", "z:a1-G"]
     assert resolver.resolve(normalize("附件一G节讲什么？"), language="zh")[0] == "z:a1-G"  # the question's language first
     assert resolver.resolve(normalize("section G of annex I"))[0] == "m:a1-G"
+
+
+def test_a_resolution_is_named_by_its_number():
+    passages = [p("r", "a1-3", "paragraph", "annex:1", "para:3"), p("d", "a1-3", "paragraph", "annex:1", "para:3")]
+    resolver = Resolver(passages, [doc("r", "A/RES/79/321", "Drought", "en"), doc("d", "CBD/COP/DEC/17/5", "物种", "zh")])
+    assert resolver.resolve(normalize("What does paragraph 3 of the annex to resolution 79/321 say?")) == ["r:a1-3"]
+    assert resolver.resolve(normalize("第79/321号决议附件第3段讲什么？")) == ["r:a1-3"]
+    assert resolver.resolve(normalize("附件第3段讲什么？")) == ["r:a1-3", "d:a1-3"]
