@@ -29,7 +29,7 @@ _ORDINAL_UNIT = re.compile(
     r"footnote|item|table|article|annex|section)"
 )
 _CONTAINERS = ("decision", "annex", "appendix", "article", "section")
-_DECISION = r"(\d{1,3}/(?:cp|cma|cmp)\.\d{1,2}|[a-z]{2,4}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
+_DECISION = r"(\d{1,3}/[a-z]{2,5}\.\d{1,2}|[a-z]{2,4}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
 
 # Each pattern yields one or more segments; they are read in the order they appear in the question.
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (

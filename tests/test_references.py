@@ -280,3 +280,12 @@ def test_a_resolution_is_named_by_its_number():
     assert resolver.resolve(normalize("What does paragraph 3 of the annex to resolution 79/321 say?")) == ["r:a1-3"]
     assert resolver.resolve(normalize("第79/321号决议附件第3段讲什么？")) == ["r:a1-3"]
     assert resolver.resolve(normalize("附件第3段讲什么？")) == ["r:a1-3", "d:a1-3"]
+
+
+def test_a_decision_of_any_body_is_named_by_its_number():
+    passages = [p("r", "d2-p3", "paragraph", "decision:2/EA.8", "para:3"), p("r", "d1-p3", "paragraph", "decision:1/EA.8", "para:3"),
+                p("m", "d-p8a", "item", "decision:MC-6/7", "para:8", "item:a")]
+    resolver = Resolver(passages, [doc("r", "UNEP/EA.8/3", "Decisions", "en"), doc("m", "UNEP/MC/COP.6/Dec.7", "Budget", "en")])
+    assert resolver.resolve(normalize("What does paragraph 3 of decision 2/EA.8 say?")) == ["r:d2-p3"]
+    assert resolver.resolve(normalize("第1/EA.8号决定第3段讲什么？")) == ["r:d1-p3"]
+    assert resolver.resolve(normalize("What does paragraph 8 (a) of decision MC-6/7 say?")) == ["m:d-p8a"]

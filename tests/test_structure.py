@@ -522,3 +522,15 @@ def test_a_titled_item_after_paragraphs_goes_on_with_its_headings_run_not_the_pa
                "registry.\n\n18. Each Party shall designate an administrator.\n\n(b) Other\n\n19. The registry shall "
                "record transfers.\n")
     assert "18b" not in _by_id(english, "en")
+
+
+def test_a_decision_heading_may_carry_its_title_and_a_treaty_prefix():
+    text = ("UNEP/EA.8/3\nDistr.: General\n12 March 2028\n\nDecision 1/EA.8. Governance of sand\n\nThe Environment Assembly,\n\n"
+            "1. Requests a report;\n\n2. Decides to act.\n\nDecision 2/EA.8: Lead in paint\n\n1. Urges Member States to act.\n\n"
+            "Decision MC-6/7: Programme of work and budget\n\n1. Approves the budget.\n")
+    by_id = _by_id(text, "en")
+    assert by_id["d2/EA.8-p1"].citation == "decision 2/EA.8, para. 1"
+    assert by_id["dMC-6/7-p1"].citation == "decision MC-6/7, para. 1"
+    assert by_id["d1/EA.8-p2"].citation == "decision 1/EA.8, para. 2"
+    assert detect("Decision 1/EA.8. Governance of sand\n\n1. Requests a report.\n").title == "Governance of sand"
+    assert detect("Decision 2/CP.25 was adopted. It says\n\n1. Requests a report.\n").title != "was adopted"

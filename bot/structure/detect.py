@@ -58,7 +58,10 @@ def _opening_title(text: str) -> tuple[str | None, str]:
     with a cover block only (symbol, date, languages) before it."""
     lines = [line for line in (" ".join(raw.split()) for raw in text.removeprefix("\ufeff")[:_SAMPLE].split("\n")) if line]
     for i, line in enumerate(lines[:_FRONT_LINES]):
-        if en.DECISION.match(line) or zh.DECISION.match(line):
+        decision = en.DECISION.match(line)
+        if decision and decision[4]:  # "Decision 1/EA.8. Governance of sand": the title on its line
+            return decision[4], "decision"
+        if decision or zh.DECISION.match(line):
             following = lines[i + 1] if i + 1 < len(lines) else ""
             if following and classify(following).kind not in _BODY and not following.endswith((",", "，", ":", "：")):
                 return following, "decision"
@@ -114,8 +117,11 @@ def _title(front: list[str]) -> tuple[str | None, str]:
     for i, line in enumerate(front):
         if _REPORT.match(line):
             return _with_continuation(front, i, line), "report"
-    for i, line in enumerate(front[:-1]):
-        if en.DECISION.match(line) or zh.DECISION.match(line):
+    for i, line in enumerate(front):
+        decision = en.DECISION.match(line)
+        if decision and decision[4]:  # "Decision 1/EA.8. Governance of sand": the title on its line
+            return decision[4], "decision"
+        if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
     return next((line for line in front if line and not _cover(line)), None), "first line"
 
