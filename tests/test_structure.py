@@ -534,3 +534,12 @@ def test_a_decision_heading_may_carry_its_title_and_a_treaty_prefix():
     assert by_id["d1/EA.8-p2"].citation == "decision 1/EA.8, para. 2"
     assert detect("Decision 1/EA.8. Governance of sand\n\n1. Requests a report.\n").title == "Governance of sand"
     assert detect("Decision 2/CP.25 was adopted. It says\n\n1. Requests a report.\n").title != "was adopted"
+
+
+def test_job_numbers_of_other_duty_stations_are_page_furniture():
+    text = ("1. Invites the International Seabed Authority to cooperate.¹\n\nK2700456     150327\n\n"
+            "2. Decides to act.²\n\n25-06789 (E)    120325\n\n¹ Such cooperation shall be without prejudice.\n"
+            "² Subject to the availability of resources.\n")
+    passages = parse(text, "en")
+    assert not any("K2700456" in p.text or "25-06789" in p.text for p in passages)
+    assert [p.id for p in passages if p.kind == "footnote"] == ["fn1", "fn2"]

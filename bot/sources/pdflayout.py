@@ -81,7 +81,8 @@ class PageLayout:
 _BAND = 0.12  # top and bottom share of a page where running headers and footers stand
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$|^[ivxlc]{1,6}$", re.I)
-_JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b", re.I)
+_JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b"
+                         r"|^[A-Z]\d{7}\s+\d{6}$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$", re.I)  # "K2700456 150327"
 _LETTERHEAD = re.compile(r"^United Nations$|^Nations Unies$|^联\s*合\s*国$")
 _RULE_TEXT = re.compile(r"^[_\-–—=*\s]{4,}$")
 _LABEL = re.compile(
