@@ -543,3 +543,13 @@ def test_job_numbers_of_other_duty_stations_are_page_furniture():
     passages = parse(text, "en")
     assert not any("K2700456" in p.text or "25-06789" in p.text for p in passages)
     assert [p.id for p in passages if p.kind == "footnote"] == ["fn1", "fn2"]
+
+
+def test_the_title_is_read_after_the_cover_s_meeting_lines():
+    text = ("UNEP/EA.8/3\nDistr.: General\n14 March 2027\nOriginal: English\nUnited Nations Environment Assembly of the\n"
+            "United Nations Environment Programme\nEighth session\nNairobi, 8–12 March 2027\n"
+            "Decisions adopted by the United Nations Environment Assembly at its eighth session\n\n"
+            "Decision 1/EA.8. Governance of sand\n\n1. Requests a report.\n")
+    assert detect(text).title == "Decisions adopted by the United Nations Environment Assembly at its eighth session"
+    assert detect("UNITED NATIONS\nFCCC/CP/2030/1\nDistr.: General\n\nAgreement on wetlands\n\n1. Decides.\n").title == \
+        "Agreement on wetlands"

@@ -15,7 +15,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NUMBERED_TITLE = re.compile(r"^(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
 _REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
 _BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
-_COVER = re.compile(r"^(?:United Nations|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
+_COVER = re.compile(r"^(?:(?i:United Nations)|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
                     r"|[A-Z]{2,}|Chinese|English|French|Spanish|Russian|Arabic|.*English only|\[.*\]"
                     r"|中文|英文|法文|西班牙文|俄文|阿拉伯文|原文[：:].*|原件[：:].*)$")
 _FRONT_LINES = 60  # the front matter is read from the first lines only
@@ -54,8 +54,8 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
 
 
 def _opening_title(text: str) -> tuple[str | None, str]:
-    """The title line under the first "Decision x/y" (or "第x/y号决定") heading, when the text opens with it or
-    with a cover block only (symbol, date, languages) before it."""
+    """The title of the first "Decision x/y" (or "第x/y号决定") heading, on its line or the next, when no numbered
+    unit comes before it."""
     lines = [line for line in (" ".join(raw.split()) for raw in text.removeprefix("\ufeff")[:_SAMPLE].split("\n")) if line]
     for i, line in enumerate(lines[:_FRONT_LINES]):
         decision = en.DECISION.match(line)
@@ -66,7 +66,7 @@ def _opening_title(text: str) -> tuple[str | None, str]:
             if following and classify(following).kind not in _BODY and not following.endswith((",", "，", ":", "：")):
                 return following, "decision"
             break
-        if not _cover(line):
+        if classify(line).kind in _BODY:
             break
     return None, "first line"
 
@@ -123,7 +123,25 @@ def _title(front: list[str]) -> tuple[str | None, str]:
             return decision[4], "decision"
         if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
-    return next((line for line in front if line and not _cover(line)), None), "first line"
+    start = _after_meeting_block(front)
+    return next((line for line in front[start:] if line and not _cover(line) and not _meeting_line(line)), None), \
+        "first line"
+
+
+# the meeting a cover block names, above the title: "Eighth session", "Nairobi, 8–12 March 2027", "Agenda item 4"
+_SESSION_LINE = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th))\s+(?:session|meeting)\b.{0,30}$"
+                           r"|^(?:Provisional )?(?:agenda )?item \d|^(?:临时)?议程项目|^第[一二三四五六七八九十百\d]+(?:届|次)会议", re.I)
+
+
+def _meeting_line(line: str) -> bool:
+    return bool(_SESSION_LINE.match(line)) or len(line) <= 60 and bool(en.DATE.search(line) or zh.DATE.search(line))
+
+
+def _after_meeting_block(front: list[str]) -> int:
+    """Where a title may start: after the cover's meeting lines (its session, place and dates, agenda item),
+    which stand between the organization's or body's name and the title; the top when there are none."""
+    lines = [i for i, line in enumerate(front) if line and _meeting_line(line)]
+    return lines[-1] + 1 if lines and any(_SESSION_LINE.match(front[i]) for i in lines) else 0
 
 
 def _cover(line: str) -> bool:
