@@ -428,6 +428,8 @@ def test_a_line_outside_any_unit_is_cited_after_the_unit_it_follows_in_its_part(
         ["decision 1/CP.30, after para. 2", "decision 1/CP.30, after para. 2"]
     chinese = "第1/CP.30号决定\n资金\n缔约方会议，\n1. 决定采取行动；\n2. 请提交报告。\n第9次全体会议\n2030年11月15日\n"
     assert {p.citation for p in parse(chinese, "zh") if p.kind == "text"} == {"第1/CP.30号决定 第2段之后"}
+    treaty = "第十条\n生效\n1. 本协定自签署之日起生效。\n2. 本协定有效期为十年。\n二〇二六年六月十八日订于北京。\n"
+    assert [p.citation for p in parse(treaty, "zh") if p.kind == "text"] == ["第十条 第2款之后"]  # an article's 款
     assert [p.citation for p in parse("hello\nworld again", "en")] == ["line 1", "line 2"]  # no unit: by line
 
 

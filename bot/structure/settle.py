@@ -89,9 +89,9 @@ class Settler:
                 break
             unit = paths[j][len(containers):]
             if before.kind in _NUMBERED and unit and paths[j][:len(containers)] == containers:
+                if self.language == "zh":  # "第十条第2款之后": the unit named as its part names it
+                    return f"{label(paths[j], self.language)}之后"
                 part, own = label(containers, self.language), label(unit, self.language)
-                if self.language == "zh":
-                    return f"{part} {own}之后" if part else f"{own}之后"
                 return f"{part}, after {own}" if part else f"after {own}"
         return label(containers + paths[k], self.language)
 
