@@ -268,7 +268,10 @@ class Abstention:
             return None
         if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it
             return words["unit_scoped" if scoped else "unit"]
-        name = unknown_name(question, document, glossary) if document else None
+        # an acronym a Chinese passage close to the question would spell out in Chinese is no sign of a name the
+        # documents lack
+        spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en
+        name = unknown_name(question, document, glossary) if document and not spelled_out else None
         if name:
             return words["name"].format(name)
         # judged on the passages most about the question, before those holding the kind asked for were preferred,

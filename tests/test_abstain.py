@@ -232,3 +232,13 @@ def test_who_chaired_prefers_a_passage_naming_a_person_but_declines_nothing():
     assert checks and all(check(normalize(named), named) for check in checks)
     assert not all(check(normalize("The session was opened."), "The session was opened.") for check in checks)
     assert missing_answer_type("Who chaired the SBI session?", ["The session was opened."]) is None
+
+
+def test_an_acronym_is_no_unknown_name_when_a_close_chinese_passage_would_spell_it_out():
+    close = hit("5. 邀请政府间海洋学委员会与国际海事组织合作，于2027年底之前制定水下噪声测量的统一标准；", dense=0.91)
+    question = "By when should the IOC and IMO develop unified standards for measuring underwater noise?"
+    document = normalize(close.passage.text)
+    assert Abstention().reason([close], question, document, language="en") is None
+    loose = hit("2019年9月4日至6日，日本 | 联合国大学关于土地景观和海洋景观办法讲习班", dense=0.75)
+    assert Abstention().reason([loose], "How wide is an exclusive economic zone under UNCLOS?", normalize(loose.passage.text),
+                               language="en") == "the documents never mention UNCLOS"
