@@ -112,8 +112,13 @@ def canonical(segment: str) -> Segment:
     return kind, value
 
 
+_DOTTED_SECTION = re.compile(r"\bsection\s+([ivxl]{1,5})\.([a-h])\b")
+
+
 def _ordinals_as_numbers(question: str) -> str:
-    """'the first preambular paragraph' -> 'preambular paragraph 1', so one pattern reads both."""
+    """'the first preambular paragraph' -> 'preambular paragraph 1', and 'section II.B' -> 'section II section B',
+    so one pattern reads both."""
+    question = _DOTTED_SECTION.sub(r"section \1 section \2", question)
     return _ORDINAL_UNIT.sub(lambda m: f"{m.group(2)} {_ORDINALS.index(m.group(1)) + 1}", question)
 
 
@@ -130,6 +135,7 @@ def beyond_references(question: str) -> str:
 _BARE_ARTICLE = 20  # an article's passage this short is only its heading: its text is in its paragraphs
 _HEADING_LIKE = 100  # nor is one this short that ends without a stop: "Article 7 Settlement of disputes"
 _ARTICLE_PARAGRAPHS = 4  # of such an article, the paragraphs an answer reads
+_SECTION_PASSAGES = 3  # of a section or chapter asked for, the passages an answer reads
 _BARE_REFERENCE = 12  # characters a question may hold beyond the units it names and still ask only for them
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
@@ -276,6 +282,7 @@ class Resolver:
         self.by_path: dict[tuple[str, tuple[Segment, ...]], str] = {}
         self.children: dict[str, list[str]] = defaultdict(list)  # a unit's id -> its direct subunits' ids, in order
         self.bare_articles: set[str] = set()  # articles whose passage is only their heading ("Article 2")
+        self.under: dict[str, list[str]] = {}  # a section's heading -> the passages under it, in order (see with_contents)
         self.language: dict[str, str] = {}
         self.decisions: set[Segment] = set()
         self.decision_docs: dict[Segment, str] = {}
@@ -306,6 +313,23 @@ class Resolver:
                 if len(title) >= (4 if _is_cn(title) else 8):
                     self.container_names.append((title, passage.doc, path))
         self.document_names.sort(key=lambda pair: -len(pair[0]))
+        self._read_sections(passages)
+
+    def _read_sections(self, passages: Sequence[Passage]) -> None:
+        """For each section heading, the passages that stand under it (its section path goes on from the
+        heading's), footnotes and headings left out, as many as an answer reads."""
+        open_headings: list[tuple[Passage, list[str]]] = []
+        for passage in passages:
+            open_headings = [(h, found) for h, found in open_headings
+                             if h.doc == passage.doc and passage.section[:len(h.section)] == h.section]
+            if passage.kind not in ("heading", "footnote", "header", "contents"):
+                for _, found in open_headings:
+                    if len(found) < _SECTION_PASSAGES:
+                        found.append(passage.id)
+            if passage.kind == "heading" and passage.section and any(s.startswith("section:") for s in passage.path):
+                found: list[str] = []
+                self.under[passage.id] = found
+                open_headings.append((passage, found))
 
     def named_containers(self, question: str) -> list[Segment]:
         """The loaded decisions and annexes a question names, for a soft scope when it names no unit inside."""
@@ -418,12 +442,16 @@ class Resolver:
         return [located for cost, unshared, _, located in ranked if cost == fewest[located.doc] or unshared < 0]
 
     def with_contents(self, ids: list[str]) -> list[str]:
-        """The units named, an article whose passage is only its heading ("Article 2") read through its paragraphs:
-        they come first, then the heading."""
+        """The units named, an article whose passage is only its heading ("Article 2") read through its paragraphs,
+        a section or chapter through its first passages ("第一章讲什么？"); an article's paragraphs come before its
+        heading, a section's passages after its heading, which names what it is about."""
         out: list[str] = []
+        one_document = len({pid.split(":", 1)[0] for pid in ids}) == 1  # of several, each one's section heading
         for pid in ids:
             if pid in self.bare_articles:
                 out.extend(child for child in self.children.get(pid, [])[:_ARTICLE_PARAGRAPHS] if child not in out)
+            elif pid in self.under and one_document:  # its heading first: its title says what the section is about
+                out.extend(unit for unit in [pid] + self.under[pid] if unit not in out)
             if pid not in out:
                 out.append(pid)
         return out

@@ -289,3 +289,23 @@ def test_a_decision_of_any_body_is_named_by_its_number():
     assert resolver.resolve(normalize("What does paragraph 3 of decision 2/EA.8 say?")) == ["r:d2-p3"]
     assert resolver.resolve(normalize("第1/EA.8号决定第3段讲什么？")) == ["r:d1-p3"]
     assert resolver.resolve(normalize("What does paragraph 8 (a) of decision MC-6/7 say?")) == ["m:d-p8a"]
+
+
+def test_a_section_or_chapter_asked_for_is_read_through_its_first_passages():
+    def q(pid, kind, section, *path):
+        return Passage(id=f"t:{pid}", kind=kind, citation=pid, text=pid, doc="t", path=path, section=section)
+    passages = [q("s1", "heading", ("第一章 总则",), "section:1"),
+                q("art1", "article", ("第一章 总则", "第一条 目的"), "article:1"),
+                q("fn1", "footnote", ("第一章 总则", "第一条 目的"), "footnote:1"),
+                q("art2", "article", ("第一章 总则", "第二条 用语"), "article:2"),
+                q("s2", "heading", ("第二章 预防",), "section:2"),
+                q("art5", "article", ("第二章 预防", "第五条 措施"), "article:5"),
+                q("sII-B", "heading", ("II. Programme", "B. Evaluation"), "section:II", "section:B"),
+                q("p9", "paragraph", ("II. Programme", "B. Evaluation"), "para:9")]
+    resolver = Resolver(passages, [doc("t", "X/2", "协定", "zh")])
+    assert resolver.with_contents(resolver.resolve(normalize("第一章讲什么？"))) == ["t:s1", "t:art1", "t:art2"]
+    assert resolver.with_contents(resolver.resolve(normalize("What does section II.B say?"))) == ["t:sII-B", "t:p9"]
+    several = Resolver(passages + [Passage(id="u:sII-B", kind="heading", citation="B", text="B. Other", doc="u",
+                                           path=("section:II", "section:B"), section=("II. X", "B. Other"))],
+                       [doc("t", "X/2", "协定", "zh"), doc("u", "X/3", "Other", "en")])
+    assert several.with_contents(several.resolve(normalize("What does section II.B say?"))) == ["t:sII-B", "u:sII-B"]
