@@ -368,9 +368,10 @@ class Retriever:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the
         passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
         named = self.resolver.named_documents(text)
-        if named:
+        if named:  # not its cover block, which matches the name and rarely answers the rest
             wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
-            fused = fused + np.isin(self.doc_of_row[rows], wanted) * self.fusion.document_bonus
+            inside = np.isin(self.doc_of_row[rows], wanted) & ~self.is_front_matter[rows]
+            fused = fused + inside * self.fusion.document_bonus
         decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
         if decisions:
             inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)

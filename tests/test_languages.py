@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot.engine import Bot
+from bot.textnorm import normalize
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
@@ -163,3 +164,13 @@ def test_a_question_asking_what_a_term_means_looks_for_the_words_that_define_one
     assert "mean" in asked and "系指" in asked  # '"Wetland" means …', "“湿地”是指…"
     assert "mean" not in retriever.lexical_query("How is a wetland protected in the Agreement?")
     assert "mean" in retriever.lexical_query("协定中湿地的定义是什么？")
+
+
+def test_a_named_document_s_passages_are_preferred_but_not_its_cover_block(fake_bot):
+    retriever = fake_bot.retriever
+    rows = np.arange(len(retriever.passages))
+    bonus = retriever._prefer_named(normalize("What does CBD/WG2020/REC/1/1 say about the workshop?"),
+                                    np.zeros(len(rows), dtype=np.float32), rows)
+    kinds = [p.kind for p in retriever.passages]
+    assert bonus[kinds.index("header")] == 0
+    assert bonus[kinds.index("paragraph")] == retriever.fusion.document_bonus
