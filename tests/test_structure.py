@@ -555,3 +555,11 @@ def test_the_title_is_read_after_the_cover_s_meeting_lines():
     assert detect(text).title == "Decisions adopted by the United Nations Environment Assembly at its eighth session"
     assert detect("UNITED NATIONS\nFCCC/CP/2030/1\nDistr.: General\n\nAgreement on wetlands\n\n1. Decides.\n").title == \
         "Agreement on wetlands"
+
+
+def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
+    text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
+            "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")
+    notes = {p.text: (p.id, p.citation) for p in parse(text, "en") if p.kind == "footnote"}
+    assert notes["A second note."] == ("d2/EA.8-fn2", "decision 2/EA.8, footnote 2")
+    assert notes["A first note."] == ("d1/EA.8-fn1", "decision 1/EA.8, footnote 1")

@@ -51,8 +51,6 @@ class Settler:
         self._name_rows()
         self._name_lists()
         short = self._short_letters()
-        paths = [self._path(d) for d in self.drafts]
-        ids = _unique([local_id(path, short) for path in paths])
         notes = self._footnote_index()
         texts, cited = [], []
         for draft in self.drafts:
@@ -63,6 +61,9 @@ class Settler:
         for k, targets in enumerate(cited):
             for target in targets:
                 citers.setdefault(target, []).append(k)
+        self._place_footnotes(citers)
+        paths = [self._path(d) for d in self.drafts]
+        ids = _unique([local_id(path, short) for path in paths])
         result = []
         for k, (draft, path) in enumerate(zip(self.drafts, paths)):
             section = self._section(draft)
@@ -292,6 +293,17 @@ class Settler:
                         break
                 if kept:
                     draft.parts[i] = "".join(kept) + part[last:]
+
+    def _place_footnotes(self, citers: dict[int, list[int]]) -> None:
+        """A footnote printed at the foot of a page where the next decision has begun belongs to the decision
+        that cites it: its path is set from its first citer's decision."""
+        for k, by in citers.items():
+            note = self.drafts[k]
+            if note.kind != "footnote" or not note.seg:
+                continue
+            citer = self.drafts[by[0]]
+            if _note_scope(citer.scopes) is not _note_scope(note.scopes):
+                self.paths[id(note)] = _containers(citer.scopes, ("root", "decision", "resolution")) + (Seg(*note.seg),)
 
     def _footnote_index(self) -> dict[tuple[int, int], int]:
         """(footnote scope, number) → draft position; scope 0 holds every number's first footnote."""
