@@ -563,3 +563,9 @@ def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decisio
     notes = {p.text: (p.id, p.citation) for p in parse(text, "en") if p.kind == "footnote"}
     assert notes["A second note."] == ("d2/EA.8-fn2", "decision 2/EA.8, footnote 2")
     assert notes["A first note."] == ("d1/EA.8-fn1", "decision 1/EA.8, footnote 1")
+
+
+def test_a_treaty_whose_articles_carry_their_titles_is_a_treaty():
+    text = "关于草原火灾联合防控的协定\n\n本协定缔约方，\n\n兹协议如下：\n\n第一章 总则\n\n第一条 目的\n\n本协定的目的是加强合作。\n"
+    assert detect(text).kind == "treaty"
+    assert detect("Agreement on wetlands\n\nArticle 1. Use of terms\n\n1. Terms have their usual meaning.\n").kind == "treaty"

@@ -199,7 +199,7 @@ def _kind(symbol: str | None, source: str, text: str) -> str:
     if source == "report":
         return "report"
     head = text[:_SAMPLE]
-    if re.search(r"^\s*(?:Article 1|第一条)\s*$", head, re.MULTILINE) and not re.search(
+    if re.search(r"^\s*(?:Article 1|ARTICLE 1|第一条)(?:\s*[.:]?\s+\S.{0,60})?\s*$", head, re.MULTILINE) and not re.search(
             r"^\s*(?:Decision|第\s*\d)", head, re.MULTILINE):
         return "treaty"
     return "decision" if source in ("numbered", "decision") else "document"
