@@ -243,6 +243,18 @@ class Retriever:
                 weights[token] = weights.get(token, 0.0) + weight
         return weights
 
+    def _without_document_names(self, lexical_query: dict[str, float], text: str) -> dict[str, float]:
+        """The lexical query less the words of the documents the question names ("resolution 80/45"): the name
+        chooses the document (see document_bonus); left in, it makes the cover block, which prints it, the best
+        match of any question about that document."""
+        names = [name for name, doc in self.resolver.document_names if name in text]
+        if not names:
+            return lexical_query
+        dropped = {token for name in names for token in self.tokenizer(name)}
+        if not set(self.tokenizer(text)) - dropped:  # "What is resolution 80/45 about?": the document itself
+            return lexical_query
+        return {token: weight for token, weight in lexical_query.items() if token not in dropped}
+
     def candidates(self, query_vector: np.ndarray, lexical_query: dict[str, float], k: int,
                    allowed: np.ndarray | None, extra: list[int], meetings: dict[str, float],
                    translated: np.ndarray | None = None, language: str = "zh") -> np.ndarray:
@@ -302,7 +314,7 @@ class Retriever:
         if exact and asks_only_for_units(text):  # "What does Article 2 say?": its paragraphs, not its heading alone
             exact = self.resolver.with_contents(exact)
         exact_rows = [self.row_of[pid] for pid in exact]
-        lexical_query = self.lexical_query(text, previous)
+        lexical_query = self._without_document_names(self.lexical_query(text, previous), text)
         meetings = self.meeting_bonus(text) if mode == "hybrid" else {}
         translated = self.translated_query(f"{previous} {text}".strip(), language)
         rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows, meetings,

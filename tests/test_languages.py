@@ -174,3 +174,13 @@ def test_a_named_document_s_passages_are_preferred_but_not_its_cover_block(fake_
     kinds = [p.kind for p in retriever.passages]
     assert bonus[kinds.index("header")] == 0
     assert bonus[kinds.index("paragraph")] == retriever.fusion.document_bonus
+
+
+def test_a_named_document_s_name_chooses_the_document_not_the_passage(fake_bot):
+    retriever = fake_bot.retriever
+    text = normalize("What does CBD/WG2020/REC/1/1 say about the workshop in Bern?")
+    asked = retriever._without_document_names(retriever.lexical_query(text), text)
+    assert "cbd/wg2020/rec/1/1" not in asked and not any("wg2020" in token for token in asked)
+    assert any("workshop" in token or "bern" in token for token in asked)
+    itself = normalize("What is CBD/WG2020/REC/1/1 about?")  # the document itself: its name is all there is
+    assert retriever._without_document_names(retriever.lexical_query(itself), itself) == retriever.lexical_query(itself)
