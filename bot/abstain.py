@@ -283,7 +283,9 @@ class Abstention:
         kind = missing_answer_type(question, [answer_text(h.passage) for h in about])
         if kind:
             return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])
-        weak_dense = top.dense_score < (self.min_dense_en if english else self.min_dense_zh)
+        # a passage sharing not one word with the question, even through the glossary, needs the closeness asked
+        # of a Chinese question ("What is the capital of Australia?" over a Chinese resolution: 0.81, no word)
+        weak_dense = top.dense_score < (self.min_dense_en if english and top.lexical_score > 0 else self.min_dense_zh)
         if weak_dense and top.lexical_score < self.min_lexical:
             return words["weak"]
         return None

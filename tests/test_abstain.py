@@ -242,3 +242,11 @@ def test_an_acronym_is_no_unknown_name_when_a_close_chinese_passage_would_spell_
     loose = hit("2019年9月4日至6日，日本 | 联合国大学关于土地景观和海洋景观办法讲习班", dense=0.75)
     assert Abstention().reason([loose], "How wide is an exclusive economic zone under UNCLOS?", normalize(loose.passage.text),
                                language="en") == "the documents never mention UNCLOS"
+
+
+def test_a_passage_sharing_no_word_with_an_english_question_needs_the_closeness_asked_of_a_chinese_one():
+    unrelated = hit("(b) 在海洋哺乳动物繁殖和迁徙的重要区域实行船舶减速措施；", dense=0.81, lexical=0.0)
+    assert Abstention().reason([unrelated], "What is the capital of Australia?", language="en") == \
+        "the closest passages are only loosely related"
+    sharing = hit("(b) 在海洋哺乳动物繁殖和迁徙的重要区域实行船舶减速措施；", dense=0.81, lexical=3.0)
+    assert Abstention().reason([sharing], "Where should ships slow down for marine mammals?", language="en") is None
