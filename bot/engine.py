@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.abstain import Abstention
 from bot.answer import compose
@@ -136,9 +137,10 @@ class Bot:
             hits = (notes + [h for h in hits if h.passage.id not in {n.passage.id for n in notes}])[:k]
         if previous and mode == "hybrid" and before:
             linked = self._linked_to_previous(normalize(text), before)
-            if linked:
-                hits = linked + [h for h in hits if h.passage.id not in {x.passage.id for x in linked}]
-                hits = hits[:k]
+            if linked:  # the units the previous turn leads to; the same unit elsewhere ("第3段" of another
+                # decision) stays a card, not a second named answer
+                rest = [replace(h, exact=False) for h in hits if h.passage.id not in {x.passage.id for x in linked}]
+                hits = (linked + rest)[:k]
         return hits, query_vector
 
     def _section_of(self, passage: Passage) -> list[str]:

@@ -40,6 +40,8 @@ def test_a_follow_up_naming_a_paragraph_after_an_article_reads_that_article(tmp_
     history = ["第二条讲的是什么？"]
     then = bot.ask("第2款呢？", history=history)
     assert then.hits[0].passage.path[-2:] == ("article:2", "para:2"), then.hits[0].passage.path
+    # another article's 第2款 is a card at most, not a second quote beside the one the previous turn leads to
+    assert [q.passage_id for q in then.quotes] == [then.hits[0].passage.id]
 
 
 def test_a_follow_up_asking_for_the_footnotes_of_a_unit_without_any_says_so(tmp_path):
