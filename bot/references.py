@@ -126,10 +126,15 @@ def beyond_references(question: str) -> str:
     """What a (normalized) question says besides the units it names and the words asking about them: "" for
     "第2段讲什么？" or "What does annex I say?", "national focal points" for "What does paragraph 2 say about
     national focal points?"."""
-    text = _ordinals_as_numbers(question)
+    text = _DOCUMENT_PHRASE.sub(" ", _ordinals_as_numbers(question))
     for _, pattern in _PATTERNS:
         text = pattern.sub(" ", text)
     return _REFERENCE_WORDS.sub("", text)
+
+
+# a document named by what it is, where the units asked for stand: "of the grassland fire agreement", 《…协定》
+_DOCUMENT_PHRASE = re.compile(r"\b(?:of|in|under) the (?:[a-z][\w'’-]* ){0,5}(?:agreement|convention|protocol|treaty|"
+                              r"decision|resolution|recommendation|report)\b|《[^《》]{1,40}》")
 
 
 _BARE_ARTICLE = 20  # an article's passage this short is only its heading: its text is in its paragraphs

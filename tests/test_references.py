@@ -309,3 +309,11 @@ def test_a_section_or_chapter_asked_for_is_read_through_its_first_passages():
                                            path=("section:II", "section:B"), section=("II. X", "B. Other"))],
                        [doc("t", "X/2", "协定", "zh"), doc("u", "X/3", "Other", "en")])
     assert several.with_contents(several.resolve(normalize("What does section II.B say?"))) == ["t:sII-B", "u:sII-B"]
+
+
+def test_a_document_named_by_what_it_is_is_part_of_the_reference():
+    from bot.references import asks_only_for_units
+    assert asks_only_for_units(normalize("What does Article 5 of the grassland fire agreement say?"))
+    assert asks_only_for_units(normalize("《关于跨界草原火灾联合防控的协定》第五条讲什么？"))
+    assert not asks_only_for_units(normalize("What does Article 5 of the grassland fire agreement say about firebreaks "
+                                             "along the border?"))
