@@ -848,7 +848,7 @@ def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Block
                 if uploads is not None:
                     note = gr.HTML("", js_on_load=None, elem_id="bot-upload-note")
                 chatbot = gr.Chatbot(
-                    label="对话", elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
+                    label="对话", show_label=False, elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
                     sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
                     feedback_options=None, group_consecutive_messages=False,
                     placeholder="问一个关于文件的问题 · Ask a question about the documents",
