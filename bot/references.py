@@ -210,16 +210,20 @@ def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
                 continue
             taken.append(span)
             bare = kind == "item" and bool(match.group(1)) and not re.search(r"[项目]", match.group(0))
-            found.append((match.start(), match.end(), segment, bare))
+            item = kind == "item" and bool(_CJK_CHAR.search(match.group(0)))  # "(一)", "(a)项": an item, never a 款
+            found.append((match.start(), match.end(), segment, bare, item))
     found.sort()
     kept: list[Segment] = []
+    items: set[int] = set()
     end = None
-    for start, stop, segment, bare in found:
+    for start, stop, segment, bare, item in found:
         if bare and not follows_unit and (end is None or start - end > _ITEM_REACH):
             continue  # "(1)" far from any unit it could be an item of: not a reference
+        if item:
+            items.add(len(kept))
         kept.append(segment)
         end = stop
-    segments = _attach_article_numbers(kept)
+    segments = _attach_article_numbers(kept, items)
     order = {segment: n for n, segment in enumerate(segments)}
     return sorted(segments, key=lambda s: (_LEVEL.get(s[0], 3), order[s]))  # outside in, whatever the word order
 
@@ -258,11 +262,12 @@ def _is_cn(value: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in value)
 
 
-def _attach_article_numbers(segments: list[Segment]) -> list[Segment]:
-    """'Article 4 (9)': a number in brackets right after an article is its paragraph, a letter its item."""
+def _attach_article_numbers(segments: list[Segment], items: set[int] = frozenset()) -> list[Segment]:
+    """'Article 4 (9)': a number in brackets right after an article is its paragraph, a letter its item; one
+    written in Chinese or marked 项 ("第二条(一)项", positions in `items`) stays an item."""
     result: list[Segment] = []
-    for segment in segments:
-        if segment[0] == "item" and segment[1].isdigit() and result and result[-1][0] == "article":
+    for n, segment in enumerate(segments):
+        if segment[0] == "item" and segment[1].isdigit() and result and result[-1][0] == "article" and n not in items:
             result.append(("para", segment[1]))
         else:
             result.append(segment)

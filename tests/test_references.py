@@ -317,3 +317,9 @@ def test_a_document_named_by_what_it_is_is_part_of_the_reference():
     assert asks_only_for_units(normalize("《关于跨界草原火灾联合防控的协定》第五条讲什么？"))
     assert not asks_only_for_units(normalize("What does Article 5 of the grassland fire agreement say about firebreaks "
                                              "along the border?"))
+
+
+def test_an_item_written_in_chinese_after_an_article_stays_an_item():
+    assert read_segments(normalize("第二条（一）项的脚注怎么说？")) == [("article", "2"), ("item", "1")]
+    assert read_segments(normalize("第二条(一)讲什么？")) == [("article", "2"), ("item", "1")]
+    assert read_segments(normalize("Article 4 (9) of the Paris Agreement")) == [("article", "4"), ("para", "9")]
