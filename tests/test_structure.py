@@ -569,3 +569,9 @@ def test_a_treaty_whose_articles_carry_their_titles_is_a_treaty():
     text = "关于草原火灾联合防控的协定\n\n本协定缔约方，\n\n兹协议如下：\n\n第一章 总则\n\n第一条 目的\n\n本协定的目的是加强合作。\n"
     assert detect(text).kind == "treaty"
     assert detect("Agreement on wetlands\n\nArticle 1. Use of terms\n\n1. Terms have their usual meaning.\n").kind == "treaty"
+
+
+def test_a_decision_numbered_title_under_an_organization_line_is_the_title():
+    text = ("Test Organization\nTST/DEC/1/2\nDistr.: General\n5 May 2026\n\nDecision 1/2. Bicycle parking at the "
+            "secretariat\n\nThe Assembly,\n\n1. Decides to provide parking.\n")
+    assert detect(text).title == "Bicycle parking at the secretariat"

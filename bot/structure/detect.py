@@ -12,7 +12,7 @@ from bot.structure.lines import pipe_cells
 _SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*)){2,})(?![\w/])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NUMBERED_TITLE = re.compile(r"^(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
+_NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
 _REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
 _BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
 _COVER = re.compile(r"^(?:(?i:United Nations)|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
