@@ -83,7 +83,8 @@ class Bot:
         hits, query_vector = self._search(text, k, history, "hybrid", self._scope(doc))
         language = language_of(text)
         reason = self.decline_reason(text, hits, language, scoped=doc is not None)
-        notes += _missing_item_note(text, hits, language) + _follow_up_note(text, hits, history, language)
+        notes += _missing_item_note(text, hits, language) + _follow_up_note(text, hits, history, language) \
+            + _several_units_note(hits, language)
         return compose(text, hits, self.index, query_vector, reason, notes, language)
 
     def declines(self, question: str, hits: list[Hit]) -> bool:
@@ -201,6 +202,19 @@ def _missing_item_note(question: str, hits: list[Hit], language: str) -> tuple[s
     if language == "zh":
         return (f"文件中没有所问的分项（{items[-1]}），下面是{shown}。",)
     return (f"The document has no item ({items[-1]}) there; {shown} is shown.",)
+
+
+def _several_units_note(hits: list[Hit], language: str) -> tuple[str, ...]:
+    """A note when the unit asked for stands in several parts of one document ("第3款" of 第六条 and of 第八条):
+    the answer shows the first of them, and the reader is told to name the part."""
+    named = [h.passage for h in hits if h.exact]
+    if len(named) < 2 or named[0].doc != named[1].doc or not named[0].path or not named[1].path \
+            or named[0].path[-1] != named[1].path[-1] or named[0].path[:-1] == named[1].path[:-1]:
+        return ()
+    same = [p.label or p.citation for p in named if p.doc == named[0].doc and p.path[-1:] == named[0].path[-1:]]
+    if language == "zh":
+        return (f"文件中有不止一处这一编号（{'、'.join(same)}）；请指明是哪一部分的。",)
+    return (f"This number stands in more than one part of the document ({'; '.join(same)}); name the part you mean.",)
 
 
 def clean_question(question: str, k: int) -> tuple[str, int, tuple[str, ...]]:

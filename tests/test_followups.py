@@ -106,3 +106,12 @@ def test_the_footnote_of_a_named_unit_is_answered_with_that_footnote(tmp_path):
     answer = bot.ask("第3段的脚注讲什么？")
     assert answer.hits[0].passage.id == unit.footnotes[0] and answer.hits[1].passage.id == unit.id
     assert bot.ask("第3段讲什么？").hits[0].passage.id == unit.id  # no footnote asked: the unit
+
+
+def test_a_number_several_articles_have_is_answered_with_a_note_naming_them(tmp_path):
+    bot = bot_on(tmp_path, "zh-treaty.txt")
+    answer = bot.ask("第2款讲什么？")
+    several = [h.passage for h in answer.hits if h.exact and h.passage.path[-1] == "para:2"]
+    assert len({p.path[:-1] for p in several}) >= 2  # the fixture has a 第2款 in more than one article
+    assert answer.notes and all(p.label in answer.notes[-1] for p in several[:2])
+    assert not bot.ask("第二条第2款讲什么？").notes  # one unit named: no note
