@@ -46,6 +46,9 @@ ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold
 # a question asking what a term means; treaties define terms as '"Wetland" means …', "“湿地”是指…"
 _ASKS_DEFINITION = re.compile(r"\bdefin(?:e|ed|es|ition|itions)\b|\bmeaning of\b|\bmeant by\b|\bmean by\b|定义|含义|是指什么|指的是什么")
 _DEFINING_WORDS = "means 是指 系指"
+# a question naming a treaty by what it is, not by a title in 《》: "协定规定的…", "湿地协定", "under the Agreement"
+_NAMES_A_TREATY = re.compile(r"(?:协定|公约|条约|议定书)(?![^《》]*》)"
+                             r"|\bthe (?:agreement|convention|treaty|protocol)\b(?! (?:on|of|for|to)\b)")
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
@@ -117,6 +120,7 @@ class Retriever:
         doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
         languages = {d.id: d.language for d in index.documents}
+        self.treaties = {d.id for d in index.documents if d.kind == "treaty"}
         self.is_chinese = np.array([languages.get(p.doc, language_of(p.text)) == "zh" for p in self.passages])
         self.languages = [flag for flag in (True, False) if (self.is_chinese == flag).any()]  # zh first
         self.background = self._background_samples()
@@ -380,6 +384,8 @@ class Retriever:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the
         passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
         named = self.resolver.named_documents(text)
+        if not named and self.treaties and len(self.treaties) < len(self.doc_ids) and _NAMES_A_TREATY.search(text):
+            named = self.treaties  # "协定规定的…", "under the Agreement": the loaded treaty text, not decisions on it
         if named:  # not its cover block, which matches the name and rarely answers the rest
             wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
             inside = np.isin(self.doc_of_row[rows], wanted) & ~self.is_front_matter[rows]

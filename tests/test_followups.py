@@ -1,8 +1,11 @@
 """Follow-ups that name another unit or decision, and units asked for whose words stand in their subunits."""
 from pathlib import Path
 
+import numpy as np
+
 from bot.config import Config
 from bot.engine import Bot
+from bot.textnorm import normalize
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
@@ -115,3 +118,20 @@ def test_a_number_several_articles_have_is_answered_with_a_note_naming_them(tmp_
     assert len({p.path[:-1] for p in several}) >= 2  # the fixture has a 第2款 in more than one article
     assert answer.notes and all(p.label in answer.notes[-1] for p in several[:2])
     assert not bot.ask("第二条第2款讲什么？").notes  # one unit named: no note
+
+
+def test_a_question_naming_a_treaty_by_what_it_is_prefers_the_loaded_treaty(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for fixture in ("zh-treaty.txt", "zh-decision.txt"):
+        (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    treaty = next(d.id for d in bot.documents if d.kind == "treaty")
+    retriever = bot.retriever
+    rows = np.arange(len(retriever.passages))
+    bonus = retriever._prefer_named(normalize("协定规定了哪些合作方式？"), np.zeros(len(rows), dtype=np.float32), rows)
+    in_treaty = np.array([p.doc == treaty for p in retriever.passages]) & ~retriever.is_front_matter  # not its cover
+    assert (bonus[in_treaty] == retriever.fusion.document_bonus).all() and (bonus[~in_treaty] == 0).all()
+    plain = retriever._prefer_named(normalize("缔约方会议决定了什么？"), np.zeros(len(rows), dtype=np.float32), rows)
+    assert not plain.any()
