@@ -11,11 +11,12 @@ from tests.fakes import FakeEmbedder
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
 
 
-def bot_on(tmp_path: Path, fixture: str) -> Bot:
-    """A bot on one fixture document alone, with the toy embedder."""
+def bot_on(tmp_path: Path, *fixtures: str) -> Bot:
+    """A bot on fixture documents (often one alone), with the toy embedder."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
+    for fixture in fixtures:
+        (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
     return Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
                            progress=False), embedder=FakeEmbedder(), say=lambda line: None)
 
@@ -88,12 +89,7 @@ def test_a_follow_up_asking_for_the_section_of_a_unit_in_none_says_so(tmp_path):
 
 
 def test_a_unit_named_without_its_document_is_looked_for_in_the_previous_turn_s_first(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("en-decisions.txt", "zh-decision.txt"):
-        (corpus / name).write_text((FIXTURES / name).read_text(encoding="utf-8"), encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    bot = bot_on(tmp_path, "en-decisions.txt", "zh-decision.txt")
     alone = bot.ask("第3段说什么？")
     assert alone.hits[0].passage.doc == "zh-decision"  # no history: the question's language first
     first = bot.ask("What does paragraph 2 of decision 3/CMA.6 say?")
@@ -121,12 +117,7 @@ def test_a_number_several_articles_have_is_answered_with_a_note_naming_them(tmp_
 
 
 def test_a_question_naming_a_treaty_by_what_it_is_prefers_the_loaded_treaty(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for fixture in ("zh-treaty.txt", "zh-decision.txt"):
-        (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    bot = bot_on(tmp_path, "zh-treaty.txt", "zh-decision.txt")
     treaty = next(d.id for d in bot.documents if d.kind == "treaty")
     retriever = bot.retriever
     rows = np.arange(len(retriever.passages))
