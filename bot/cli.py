@@ -27,6 +27,21 @@ def _common(command):
     return command
 
 
+def _listing_options(command):
+    """Options of the commands that only read the corpus (docs, passages). --model and --cache-dir are
+    accepted, unused, so that one set of options works with every command."""
+    options = [
+        click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR]."),
+        click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder, whose ids are shown [env BOT_INDEX_DIR]."),
+        click.option("--model", hidden=True),
+        click.option("--cache-dir", type=click.Path(path_type=Path), hidden=True),
+        click.option("--quiet", is_flag=True, help="Do not list the files that were skipped."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _config(corpus_dir, index_dir, model, cache_dir, quiet, **extra) -> Config:
     return Config.from_env(corpus_dir=corpus_dir, index_dir=index_dir, model=model, cache_dir=cache_dir,
                            progress=not quiet, **extra)
@@ -104,11 +119,9 @@ def remove(doc: str, quiet: bool, **options) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, symbol, title, language, kind, date, file, passages.")
-@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
-@click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder, whose ids are shown [env BOT_INDEX_DIR].")
-@click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
+@_listing_options
 @_one_line_errors
-def docs(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
+def docs(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool, **_unused) -> None:
     """The documents of the corpus: id, symbol, language, passage count, title."""
     from collections import Counter
 
@@ -130,11 +143,9 @@ def docs(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON lines: id, doc, kind, citation, text, section, pages.")
-@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env BOT_CORPUS_DIR].")
-@click.option("--index-dir", type=click.Path(path_type=Path), help="Index folder, whose ids are shown [env BOT_INDEX_DIR].")
-@click.option("--quiet", is_flag=True, help="Do not list the files that were skipped.")
+@_listing_options
 @_one_line_errors
-def passages(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool) -> None:
+def passages(as_json: bool, corpus_dir: Path | None, index_dir: Path | None, quiet: bool, **_unused) -> None:
     """Every passage of the corpus in document order."""
     from bot.corpus import load_corpus
     from bot.index import parse_documents, previous_ids

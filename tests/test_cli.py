@@ -152,6 +152,13 @@ def test_passages_names_a_skipped_file_and_lists_the_rest(run, corpus_copy, pars
         assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout
 
 
+def test_listing_commands_take_the_options_every_command_takes(run, corpus_copy, tmp_path):
+    for command in ("passages", "docs"):
+        result = run(command, "--quiet", "--corpus-dir", str(corpus_copy), "--cache-dir", str(tmp_path / "cache"),
+                     "--model", "default")
+        assert result.exit_code == 0 and result.stdout.strip()
+
+
 # -- bot ask ---------------------------------------------------------------------------------------------
 
 
