@@ -484,6 +484,17 @@ def test_text_files_decode_like_the_corpus(tmp_path):
     assert read_source(unnamed) == SourceText(text="1. First.\n", pages=None, kind="txt")
 
 
+def test_text_files_with_markdown_footnotes_get_the_footnote_markup(tmp_path):
+    path = tmp_path / "decision.txt"
+    path.write_text("1. 请秘书处编写报告；[^1]\n2. Invites views.[^note]\n\n[^1]: 见第4/7号决定。\n"
+                    "[^note]: By 1 March.\n", encoding="utf-8")
+    assert read_source(path).text == ("1. 请秘书处编写报告；^{1}\n2. Invites views.^{2}\n\n^{1} 见第4/7号决定。\n"
+                                      "^{2} By 1 March.\n")
+    undefined = tmp_path / "plain.txt"
+    undefined.write_text("1. See [^1] and [^x].\n", encoding="utf-8")  # nothing defines them: left as written
+    assert read_source(undefined).text == "1. See [^1] and [^x].\n"
+
+
 def test_kind_is_told_by_content_not_name(tmp_path, decision_docx):
     renamed = tmp_path / "decision"
     renamed.write_bytes(decision_docx.read_bytes())

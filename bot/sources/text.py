@@ -1,12 +1,33 @@
-"""Plain text: decoded as the corpus loader decodes it (a BOM's encoding, UTF-8, else GBK/GB18030)."""
+"""Plain text: decoded as the corpus loader decodes it (a BOM's encoding, UTF-8, else GBK/GB18030).
+
+Footnotes written the Markdown way (`[^1]` in the text, `[^1]: note` on a line of its own) become the
+project's markup (`^{1}`, `^{1} note`) when the text defines at least one; a named footnote (`[^a]`) gets
+the next free number."""
 from __future__ import annotations
+
+import re
 
 from bot.corpus import decode
 from bot.sources.record import SourceText
 
-__all__ = ["read_text"]
+__all__ = ["read_text", "markdown_footnotes"]
+
+_DEFINITION = re.compile(r"^[ \t]{0,3}\[\^([^\]\s]+)\]:[ \t]*", re.M)
+_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def read_text(data: bytes, name: str) -> SourceText:
-    text = decode(data, name)
+    text = markdown_footnotes(decode(data, name))
     return SourceText(text=text, pages=text.count("\f") + 1 if "\f" in text else None, kind="txt")
+
+
+def markdown_footnotes(text: str) -> str:
+    """`text` with its Markdown footnotes in the project's markup; unchanged when it defines none."""
+    labels = list(dict.fromkeys(_DEFINITION.findall(text)))
+    if not labels:
+        return text
+    used = {int(label) for label in labels if label.isdigit()}
+    free = (n for n in range(1, 100000) if n not in used)
+    numbers = {label: int(label) if label.isdigit() else next(free) for label in labels}
+    text = _DEFINITION.sub(lambda m: f"^{{{numbers[m[1]]}}} ", text)
+    return _REFERENCE.sub(lambda m: f"^{{{numbers[m[1]]}}}" if m[1] in numbers else m[0], text)
