@@ -708,12 +708,14 @@ def header_html(bot: "Bot | Loading") -> str:
             '<p>回答逐字引自文件，并注明段落编号；完全离线运行。Ask in Chinese or English.</p></div>')
 
 
-def example_questions(bot: "Bot") -> list[str]:
-    """Questions the loaded documents can answer, in their own language: a numbered unit, a footnote, a table
-    row's first cell, and a heading's subject."""
+def example_questions(bot: "Bot", doc: str | None = None) -> list[str]:
+    """Questions the loaded documents (or the one document `doc`) can answer, in their own language: a numbered
+    unit, a footnote, a table row's first cell, and a heading's subject."""
     questions: list[str] = []
     first: dict[tuple[str, bool], Passage] = {}  # the first passage of each kind in each language
     for passage in bot.passages:
+        if doc is not None and passage.doc != doc:
+            continue
         if passage.kind == "table_row" and len(passage.columns[0][1] if passage.columns else "") < 3:
             continue  # "What about A?" asks nothing
         document = bot.by_doc.get(passage.doc)
@@ -727,7 +729,7 @@ def example_questions(bot: "Bot") -> list[str]:
             continue
         label = passage.label or passage.citation
         document = bot.by_doc.get(passage.doc)
-        if len(bot.documents) > 1 and document is not None:  # the document named, no page
+        if len(bot.documents) > 1 and doc is None and document is not None:  # the document named, no page
             label = f"{document.name} {label}" if chinese else f"{document.name}, {label}"
         if kind == "heading":
             subject = _subject(passage.text, 24 if chinese else 48)
@@ -803,32 +805,39 @@ def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Block
         return not isinstance(live, Loading) or live.bot is not None
 
     def status_now() -> str:
-        return status_html(live) + (upload_status_html(uploads.line) if uploads is not None else "")
+        """The status line; while a document is being added, its progress beside it for every visitor (its
+        outcome is the uploader's, under the upload button)."""
+        return status_html(live) + (upload_status_html(uploads.line) if uploads is not None and uploads.busy else "")
 
-    def page_state(ticking: bool = False):
+    def page_state(doc: str | None = None, mine: bool = False):
         """Header, status, picker and example buttons as they are now (refreshed until the bot is ready, and while
-        a document is being added: then only the status line changes until the new bot is in place)."""
+        a document is being added: then only the status line changes until the new bot is in place). `mine`: this
+        visitor's page sent the upload under way, whose outcome it then shows under the button."""
         waiting = isinstance(live, Loading) and live.bot is None and live.error is None
         if uploads is not None and uploads.busy and not waiting:
             return [gr.skip(), status_now(), gr.skip(), *[gr.skip()] * EXAMPLE_SLOTS, gr.Timer(active=True),
-                    gr.UploadButton(interactive=False), gr.skip()]
+                    gr.UploadButton(interactive=False), gr.skip(), mine]
         extra = []
-        examples = example_questions(live.bot if isinstance(live, Loading) else live) if ready_now() else []
-        buttons = [gr.Button(value=examples[i], visible=True) if i < len(examples) else gr.Button(visible=False)
-                   for i in range(EXAMPLE_SLOTS)]
+        buttons = example_buttons(doc)
         choices = document_choices(live)
         picker = gr.Dropdown(choices=choices, visible=len(choices) > 2)
         if uploads is not None:
-            # The timer ticks in a session while the bot loads or after it uploaded a file: its last tick brings
-            # the outcome of that upload under the button too.
-            note = upload_note_html(*uploads.line) if ticking and uploads.line else gr.skip()
-            extra = [gr.UploadButton(interactive=ready_now()), note]
+            # The timer ticks in a session while the bot loads or a file is being added: in the session that
+            # uploaded it, its last tick brings the outcome under the button.
+            note = upload_note_html(*uploads.line) if mine and uploads.line else gr.skip()
+            extra = [gr.UploadButton(interactive=ready_now()), note, False]
         return [header_html(live), status_now(), picker, *buttons, gr.Timer(active=waiting), *extra]
+
+    def example_buttons(doc: str | None) -> list:
+        """The example buttons, asking about the picked document (or about all)."""
+        examples = example_questions(live.bot if isinstance(live, Loading) else live, doc or None) if ready_now() else []
+        return [gr.Button(value=examples[i], visible=True) if i < len(examples) else gr.Button(visible=False)
+                for i in range(EXAMPLE_SLOTS)]
 
     def upload(path: str | None):
         kind, line = uploads.receive(path)
         return [upload_note_html(kind, line), status_now(), gr.Timer(active=True) if uploads.busy else gr.skip(),
-                gr.UploadButton(interactive=not uploads.busy)]
+                gr.UploadButton(interactive=not uploads.busy), uploads.busy]
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         header = gr.HTML(header_html(live), js_on_load=None, elem_id="bot-header")
@@ -847,6 +856,7 @@ def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Block
                                                         interactive=ready_now(), elem_id="bot-upload")
                 if uploads is not None:
                     note = gr.HTML("", js_on_load=None, elem_id="bot-upload-note")
+                    uploaded_here = gr.State(False)
                 chatbot = gr.Chatbot(
                     label="对话", show_label=False, elem_id="bot-chat", height=560, layout="bubble", render_markdown=True,
                     sanitize_html=True, allow_tags=False, latex_delimiters=[], buttons=[],
@@ -872,16 +882,16 @@ def build_app(bot: "Bot | Loading", uploads: Uploads | None = None) -> "gr.Block
         for button in buttons:
             button.click(respond, [button, chatbot, picker], outputs, **slots)
         chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private", queue=False)
-        state = [header, status, picker, *buttons, timer]
+        state, inputs = [header, status, picker, *buttons, timer], [picker]
         if uploads is not None:
-            state += [upload_button, note]
+            state, inputs = state + [upload_button, note, uploaded_here], inputs + [uploaded_here]
             # One upload at a time: the handler checks and saves, the index update runs behind it (Uploads).
-            upload_button.upload(upload, upload_button, [note, status, timer, upload_button],
+            upload_button.upload(upload, upload_button, [note, status, timer, upload_button, uploaded_here],
                                  concurrency_id="upload", concurrency_limit=1, api_visibility="private",
                                  show_progress="hidden")
-        timer.tick(lambda: page_state(ticking=True), None, state, api_visibility="private", queue=False,
-                   show_progress="hidden")
-        app.load(lambda: page_state(), None, state, api_visibility="private", queue=False, show_progress="hidden")
+        timer.tick(page_state, inputs, state, api_visibility="private", queue=False, show_progress="hidden")
+        app.load(page_state, inputs, state, api_visibility="private", queue=False, show_progress="hidden")
+        picker.change(example_buttons, picker, buttons, api_visibility="private", queue=False, show_progress="hidden")
     return app
 
 

@@ -254,6 +254,11 @@ def test_each_card_names_its_document_and_the_picker_scopes_the_answer(page):
     assert "CBD/WG2020/REC/1/1" in _last_reply(page), _last_reply(page)
     assert "CBD/WG2020/REC/1/1" in sources  # each card names the document it is from
     _pick(page, "FCCC/PA/CMA/2024/9/Add.1")
+    # the example questions now ask about the picked (English) document, without naming it
+    page.wait_for_function("() => [...document.querySelectorAll('.bot-examples button')].some(b => b.offsetParent)"
+                           " && [...document.querySelectorAll('.bot-examples button')].filter(b => b.offsetParent)"
+                           ".every(b => /^[\\x00-\\x7f]+$/.test(b.innerText) && !b.innerText.includes('FCCC'))",
+                           timeout=10_000)
     _ask(page, "第1段说什么？")
     reply = _last_reply(page)
     assert "FCCC/PA/CMA/2024/9/Add.1" in reply and "CBD/WG2020/REC/1/1" not in reply, reply
@@ -336,8 +341,14 @@ def test_a_pdf_added_from_the_page_is_answered_with_its_page_and_its_link_opens(
     except Exception:
         pytest.fail(f"the upload never finished: {page.inner_text('#bot-upload-note')} / "
                     f"{page.inner_text('#bot-status')}\n{server.log_tail()}")
-    assert f"已加入 {SYMBOL}（pollinators.pdf" in page.inner_text("#bot-status")
+    # the outcome is said once, under the button; the status line lists the new document
+    assert "已加入" not in page.inner_text("#bot-status")
     assert SYMBOL in page.inner_text("#bot-status") and "3 份文件" in page.inner_text("#bot-header")
+    visitor = page.context.new_page()  # someone who comes later is not greeted with this upload's outcome
+    visitor.goto(server.url)
+    visitor.wait_for_selector("#bot-status .bot-ready", timeout=30_000)
+    assert SYMBOL in visitor.inner_text("#bot-status") and visitor.inner_text("#bot-upload-note").strip() == ""
+    visitor.close()
     _pick(page, SYMBOL)  # the picker offers it, and scopes the answer to it
     _ask(page, "Where will the workshop on bumblebee decline be convened?")
     reply = _last_reply(page)
