@@ -475,6 +475,22 @@ def test_markdown_fenced_code_and_html_superscript():
     assert markdown_to_markup("Text<sup>3</sup> here.\n\n```\nkeep  *this*\n```\n") == "Text^{3} here.\nkeep  *this*\n"
 
 
+def test_markdown_cover_lines_stay_lines_and_body_lines_are_joined():
+    from bot.structure import detect
+
+    text = ("**UNITED NATIONS**\n\nUNEP/MC/COP.9/Dec.2\n\nDistr.: General\n3 May 2030\n\n"
+            "Conference of the Parties to the Minamata Convention on Mercury\nNinth meeting\nGeneva, 1–3 May 2030\n\n"
+            "# Decision MC-9/2: Mercury in artisanal gold mining\n\n*The Conference of the Parties*,\n\n"
+            "1. Requests the secretariat to prepare guidance\non mercury-free methods;\n")
+    markup = markdown_to_markup(text)
+    assert markup.splitlines()[2:8] == ["Distr.: General", "3 May 2030",
+                                        "Conference of the Parties to the Minamata Convention on Mercury",
+                                        "Ninth meeting", "Geneva, 1–3 May 2030",
+                                        "Decision MC-9/2: Mercury in artisanal gold mining"]
+    assert "1. Requests the secretariat to prepare guidance on mercury-free methods;" in markup.splitlines()
+    assert detect(markup, "mc.md").title == "Mercury in artisanal gold mining"
+
+
 def test_text_files_decode_like_the_corpus(tmp_path):
     path = tmp_path / "cn.txt"
     path.write_bytes("第7段\f第8段\n".encode("gbk"))

@@ -47,6 +47,7 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _SUP = re.compile(r"<sup>\s*(\d{1,4}(?:\s*,\s*\d{1,4})*)\s*</sup>", re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_COVER_LINE = 70  # before a document's first heading or numbered line, lines this short are a cover block's
 _PRIVATE = 0xF0000  # escaped characters are parked in a private-use plane while markup is removed
 
 
@@ -72,6 +73,7 @@ class _Converter:
         self.paragraph: list[str] = []
         self.pending: list[str] = []
         self.written: set[str] = set()
+        self.body = False  # a heading, list, numbered line or table has been read: the cover block is over
 
     def _definitions(self, lines: list[str]) -> list[tuple[str, str]]:
         """Footnote definitions (with their indented continuation lines) out of the text; the rest kept."""
@@ -121,15 +123,19 @@ class _Converter:
             if not line.strip():
                 self.flush()
             elif self.paragraph and _SETEXT.match(line) and not self.paragraph[0].startswith(("- ", "* ", "+ ")):
+                self.body = True
+                self.paragraph = [" ".join(self.paragraph)]
                 self.flush()  # the paragraph above was a heading
             elif _HR.match(line):
                 self.flush()
             elif (heading := _ATX.match(line)) is not None:
                 self.flush()
+                self.body = True
                 if heading[2]:
                     self.emit(self.inline(heading[2]))
             elif "|" in line and k + 1 < len(lines) and _DELIMITER.match(lines[k + 1]) and "|" in lines[k + 1]:
                 self.flush()
+                self.body = True
                 rows = [line]
                 k += 2
                 while k < len(lines) and lines[k].strip() and "|" in lines[k]:
@@ -141,12 +147,15 @@ class _Converter:
                 pass
             elif (bullet := _BULLET.match(line)) is not None:
                 self.flush()
+                self.body = True
                 self.paragraph = ["- " + bullet[1].strip()]
             elif (ordered := _ORDERED.match(line)) is not None:
                 self.flush()
+                self.body = True
                 self.paragraph = [f"{ordered[1]} {ordered[2].strip()}"]
             elif _UN_LABEL.match(line):
                 self.flush()
+                self.body = True
                 self.paragraph = [line.strip()]
             else:
                 self.paragraph.append(line.strip().rstrip("\\").strip())
@@ -159,8 +168,12 @@ class _Converter:
         return "".join(line + "\n" for line in self.out)
 
     def flush(self) -> None:
-        if self.paragraph:
-            self.emit(self.inline(" ".join(part for part in self.paragraph if part)))
+        parts = [part for part in self.paragraph if part]
+        if not self.body and len(parts) > 1 and all(len(part) <= _COVER_LINE for part in parts):
+            for part in parts:  # a cover block's short lines (body, session, place) stay lines of their own
+                self.emit(self.inline(part))
+        elif parts:
+            self.emit(self.inline(" ".join(parts)))
         self.paragraph = []
 
     def emit(self, text: str) -> None:
