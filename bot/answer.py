@@ -104,10 +104,11 @@ def shown_quote(passage: Passage, sentence: str) -> str:
     ("预警系统：11.6", "Estimated cost (USD): 250,000"), which the row's own text does not repeat."""
     cells = [(name, cell) for name, cell in passage.columns if name and cell]
     chinese = bool(re.search(r"[\u4e00-\u9fff]", passage.text))
-    labelled = {cell: f"{name}：{cell}" if chinese else f"{name}: {cell}" for name, cell in cells}
+    colon = "：" if chinese else ": "
     if cells and sentence == passage.text:
-        return ("；" if chinese else "; ").join(labelled[cell] for _, cell in cells)
-    return labelled.get(sentence, sentence)
+        return ("；" if chinese else "; ").join(f"{name}{colon}{cell}" for name, cell in cells)
+    names = [name for name, cell in cells if cell == sentence]  # a cell alone: under each column that holds it
+    return f"{('、' if chinese else ', ').join(names)}{colon}{sentence}" if names else sentence
 
 
 def _holds(hit: Hit, checks: list) -> bool:

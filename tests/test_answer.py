@@ -95,6 +95,11 @@ def test_a_table_row_is_shown_with_its_column_names_and_a_named_column_quoted_by
     assert shown_quote(passage, passage.text) == "国家：巴基斯坦；监测网络：18.3；预警系统（百万美元）：11.6"
     paragraph = Passage(id="d:p1", kind="paragraph", citation="第1段", text="1. 欢迎报告。")
     assert shown_quote(paragraph, paragraph.text) == paragraph.text
+    same = ["Expert Group", "85,000", "85,000", "170,000"]  # two years, one amount
+    row = Passage(id="d:t2-1", kind="table_row", citation="table 2: Expert Group", text=" | ".join(same),
+                  columns=tuple(zip(("Item", "2026", "2027", "Total"), same)))
+    assert shown_quote(row, row.text) == "Item: Expert Group; 2026: 85,000; 2027: 85,000; Total: 170,000"
+    assert shown_quote(row, "85,000") == "2026, 2027: 85,000"
 
 
 def test_a_unit_asked_for_that_leads_in_to_its_items_is_quoted_with_them(fake_bot):
