@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from bot.corpus import Document, corpus_sha256, load_corpus
 from bot.embedder import EMBEDDING_VERSION, Embedder
 from bot.errors import IndexProblem
 from bot.records import Passage
+from bot.structure.labels import Seg
+from bot.structure.labels import label as structure_label
 from bot.tokenize import Tokenizer
 
 FORMAT_VERSION = 2  # 2: documents are records, ids carry the document
@@ -201,16 +204,36 @@ def qualify(passage: Passage, document: Document, several: bool, order: int) -> 
     """A parsed passage as the corpus knows it: its id and links prefixed with the document's id."""
     prefix = document.id + ":"
     label = passage.label or passage.citation
+    cited = _without_named_decision(label, passage, document) if several else label
     return dataclasses.replace(
         passage,
         id=prefix + passage.id,
         doc=document.id,
         label=label,
-        citation=cite(label, document, several, passage.pages if document.file.lower().endswith(".pdf") else ()),
+        citation=cite(cited, document, several, passage.pages if document.file.lower().endswith(".pdf") else ()),
         footnotes=tuple(prefix + i for i in passage.footnotes),
         cited_by=tuple(prefix + i for i in passage.cited_by),
         order=order,
     )
+
+
+def _without_named_decision(label: str, passage: Passage, document: Document) -> str:
+    """The label less the decision (or resolution) it starts with when the document's symbol is that decision's
+    own: "para. 3" in CBD/COP/DEC/99/7 (of decision 99/7), A/RES/80/45, UNEP/MC/COP.6/Dec.7 (decision MC-6/7);
+    not in a report's symbol (FCCC/PA/CMA/2023/16/Add.1 holds decision 1/CMA.5)."""
+    first = passage.path[0] if passage.path else ""
+    kind, _, number = first.partition(":")
+    if kind not in ("decision", "resolution") or len(passage.path) < 2 or \
+            not re.search(r"/(?:DEC|Dec|RES|Res)[./]", document.symbol or ""):
+        return label
+    digits = re.findall(r"\d+", number)
+    if not digits or re.findall(r"\d+", document.symbol)[-len(digits):] != digits:
+        return label
+    named = structure_label((Seg(kind, number),), document.language)
+    for glue in (", ", " "):
+        if label.startswith(named + glue):
+            return label[len(named + glue):]
+    return label
 
 
 def parse_documents(documents: list[Document]) -> list[Passage]:

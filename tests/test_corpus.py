@@ -88,3 +88,17 @@ def test_a_file_keeps_its_id_when_another_file_would_claim_it():
     kept = assign_ids(names, {"Water-Decision.md": "Water-Decision"})
     assert kept == {"Water-Decision.md": "Water-Decision", "Water Decision.md": "Water-Decision-2"}
     assert assign_ids(["a.md", "A.txt"], {}) == {"a.md": "a", "A.txt": "A-2"}  # unique in any case, as --doc reads ids
+
+
+def test_a_citation_names_a_decision_once_when_the_symbol_is_that_decision_s(tmp_path):
+    from bot.index import parse_documents
+
+    (tmp_path / "cbd.txt").write_text("CBD/COP/DEC/99/7\nDistr.: General\n\nDecision 99/7. Pollinators\n\n"
+                                      "1. Welcomes the report;\n\n2. Decides to act.\n", encoding="utf-8")
+    (tmp_path / "cma.txt").write_text("FCCC/PA/CMA/2018/3/Add.1\nDistr.: General\n\nDecision 3/CMA.1\n\n"
+                                      "1. Welcomes the report;\n", encoding="utf-8")  # a report's symbol: 3 and 1 by chance
+    documents, _ = load_corpus(tmp_path)
+    cited = {p.id: p.citation for p in parse_documents(documents)}
+    assert cited["cbd:d99/7-p2"] == "CBD/COP/DEC/99/7, para. 2"
+    assert cited["cbd:d99/7"] == "CBD/COP/DEC/99/7, decision 99/7"
+    assert cited["cma:d3/CMA.1-p1"] == "FCCC/PA/CMA/2018/3/Add.1, decision 3/CMA.1, para. 1"

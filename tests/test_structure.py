@@ -538,6 +538,22 @@ def test_a_decision_heading_may_carry_its_title_and_a_treaty_prefix():
     assert detect("Decision 2/CP.25 was adopted. It says\n\n1. Requests a report.\n").title != "was adopted"
 
 
+def test_decisions_numbered_without_a_body_are_headings_when_their_title_follows():
+    text = ("RCFC/COP/3/12\nDistr.: General\n\nII. Decisions adopted at the third meeting\n\n"
+            "Decision 3/4. Data exchange on aquifers\n\nThe Conference of the Parties,\n\nRecalling article 9,\n\n"
+            "1. Welcomes the assessment;\n\nAnnex\n\n1. The Expert Group shall meet yearly.\n\n"
+            "Decision 3/5. Budget for 2026–2027\n\nRecalling the financial rules,\n\n1. Adopts the budget;\n\n"
+            "2. Decides to keep a reserve.\n")
+    by_id = _by_id(text, "en")
+    assert by_id["d3/4-pre1"].citation == "decision 3/4, preamble, para. 1"
+    assert by_id["d3/4-a1-1"].citation == "decision 3/4, annex, para. 1"
+    assert by_id["d3/5-p2"].citation == "decision 3/5, para. 2"  # not an item of the annex's paragraph 1
+    assert by_id["sII"].text == "II. Decisions adopted at the third meeting"  # the decision is not glued on
+    assert "d99/7" not in _by_id("Decision 99/7\n\n1. Requests a report.\n", "en")  # a bare line: a reference
+    lone = "TST/DEC/1/2\nTest Organization\n\nDecision 1/2. Bicycle parking\n\nThe Assembly,\n\n1. Decides.\n"
+    assert detect(lone).title == "Bicycle parking"  # a lone decision's title, not the body that adopted it
+
+
 def test_job_numbers_of_other_duty_stations_are_page_furniture():
     text = ("1. Invites the International Seabed Authority to cooperate.¹\n\nK2700456     150327\n\n"
             "2. Decides to act.²\n\n25-06789 (E)    120325\n\n¹ Such cooperation shall be without prejudice.\n"

@@ -48,9 +48,18 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     language = detect_language(text)
     symbol = _symbol(front, file_name)
     title, source = _title(front)
-    if title is None:  # no front matter: the text opens with its body, perhaps "Decision 7/XX" and its title
-        title, source = _opening_title(text)
+    if title is None or source == "top line" and _decisions_in(text) == 1:
+        # the body opens with "Decision 7/XX" and its title: a lone decision's title is the document's, rather
+        # than the cover's first line ("Test Organization"); a title under the meeting lines stays
+        title, source = next((found for found in [_opening_title(text)] if found[0]), (title, source))
     return DocumentInfo(symbol, title, language, _date(front), _kind(symbol, source, text), file_name)
+
+
+def _decisions_in(text: str) -> int:
+    """How many decision (or resolution) headings the text has."""
+    lines = (" ".join(raw.split()) for raw in text.split("\n"))
+    return sum(1 for line in lines if line.startswith(("Decision", "DECISION", "Resolution", "RESOLUTION", "第"))
+               and (en.DECISION.match(line) or zh.DECISION.match(line)))
 
 
 def _opening_title(text: str) -> tuple[str | None, str]:
@@ -125,7 +134,7 @@ def _title(front: list[str]) -> tuple[str | None, str]:
             return next((later for later in front[i + 1:] if later), None), "decision"
     start = _after_meeting_block(front)
     return next((line for line in front[start:] if line and not _cover(line) and not _meeting_line(line)), None), \
-        "first line"
+        "first line" if start else "top line"
 
 
 # the meeting a cover block names, above the title: "Eighth session", "Nairobi, 8–12 March 2027", "Agenda item 4"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-# "Decision 1/CMA.5", "Decision MC-6/7" (not "Decision 99/7": a CBD decision's own heading, named by its symbol),
-# and with its title on the same line: "Decision 1/EA.8. Governance of sand"
+# "Decision 1/CMA.5", "Decision MC-6/7", with its title on the same line: "Decision 1/EA.8. Governance of sand";
+# a number of two plain parts only with its title ("Decision 3/4. Data exchange"): "Decision 99/7" alone on a line
+# may be a reference, and a decision's own heading is printed with its title
 DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,4}-\d{1,2})\s*/\s*"
-                      r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3})\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
+                      r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
+                      r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
 ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")
