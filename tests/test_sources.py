@@ -194,6 +194,22 @@ def test_pdf_glued_number_is_a_marker_only_when_the_page_has_that_footnote(tmp_p
         "^{16} Parties may choose to report on either.\n")
 
 
+def test_pdf_footnote_numbers_raised_apart_from_their_notes_start_the_notes(tmp_path):
+    def draw(c, number):
+        _Page(c, 740).line("Recalling its decision 4/6,", sup=("4/6,", "1"))
+        c.line(LEFT, 120, LEFT + 144, 120)
+        for n, (y, note) in enumerate([(108, "See the special report of 2019."), (96, "See decision 4/3, annex.")], 1):
+            c.setFont("Times-Roman", 7)  # the number 7 pt, raised, two ems left of its 9 pt note
+            c.drawString(LEFT, y + 4, str(n))
+            c.setFont("Times-Roman", 9)
+            c.drawString(LEFT + 14, y, note)
+
+    path = tmp_path / "raised.pdf"
+    path.write_bytes(_pdf(draw, pages=1))
+    assert read_source(path).text.splitlines()[1:] == ["^{1} See the special report of 2019.",
+                                                       "^{2} See decision 4/3, annex."]
+
+
 # -- bad PDFs -------------------------------------------------------------------------------------
 
 def _one_line(error: pytest.ExceptionInfo) -> str:
