@@ -62,6 +62,8 @@ _REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*�
                               r"|附件\S{0,3}|\bsection\s+\w+|\S节|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
                               r"|规定|写了|写着|提到|\bprovides?\b|\bstates?\b|\brequires?\b|\bmean\b|\bdo\b|\bdid\b"
                               r"|does|say|says|contain\w*|the|of|[\s?？。,，:：!！]")
+_CHAPTER = re.compile(r"\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*[一二三四五六七八九十]{1,3}\s*章")
+_CHAPTER_HEADING = re.compile(r"(?:^|\s)(?:chapter\s+\w+|第\s*[一二三四五六七八九十\d]{1,3}\s*章)")
 _ITEM_REACH = 6  # a bare "(a)" counts when it follows a named unit this closely: "第7段(a)", "D节具体目标(二)"
 _SOLE_ANNEX_WORDS = re.compile(r"\bannex\b|附件")
 
@@ -444,6 +446,9 @@ class Resolver:
             shared = sum(word in located.headings for word in words)
             ranked.append((_extra_cost(extra, containers, located), -shared, order, located))
         ranked.sort(key=lambda t: t[:3])
+        if _CHAPTER.search(question) and any(_CHAPTER_HEADING.search(t[3].headings) for t in ranked):
+            # "第三章": a chapter, not the section "三、" that another document numbers the same
+            ranked = [t for t in ranked if _CHAPTER_HEADING.search(t[3].headings)]
         fewest: dict[str, int] = {}
         for cost, _, _, located in ranked:
             fewest.setdefault(located.doc, cost)

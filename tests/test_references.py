@@ -323,3 +323,15 @@ def test_an_item_written_in_chinese_after_an_article_stays_an_item():
     assert read_segments(normalize("第二条（一）项的脚注怎么说？")) == [("article", "2"), ("item", "1")]
     assert read_segments(normalize("第二条(一)讲什么？")) == [("article", "2"), ("item", "1")]
     assert read_segments(normalize("Article 4 (9) of the Paris Agreement")) == [("article", "4"), ("para", "9")]
+
+
+def test_a_chapter_asked_for_is_a_chapter_not_another_document_s_section_of_that_number():
+    def heading(doc_id, local, text, section):
+        return Passage(id=f"{doc_id}:{local}", kind="heading", citation=local, text=text, doc=doc_id,
+                       path=("section:3",), section=(section,))
+
+    resolver = Resolver([heading("w", "s3", "第三章 活动时间表", "第三章 活动时间表"),
+                         heading("m", "s3", "三、优先行动领域", "三、优先行动领域")],
+                        [doc("w", "ESCAP/CDR/2025/4", "工作方案", "zh"), doc("m", "MPC/COP/DEC/5/8", "决定", "zh")])
+    assert resolver.resolve(normalize("第三章讲什么？")) == ["w:s3"]
+    assert resolver.resolve(normalize("第三节讲什么？")) == ["w:s3", "m:s3"]  # a section: any document's

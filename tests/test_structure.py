@@ -591,3 +591,13 @@ def test_a_decision_numbered_title_under_an_organization_line_is_the_title():
     text = ("Test Organization\nTST/DEC/1/2\nDistr.: General\n5 May 2026\n\nDecision 1/2. Bicycle parking at the "
             "secretariat\n\nThe Assembly,\n\n1. Decides to provide parking.\n")
     assert detect(text).title == "Bicycle parking at the secretariat"
+
+
+def test_a_report_s_chapters_hold_its_sections_and_paragraphs_run_on_through_them():
+    text = ("测试工作方案\n\n第一章 导言\n\n1. 第一段内容。\n\n第二章 优先领域\n\n第一节 预警\n\n2. 第二段内容。\n\n"
+            "第二节 干旱\n\n3. 第三段内容。\n\n第三章 资源\n\n4. 第四段内容。\n")
+    by_id = _by_id(text, "zh")
+    assert by_id["s2"].citation == "第二章" and by_id["s2-s1"].citation == "第二章 第一节"
+    assert by_id["p3"].section == ("第二章 优先领域", "第二节 干旱") and by_id["p4"].section == ("第三章 资源",)
+    outline = "Annex\n\nChapter 2: Trends in emissions\n2.1. Description of trends\n2.2. Trends by sector\n"
+    assert not any(p.kind == "heading" and p.text.startswith("Chapter") for p in parse(outline, "en"))  # an outline's line

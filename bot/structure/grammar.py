@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.structure import grammar_en as en
 from bot.structure import grammar_zh as zh
-from bot.structure.text import SUPERSCRIPTS, cn_number, marker_numbers, roman_value, strip_markers
+from bot.structure.text import SUPERSCRIPTS, cn_number, marker_numbers, roman_value, strip_markers, to_cn
 
 _BULLETS = "-•·▪◦●○■□\uf0b7\uf0a7\uf0d8\uf076"  # the last four: Symbol/Wingdings bullets from Word
 _BULLET = re.compile(rf"^(?:[{_BULLETS}]\s+|-(?=\s*[(（]))")
@@ -142,6 +142,11 @@ def _section(body: str, bare: str) -> Token | None:
         value = int(numeral) if numeral.isdigit() else (roman_value(numeral) if numeral.isascii() else cn_number(numeral))
         if value:
             return Token("section", str(value), "chapter", numeral, body)
+    match = zh.SECTION.match(bare)
+    if match and (not match[2] or _title_like(match[2])):
+        value = int(match[1]) if match[1].isdigit() else cn_number(match[1])
+        if value:
+            return Token("section", str(value), "cn", f"第{to_cn(value)}节", body)
     match = zh.CN_HEADING.match(bare)
     if match and cn_number(match[1]):
         return Token("section", str(cn_number(match[1])), "cn", match[1], body)

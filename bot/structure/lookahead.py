@@ -106,13 +106,16 @@ def mark_stray_numbers(lines: list[Line]) -> None:
 
 def chapters(lines: list[Line]) -> set[int]:
     """Line numbers of chapter headings ("第一章 总则", "Chapter II") whose next unit, within three lines, is an
-    article: a treaty's chapters, not an outline's or a list's sub-headings."""
+    article, a paragraph or a section: a treaty's or a report's chapters, not the sub-headings of a list of
+    items ("Chapter I (methodologies)" over "(a)")."""
     found: set[int] = set()
     for i, line in enumerate(lines):
         token = line.token
         if not line.text or token is None or token.kind != "section" or token.style != "chapter":
             continue
-        following = [later for later in lines[i + 1:i + 8] if later.text and not later.furniture][:3]
-        if any(later.token is not None and later.token.kind == "article" for later in following):
-            found.add(line.number)
+        following = [later.token for later in lines[i + 1:i + 8]
+                     if later.text and not later.furniture and later.token is not None and later.token.kind != "footnote"]
+        if any(token.kind == "article" for token in following[:3]) or following and (
+                following[0].kind == "paragraph" or following[0].kind == "section" and following[0].style != "chapter"):
+            found.add(line.number)  # not a line of an outline ("Chapter 2: Trends" over "2.1. Description")
     return found
