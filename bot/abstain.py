@@ -60,7 +60,9 @@ ANSWER_TYPES = (
                           r"swiss francs?")),
     AnswerType("share",
                re.compile(r"比例|百分之几|百分比|percentage|proportion|percent|what share"),
-               re.compile(r"\d\s*%|百分之|per\s?cent")),
+               # "约六成" (six tenths), "two thirds of", "half of"
+               re.compile(r"\d\s*%|百分之|per\s?cent|[二三四五六七八九]成(?![员为立果本功就型])|[几一二三四]分之[一二三]"
+                          r"|\b(?:one|two|a)[ -](?:thirds?|quarters?|fifths?)\b|\bhalf of\b")),
     AnswerType("person",
                re.compile(r"(?:主席|秘书|部长|代表|主任|署长|专家|官员|成员|负责人|主持人)[^，。？?]{0,6}(?:叫什么|名字|姓名|是谁|姓什么)|"
                           r"谁(?:是|担任)[^，。？?]{0,8}(?:主席|秘书|部长|主任|署长|负责人)|"
@@ -174,7 +176,7 @@ def _asks_only_for_a_unit(question: str) -> bool:
     return asks_only_for_units(_GENERIC_DOCUMENT.sub(" ", asked), allowance=0)
 
 
-UNIT = re.compile(r"[(（]([^()（）]{1,20})[)）]\s*$")
+UNIT = re.compile(r"[(（]([^()（）]{1,30})[)）]\s*$")  # "(United States dollars)", "（百万美元）"
 
 
 def answer_text(passage: Passage) -> str:

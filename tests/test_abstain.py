@@ -172,6 +172,17 @@ def test_a_table_row_holds_the_amount_its_column_or_caption_names_the_currency_o
                         section=("三、资金需求", "表1：各国项目资金需求（百万美元）"),
                         columns=(("国家", "巴基斯坦"), ("监测网络", "18.3"), ("预警系统", "11.6")))
     assert reason([Hit(captioned, 5.0, 0.95, 30.0)], "巴基斯坦的预警系统资金需求是多少？") is None
+    dollars = Passage(id="t1-1", kind="table_row", citation="table 1, Staff costs", text="Staff costs | 520,000",
+                      section=("Decision 3/5. Budget", "Budget for 2026–2027 (United States dollars)"),
+                      columns=(("Budget line", "Staff costs"), ("2026", "520,000")))
+    assert reason([Hit(dollars, 5.0, 0.9, 30.0)], "What is the budget for staff costs?") is None
+
+
+def test_a_share_may_be_written_in_tenths_or_as_a_fraction():
+    assert missing_answer_type("多灾种预警占多大比例？", ["其中约六成将用于多灾种早期预警系统"]) is None
+    assert missing_answer_type("What share of members must agree?", ["a two-thirds majority of members present"]) is None
+    assert missing_answer_type("多灾种预警占多大比例？", ["秘书处将完成报告"]) == "share"
+    assert missing_answer_type("What share of members must agree?", ["at its third meeting"]) == "share"
 
 
 def test_an_amount_of_money_is_not_asked_for_as_a_count():

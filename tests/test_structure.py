@@ -601,3 +601,14 @@ def test_a_report_s_chapters_hold_its_sections_and_paragraphs_run_on_through_the
     assert by_id["p3"].section == ("第二章 优先领域", "第二节 干旱") and by_id["p4"].section == ("第三章 资源",)
     outline = "Annex\n\nChapter 2: Trends in emissions\n2.1. Description of trends\n2.2. Trends by sector\n"
     assert not any(p.kind == "heading" and p.text.startswith("Chapter") for p in parse(outline, "en"))  # an outline's line
+
+
+def test_a_title_line_right_above_an_untitled_table_is_its_caption():
+    text = ("1. Adopts the budget.\n\nBudget for 2026–2027 (United States dollars)\n\n"
+            "| Budget line | 2026 | 2027 |\n| Staff costs | 520,000 | 535,000 |\n\n"
+            "2. Decides to review it.\n\nExchange rate used:______\n\n| Item | Amount |\n| Travel | 10 |\n")
+    passages = parse(text, "en")
+    rows = [p for p in passages if p.kind == "table_row"]
+    assert rows[0].section[-1] == "Budget for 2026–2027 (United States dollars)"
+    assert not any(p.kind == "text" and p.text.startswith("Budget for") for p in passages)
+    assert any(p.kind == "text" and p.text.startswith("Exchange rate") for p in passages)  # a form's line stays

@@ -572,13 +572,31 @@ class Builder:
         table = self.innermost if self.innermost.kind == "table" else None
         if table is None:
             frame.tables += 1
-            table = self._push(Scope("table", str(frame.tables)))
+            caption = self._caption_before(line)
+            if caption is not None:  # "Budget for 2026–2027 (United States dollars)" over the table: its title
+                self.drafts.remove(caption)
+                table = self._push(Scope("table", str(frame.tables)), line=caption.lines[0], text=caption.parts[0])
+            else:
+                table = self._push(Scope("table", str(frame.tables)))
             table.untitled = kind
             if kind == "pipe":
                 table.columns, table.header_key = [], "\0"
             self._reset_units(frame)
         self._table_line(table, line, cells)
         return True
+
+    def _caption_before(self, line: Line) -> Draft | None:
+        """The line of text right above an untitled table's first row, when it reads as a title."""
+        last = self.drafts[-1] if self.drafts else None
+        if last is None or last.kind != "text" or len(last.lines) != 1 or last.scopes != tuple(self.scopes):
+            return None
+        between = self.lines[last.lines[0].number + 1:line.number]
+        if any(other.text and not other.furniture for other in between):
+            return None
+        text = last.parts[0]
+        form = "|" in text or "\t" in last.lines[0].raw.strip() or "__" in text  # a row or a form's blank line
+        form = form or text.lstrip()[:1] in "[(（"  # a note ("[English only]") or an item's line
+        return last if not form and _title_like(text, words=15, chars=100) else None
 
     def _row_of(self, table: Scope, line: Line, token: Token) -> bool:
         """Does `line` belong to the untitled table: a pipe row of a pipe table, or for a tab table
