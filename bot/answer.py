@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 import numpy as np
 
@@ -17,6 +18,7 @@ NOT_FOUND_EN = "The documents do not answer this question directly. The closest 
 WHOLE_UNIT_CHARS = 600  # a unit asked for by name is quoted whole up to this length, else from its first sentence
 WHOLE_LIST_CHARS = 1500  # a lead-in named is quoted with its items up to this length ("28. … calls on Parties …: (a) … (h)")
 MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
+MAX_NAMED_QUOTES = 4  # units quoted when the question names them (an article's paragraphs, each document's unit)
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -142,6 +144,8 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     # a named unit is quoted alone (with a second named one): a passage found by search beside it is a card
     alike = not hits[0].exact if hits else False
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
+    if not alike:  # the units named, read through: an article's paragraphs, a section's first passages
+        chosen = list(takewhile(lambda h: h.exact, hits))[:MAX_NAMED_QUOTES]
     checks = answer_checks(normalize(question)) if alike else []
     if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks):
         chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline

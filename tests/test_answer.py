@@ -24,6 +24,8 @@ def test_a_named_unit_is_quoted_without_the_passages_search_found_beside_it():
     assert quoted(at("seed:fn14", 0.01, True), at("dec:fn14", 0.01, True)) == ["seed:fn14", "dec:fn14"]
     assert quoted(at("p1", 6.0, False), at("p2", 5.8, False)) == ["p1", "p2"]  # nearly as strong: both
     assert quoted(at("p1", 6.0, False), at("p2", 5.0, False)) == ["p1"]
+    article = [at(f"art7-{n}", 1.0, True) for n in (1, 2, 3)] + [at("art7", 1.0, True), at("art8", 5.0, False)]
+    assert quoted(*article) == ["art7-1", "art7-2", "art7-3", "art7"]  # an article named: all its paragraphs
 
 
 def test_a_table_row_is_not_quoted_by_the_name_its_citation_already_gives():
