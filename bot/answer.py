@@ -81,17 +81,34 @@ def _with_items(index: Index, passage: Passage, row: int) -> str:
     """A unit that ends leading in to its items ("2. Urges Parties:"), followed by them, as far as
     WHOLE_LIST_CHARS: the lead-in alone says nothing."""
     parts, length = [passage.text], len(passage.text)
-    for item in index.passages[row + 1:]:
+    following = index.passages[row + 1:]
+    table = _table_after(following, passage)
+    for item in following:
         if item.kind == "footnote" and item.doc == passage.doc:
             continue  # a footnote printed between two items
-        if item.doc != passage.doc or item.path[:len(passage.path)] != passage.path or item.path == passage.path:
+        inside = item.path[:len(passage.path)] == passage.path and item.path != passage.path
+        if item.doc != passage.doc or not (inside or table and item.path[:len(table)] == table):
             break
-        if length + len(item.text) > WHOLE_LIST_CHARS:
+        if item.kind == "heading":
+            continue  # the table's header: its rows are quoted with their column names
+        text = shown_quote(item, item.text) if item.kind == "table_row" else item.text
+        if length + len(text) > WHOLE_LIST_CHARS:
             parts.append("…")
             break
-        parts.append(item.text)
-        length += len(item.text)
+        parts.append(text if item.kind != "table_row" else f"[{text}]")
+        length += len(text)
     return ("" if re.search(r"[\u4e00-\u9fff]", passage.text) else " ").join(parts)
+
+
+def _table_after(following: list[Passage], passage: Passage) -> tuple[str, ...] | None:
+    """The path of the table a lead-in introduces ("9. 下表列出主要活动："): the next passage of its document
+    (footnotes aside) heads a table."""
+    for item in following:
+        if item.doc != passage.doc:
+            return None
+        if item.kind != "footnote":
+            return item.path if item.kind == "heading" and item.path[-1:] and item.path[-1].startswith("table:") else None
+    return None
 
 
 def _names_column(asked: str, name: str) -> bool:

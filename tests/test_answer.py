@@ -126,6 +126,12 @@ def test_a_lead_in_is_quoted_with_its_items_past_a_footnote_printed_between_them
                 unit("p3", "paragraph", "3. 决定继续审议。", "para:3")]
     assert _with_items(SimpleNamespace(passages=passages), passages[0], 0) == "2. 请缔约方：(a) 提交意见；(b) 报告进展。"
 
+    table = [unit("p9", "paragraph", "9. 下表列出主要活动：", "para:9"), unit("t1", "heading", "活动 时间", "table:1"),
+             Passage(id="d:t1-1", kind="table_row", citation="表1：论坛", text="论坛 | 2026年3月", doc="d",
+                     path=("table:1", "row:1"), columns=(("活动", "论坛"), ("时间", "2026年3月"))),
+             unit("p10", "paragraph", "10. 资源估计为240万美元。", "para:10")]
+    assert _with_items(SimpleNamespace(passages=table), table[0], 0) == "9. 下表列出主要活动：[活动：论坛；时间：2026年3月]"
+
 
 def test_of_several_columns_a_question_names_the_longest_name_is_quoted():
     cells = ["Core budget", "35 936 200", "36 368 800", "72 305 000"]
