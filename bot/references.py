@@ -295,6 +295,7 @@ class Resolver:
         self.children: dict[str, list[str]] = defaultdict(list)  # a unit's id -> its direct subunits' ids, in order
         self.bare_articles: set[str] = set()  # articles whose passage is only their heading ("Article 2")
         self.under: dict[str, list[str]] = {}  # a section's heading -> the passages under it, in order (see with_contents)
+        self.inside: dict[str, list[str]] = {}  # a section's heading -> every passage under it
         self.language: dict[str, str] = {}
         self.decisions: set[Segment] = set()
         self.decision_docs: dict[Segment, str] = {}
@@ -335,12 +336,14 @@ class Resolver:
             open_headings = [(h, found) for h, found in open_headings
                              if h.doc == passage.doc and passage.section[:len(h.section)] == h.section]
             if passage.kind not in ("heading", "footnote", "header", "contents"):
-                for _, found in open_headings:
+                for heading, found in open_headings:
                     if len(found) < _SECTION_PASSAGES:
                         found.append(passage.id)
+                    self.inside[heading.id].append(passage.id)
             if passage.kind == "heading" and passage.section and any(s.startswith("section:") for s in passage.path):
                 found: list[str] = []
                 self.under[passage.id] = found
+                self.inside[passage.id] = []
                 open_headings.append((passage, found))
 
     def named_containers(self, question: str) -> list[Segment]:
@@ -471,6 +474,20 @@ class Resolver:
                 out.append(pid)
         return out
 
+    def contents_of(self, pid: str) -> list[str]:
+        """What a named container holds, when its own passage is only its heading: an article's paragraphs and
+        items, a section's passages; [] for any other unit."""
+        if pid in self.inside:
+            return self.inside[pid]
+        if pid not in self.bare_articles:
+            return []
+        found, pending = [], list(self.children.get(pid, []))
+        while pending:
+            child = pending.pop(0)
+            found.append(child)
+            pending[:0] = self.children.get(child, [])
+        return found
+
     def followup(self, question: str, previous_id: str, previous_passage: Passage | None) -> list[str]:
         """'那第8项呢？' after 附件一C节第(七)项: the same list, the new item; likewise (c) after para 7 (a); or a unit
         inside the previous one: "第2款(二)项呢？" after 第八条, "(d)" after 第28段, "And (ii)?" after para. 4 (a)."""
@@ -484,8 +501,9 @@ class Resolver:
         doc = previous_passage.doc
         if len(segments) == 1 and segments[0][0] in ("decision", "resolution"):  # "And in decision 2/CMA.5?"
             return self._same_unit_in(segments[0], path, previous_id, doc)
-        if segments[0][0] not in ("item", "subitem", "para", "row"):
-            return []
+        sibling_section = len(segments) == 1 and segments[0][0] == "section" and not _CHAPTER.search(question)
+        if segments[0][0] not in ("item", "subitem", "para", "row") and not sibling_section:
+            return []  # ("那第三节呢？" after 第二章第二节: 第二章第三节; "那第三章呢？" resolves as asked)
         for i in range(len(path) - 1, -1, -1):  # a sibling: the same kind of unit on the previous unit's path
             if path[i][0] == segments[0][0]:
                 found = self.by_path.get((doc, tuple(path[:i]) + tuple(segments)))

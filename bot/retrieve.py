@@ -318,11 +318,17 @@ class Retriever:
         if exact and asks_only_for_units(text):  # "What does Article 2 say?": its paragraphs, not its heading alone
             exact = self.resolver.with_contents(exact)
         exact_rows = [self.row_of[pid] for pid in exact]
+        # a container named in a question that asks more ("第五条规定的防火隔离带宽度？"): its passages compete
+        # for the place beside its heading
+        contents = {} if not exact or asks_only_for_units(text) else {
+            self.row_of[pid]: [self.row_of[c] for c in self.resolver.contents_of(pid) if c in self.row_of]
+            for pid in exact}
         lexical_query = self._without_document_names(self.lexical_query(text, previous), text)
         meetings = self.meeting_bonus(text) if mode == "hybrid" else {}
         translated = self.translated_query(f"{previous} {text}".strip(), language)
-        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows, meetings,
-                               translated, language)
+        inside = [row for rows_in in contents.values() for row in rows_in]
+        rows = self.candidates(query_vector, lexical_query, max(CANDIDATES, 4 * k), allowed, exact_rows + inside,
+                               meetings, translated, language)
         dense = self.dense_scores(query_vector, rows)
         calibrated = self.calibrated(query_vector, dense, rows)
         evidence = dense.copy()  # the cosine the decline rules read (see Hit.dense_score)
@@ -349,6 +355,9 @@ class Retriever:
             exact, exact_rows = [], []
         order = [int(i) for i in np.argsort(-fused, kind="stable")]
         exact_rows = self._exact_first(text, exact_rows, fused, rows)
+        if contents:
+            exact_rows = self._with_best_content(exact_rows, contents, fused, position)
+            exact = exact + [self.passages[row].id for row in exact_rows if self.passages[row].id not in exact]
         ranked = [position[row] for row in exact_rows] + [i for i in order if int(rows[i]) not in set(exact_rows)]
         hits = [
             Hit(
@@ -379,6 +388,21 @@ class Retriever:
         top = max(best.values(), default=0.0)
         kept = {doc for doc, score in best.items() if score >= top - self.fusion.several_margin}
         return [row for row in exact_rows if self.passages[row].doc in kept]  # the resolver's order: language first
+
+    @staticmethod
+    def _with_best_content(exact_rows: list[int], contents: dict[int, list[int]], fused: np.ndarray,
+                           position: dict[int, int]) -> list[int]:
+        """Each named container preceded by the passage inside it that scores best, which answers as a unit named."""
+        rows: list[int] = []
+        for row in exact_rows:
+            inside = [r for r in contents.get(row, []) if r in position]
+            if inside:
+                best = max(inside, key=lambda r: fused[position[r]])
+                if best not in rows:
+                    rows.append(best)
+            if row not in rows:
+                rows.append(row)
+        return rows
 
     def _prefer_named(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the

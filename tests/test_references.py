@@ -335,3 +335,29 @@ def test_a_chapter_asked_for_is_a_chapter_not_another_document_s_section_of_that
                         [doc("w", "ESCAP/CDR/2025/4", "工作方案", "zh"), doc("m", "MPC/COP/DEC/5/8", "决定", "zh")])
     assert resolver.resolve(normalize("第三章讲什么？")) == ["w:s3"]
     assert resolver.resolve(normalize("第三节讲什么？")) == ["w:s3", "m:s3"]  # a section: any document's
+
+
+def test_a_named_container_s_contents_are_its_paragraphs_items_or_section_passages():
+    passages = [p("c", "art5", "article", "article:5", text="第五条 预防措施"),
+                p("c", "art5-1", "paragraph", "article:5", "para:1", text="1. 各缔约方应当采取下列措施："),
+                p("c", "art5-1-2", "item", "article:5", "para:1", "item:2", text="（二）开设宽度不少于五十米的防火隔离带；"),
+                p("c", "art5-2", "paragraph", "article:5", "para:2", text="2. 缔约方应当每年组织宣传。"),
+                Passage(id="c:s3", kind="heading", citation="第三节", text="三、优先行动领域", doc="c",
+                        path=("section:3",), section=("三、优先行动领域",)),
+                Passage(id="c:p5", kind="paragraph", citation="第5段", text="5. 缔约方可采取优先行动。", doc="c",
+                        path=("section:3", "para:5"), section=("三、优先行动领域",))]
+    resolver = Resolver(passages, [doc("c", "", "协定", "zh")])
+    assert resolver.contents_of("c:art5") == ["c:art5-1", "c:art5-1-2", "c:art5-2"]
+    assert resolver.contents_of("c:s3") == ["c:p5"]
+    assert resolver.contents_of("c:art5-1") == []  # a paragraph with its own words is no container
+
+
+def test_a_follow_up_naming_a_section_moves_to_the_next_section_of_the_same_chapter():
+    passages = [p("w", "s2", "heading", "section:2", text="第二章 优先领域"),
+                p("w", "s2-s2", "heading", "section:2", "section:2", text="第二节 干旱风险管理"),
+                p("w", "s2-s3", "heading", "section:2", "section:3", text="第三节 灾害统计"),
+                p("w", "s3", "heading", "section:3", text="第三章 活动时间表")]
+    resolver = Resolver(passages, [doc("w", "ESCAP/CDR/2025/4", "工作方案", "zh")])
+    by_id = {x.id: x for x in passages}
+    assert resolver.followup(normalize("那第三节呢？"), "w:s2-s2", by_id["w:s2-s2"]) == ["w:s2-s3"]
+    assert resolver.followup(normalize("那第三章呢？"), "w:s2-s2", by_id["w:s2-s2"]) == []  # resolved as asked
