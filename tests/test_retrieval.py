@@ -79,3 +79,14 @@ def test_no_quotable_sentence_is_a_bare_number(real_bot):
     bare = [s.text for s in real_bot.index.sentences if re.fullmatch(r"(?:\d+|[A-Z]|[一二三四五六七八九十]+)\.", s.text)]
     assert not bare
     assert real_bot.ask("第7段说什么？").quotes[0].sentence.startswith("7. 邀请")
+
+
+def test_a_named_container_is_preceded_by_its_passage_that_scores_best():
+    import numpy as np
+
+    from bot.retrieve import Retriever
+
+    fused = np.array([0.1, 2.0, 5.0, 9.0])  # rows 10 (the article's heading), 11, 12 inside it; 13 elsewhere
+    position = {10: 0, 11: 1, 12: 2, 13: 3}
+    assert Retriever._with_best_content([10], {10: [11, 12]}, fused, position) == [12, 10]
+    assert Retriever._with_best_content([10], {10: []}, fused, position) == [10]  # nothing inside: as named
