@@ -113,7 +113,9 @@ class Retriever:
         self.bm25 = BM25(index.tokens, k1=fusion.bm25_k1, b=fusion.bm25_b)
         self.dense = VectorStore.build(index.dense.reconstruct_n(0, index.dense.ntotal)) if index.dense.ntotal \
             else VectorStore(index.dense.d)
-        self.is_heading = np.array([p.kind == "heading" for p in self.passages])
+        # an article whose passage is only its number and title ("Article 14 Entry into force and withdrawal") is a
+        # heading too: its words are those of its paragraphs, which answer
+        self.is_heading = np.array([p.kind == "heading" or p.id in self.resolver.bare_articles for p in self.passages])
         self.is_front_matter = np.array([p.kind in ("header", "contents") or p.kind == "text" and len(p.text) <= 40
                                          for p in self.passages])
         self.doc_ids = sorted({p.doc for p in self.passages})

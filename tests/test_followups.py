@@ -126,3 +126,11 @@ def test_a_question_naming_a_treaty_by_what_it_is_prefers_the_loaded_treaty(tmp_
     assert (bonus[in_treaty] == retriever.fusion.document_bonus).all() and (bonus[~in_treaty] == 0).all()
     plain = retriever._prefer_named(normalize("缔约方会议决定了什么？"), np.zeros(len(rows), dtype=np.float32), rows)
     assert not plain.any()
+
+
+def test_an_article_that_is_only_its_number_and_title_ranks_as_a_heading(tmp_path):
+    bot = bot_on(tmp_path, "en-treaty.txt")
+    retriever = bot.retriever
+    flags = {p.id.split(":", 1)[1]: bool(retriever.is_heading[row]) for row, p in enumerate(retriever.passages)}
+    assert flags["art2"] and not flags["art3"]  # "Article 2 Objective" / "Article 3 Each Party shall designate …"
+    assert not flags["art2-1"]
