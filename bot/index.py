@@ -118,7 +118,32 @@ STALE_REASONS = {"format": "its format is older", "model": "another model is cho
 
 
 def load(index_dir: Path, expected: dict) -> Index:
-    """Load and check an index; IndexProblem says in one line why it cannot be used."""
+    """Load and check an index; IndexProblem says in one line why it cannot be used. An index swapped in by
+    another process while it was being read (a file missing between the two renames of the swap) is read again."""
+    for attempt in range(_SWAP_RETRIES + 1):
+        folder = _folder_identity(index_dir)
+        try:
+            return _load_once(index_dir, expected)
+        except IndexProblem:
+            if attempt == _SWAP_RETRIES or _folder_identity(index_dir) == folder:
+                raise  # the same folder (or none) before and after: the problem is the index's own
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+_SWAP_RETRIES = 3
+
+
+def _folder_identity(index_dir: Path) -> tuple[int, int] | None:
+    """The index folder's device and inode (a swap replaces the folder), None when there is none."""
+    try:
+        info = index_dir.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _load_once(index_dir: Path, expected: dict) -> Index:
     manifest_path = index_dir / MANIFEST
     if not manifest_path.is_file():
         raise IndexProblem(f"no index in {index_dir}")

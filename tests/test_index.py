@@ -159,3 +159,28 @@ def test_a_text_that_repeats_is_embedded_once_and_every_copy_gets_its_vector(fak
     assert len(rows) == 2 and built.sentences[rows[0]].row != built.sentences[rows[1]].row
     assert (built.sentence_vectors[rows[0]] == built.sentence_vectors[rows[1]]).all()
     assert abs(float(built.sentence_vectors[rows[0]] @ FakeEmbedder()._vector(repeated)) - 1) < 1e-5
+
+
+def test_an_index_swapped_in_while_it_is_read_is_read_again(fake_config, monkeypatch):
+    _open(fake_config)
+    expected = expected_manifest(fake_config.corpus_dir, FakeEmbedder.name)
+    real, calls = index_module._load_once, []
+
+    def swapped_midway(index_dir, wanted):
+        calls.append(index_dir)
+        if len(calls) == 1:  # another builder renames the folder out and its new one in, as _swap_in does
+            moved = index_dir.with_name(index_dir.name + ".moved")
+            index_dir.rename(moved)
+            shutil.copytree(moved, index_dir)
+            shutil.rmtree(moved)
+            raise IndexProblem("index file passages.jsonl is missing")
+        return real(index_dir, wanted)
+
+    monkeypatch.setattr(index_module, "_load_once", swapped_midway)
+    assert len(load(fake_config.index_dir, expected).passages) > 150 and len(calls) == 2
+    calls.clear()
+    (fake_config.index_dir / "tokens.json").unlink()  # the same folder, truly damaged: said at once
+    monkeypatch.setattr(index_module, "_load_once", lambda d, w: calls.append(d) or real(d, w))
+    with pytest.raises(IndexProblem, match="tokens.json is missing"):
+        load(fake_config.index_dir, expected)
+    assert len(calls) == 1
