@@ -59,7 +59,8 @@ _MENTION = re.compile(rf"decisions?\s+{_DECISION}|第\s*{_DECISION}\s*号\s*决�
 _CONTAINER_KINDS = ("decision", "annex", "appendix", "section")
 # what is left of a question about a container as a whole ("附件二讲什么？", "What is decision 1/CP.21 about?")
 _REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}|\bannex\w*"
-                              r"|附件\S{0,3}|\bsection\s+\w+|\S节|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
+                              r"|附件\S{0,3}|\bsection\s+\w+|\S节|\bchapter\s+\w+|\S章|resolutions?\s+\d+/\d+|第?\d+/\d+号?决议"
+                              r"|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
                               r"|规定|写了|写着|提到|\bprovides?\b|\bstates?\b|\brequires?\b|\bmean\b|\bdo\b|\bdid\b"
                               r"|does|say|says|contain\w*|the|of|[\s?？。,，:：!！]")
 _CHAPTER = re.compile(r"\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*[一二三四五六七八九十]{1,3}\s*章")
@@ -369,7 +370,7 @@ class Resolver:
         segments = self._known_decisions(segments, named_docs)
         if not segments:
             return []
-        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(_REFERENCE_WORDS.sub("", question)) > 12:
+        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(self._beyond_containers(question)) > 12:
             return []  # "what did decision 2/CMP.15 ask of the secretariat about …": a scope, not the heading
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
@@ -397,6 +398,13 @@ class Resolver:
         else:
             candidates.sort(key=nested)
         return [c.id for c in candidates[:limit]]
+
+    def _beyond_containers(self, question: str) -> str:
+        """What a question says besides the containers and the loaded documents it names."""
+        for name, _ in self.document_names:  # longest first
+            if name in question:
+                question = question.replace(name, " ")
+        return _REFERENCE_WORDS.sub("", question)
 
     def cross_references(self, text: str, own_doc: str = "") -> list[tuple[str, str]]:
         """(mention, document id) for each loaded document a passage's text refers to: a decision it holds
@@ -507,7 +515,7 @@ class Resolver:
         for i in range(len(path) - 1, -1, -1):  # a sibling: the same kind of unit on the previous unit's path
             if path[i][0] == segments[0][0]:
                 found = self.by_path.get((doc, tuple(path[:i]) + tuple(segments)))
-                if found and found != previous_id:
+                if found:  # "第1款呢？" after an article read from its paragraph 1: that paragraph again
                     return [found]
                 break
         inside = [tuple(path) + tuple(segments)]

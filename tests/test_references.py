@@ -361,3 +361,26 @@ def test_a_follow_up_naming_a_section_moves_to_the_next_section_of_the_same_chap
     by_id = {x.id: x for x in passages}
     assert resolver.followup(normalize("那第三节呢？"), "w:s2-s2", by_id["w:s2-s2"]) == ["w:s2-s3"]
     assert resolver.followup(normalize("那第三章呢？"), "w:s2-s2", by_id["w:s2-s2"]) == []  # resolved as asked
+
+
+def test_a_chapter_or_annex_of_a_named_document_resolves_whatever_the_name_s_length():
+    passages = [Passage(id="w:s4", kind="heading", citation="chapter IV", text="Chapter IV. Resources", doc="w",
+                        path=("section:4",), section=("Chapter IV. Resources",)),
+                Passage(id="w:s2-B", kind="heading", citation="chapter II, section B", text="B. Principles", doc="w",
+                        path=("section:2", "section:b"), section=("Chapter II. Objectives", "B. Principles")),
+                p("r", "a1", "heading", "annex:1", text="Annex Work plan")]
+    resolver = Resolver(passages, [doc("w", "FCCC/SB/2025/INF.4", "Workplan", "en"),
+                                   doc("r", "A/RES/80/198", "Early warnings for all", "en")])
+    assert resolver.resolve(normalize("What does chapter IV of FCCC/SB/2025/INF.4 say?")) == ["w:s4"]
+    assert resolver.resolve(normalize("What does chapter II, section B of FCCC/SB/2025/INF.4 say?")) == ["w:s2-B"]
+    assert resolver.resolve(normalize("What does the annex of resolution 80/198 say?")) == ["r:a1"]
+    assert resolver.resolve(normalize("What does chapter IV of FCCC/SB/2025/INF.4 ask Parties to fund?")) == []  # a scope
+
+
+def test_a_follow_up_may_name_the_unit_the_previous_answer_began_with():
+    passages = [p("t", "art11", "article", "article:11", text="第十一条 签署"),
+                p("t", "art11-1", "paragraph", "article:11", "para:1"), p("t", "art11-2", "paragraph", "article:11", "para:2"),
+                p("t", "art3-1", "paragraph", "article:3", "para:1")]
+    resolver = Resolver(passages, [doc("t", "", "议定书", "zh")])
+    by_id = {x.id: x for x in passages}
+    assert resolver.followup(normalize("第1款呢？"), "t:art11-1", by_id["t:art11-1"]) == ["t:art11-1"]
