@@ -81,8 +81,10 @@ ANSWER_TYPES = (
     # a deadline is a day, or a year things must happen by ("在2028年前", "by 2030")
     AnswerType("deadline",
                re.compile(r"截止|期限|deadline"),
+               # or a meeting: "任期至缔约方大会第十七届会议为止", "until its seventeenth session"
                re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:by|before|no later than|until)\s+"
-                          r"(?:the end of\s+)?(?:\w+\s+)?\d{4}")),
+                          r"(?:the end of\s+)?(?:\w+\s+)?\d{4}|(?:至|到)[^，。；]{0,24}(?:会议|届会)(?:为止|结束|之前|前)"
+                          r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)")),
     # what happened after the document: it schedules meetings, it cannot report how they ended;
     # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome, nor is "what did
     # the SBSTA conclude", which UN reports answer with their conclusions

@@ -261,3 +261,9 @@ def test_a_passage_sharing_no_word_with_an_english_question_needs_the_closeness_
         "the closest passages are only loosely related"
     sharing = hit("(b) 在海洋哺乳动物繁殖和迁徙的重要区域实行船舶减速措施；", dense=0.81, lexical=3.0)
     assert Abstention().reason([sharing], "Where should ships slow down for marine mammals?", language="en") is None
+
+
+def test_a_deadline_may_be_a_meeting():
+    assert missing_answer_type("工作组的任务期限到什么时候？", ["1. 决定设立工作组，任期至缔约方大会第十七届会议为止；"]) is None
+    assert missing_answer_type("What is the deadline for the report?", ["to report until its seventeenth session"]) is None
+    assert missing_answer_type("工作组的任务期限到什么时候？", ["1. 决定设立工作组；"]) == "deadline"

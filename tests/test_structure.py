@@ -612,3 +612,8 @@ def test_a_title_line_right_above_an_untitled_table_is_its_caption():
     assert rows[0].section[-1] == "Budget for 2026–2027 (United States dollars)"
     assert not any(p.kind == "text" and p.text.startswith("Budget for") for p in passages)
     assert any(p.kind == "text" and p.text.startswith("Exchange rate") for p in passages)  # a form's line stays
+
+
+def test_a_symbol_may_number_its_session_in_brackets():
+    info = detect("联合国\nICCD/COP(16)/23/Add.1\n防治荒漠化公约\nDistr.: General\n\n缔约方大会第十六届会议报告\n\n1. 决定。\n")
+    assert info.symbol == "ICCD/COP(16)/23/Add.1"

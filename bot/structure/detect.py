@@ -9,7 +9,7 @@ from bot.structure import grammar_zh as zh
 from bot.structure.grammar import classify
 from bot.structure.lines import pipe_cells
 
-_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*)){2,})(?![\w/])")
+_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")  # ICCD/COP(16)/23
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
