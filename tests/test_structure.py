@@ -617,3 +617,15 @@ def test_a_title_line_right_above_an_untitled_table_is_its_caption():
 def test_a_symbol_may_number_its_session_in_brackets():
     info = detect("联合国\nICCD/COP(16)/23/Add.1\n防治荒漠化公约\nDistr.: General\n\n缔约方大会第十六届会议报告\n\n1. 决定。\n")
     assert info.symbol == "ICCD/COP(16)/23/Add.1"
+
+
+def test_a_treaty_s_closing_lines_stand_after_its_last_article_and_date_it():
+    text = ("关于含水层的议定书\n\n第一条 目的\n\n1. 本议定书的目的是保护含水层。\n\n第二条 作准文本\n\n"
+            "本议定书以中文和英文写成，两种文本同等作准。\n\n下列签署人，经正式授权，在本议定书上签字，以昭信守。\n\n"
+            "2026年3月22日订于日内瓦。\n")
+    closing = [p for p in parse(text, "zh") if p.kind == "text"]
+    assert [p.citation for p in closing] == ["第二条之后", "第二条之后"]
+    assert detect(text).date == "2026-03-22"
+    english = "Agreement on aquifers\n\nArticle 1\n\n1. It protects aquifers.\n\nArticle 2\n\nNo reservations.\n\nDone at Geneva on 22 March 2026.\n"
+    assert [p.citation for p in parse(english, "en") if p.kind == "text"] == ["after Article 2"]
+    assert detect(english).date == "2026-03-22"

@@ -52,7 +52,8 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
         # the body opens with "Decision 7/XX" and its title: a lone decision's title is the document's, rather
         # than the cover's first line ("Test Organization"); a title under the meeting lines stays
         title, source = next((found for found in [_opening_title(text)] if found[0]), (title, source))
-    return DocumentInfo(symbol, title, language, _date(front), _kind(symbol, source, text), file_name)
+    return DocumentInfo(symbol, title, language, _date(front) or _closing_date(text), _kind(symbol, source, text),
+                        file_name)
 
 
 def _decisions_in(text: str) -> int:
@@ -195,6 +196,19 @@ def _date(front: list[str]) -> str | None:
         if match:
             return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
     return None
+
+
+_CLOSING = re.compile(r"订于|^\s*(?:done|DONE|Done) at\b")
+
+
+def _closing_date(text: str) -> str | None:
+    """The date of a treaty's closing line ("2026年3月22日订于日内瓦。", "Done at Geneva on 22 March 2026"), for
+    a text whose front matter gives none."""
+    closing = [line for line in text[-_SAMPLE:].splitlines()[-_CLOSING_LINES:] if _CLOSING.search(line)]
+    return _date(closing) if closing else None
+
+
+_CLOSING_LINES = 30
 
 
 def _kind(symbol: str | None, source: str, text: str) -> str:

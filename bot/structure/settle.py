@@ -90,11 +90,16 @@ class Settler:
                 break
             unit = paths[j][len(containers):]
             if before.kind in _NUMBERED and unit and paths[j][:len(containers)] == containers:
-                if self.language == "zh":  # "第十条第2款之后": the unit named as its part names it
-                    return f"{label(paths[j], self.language)}之后"
-                part, own = label(containers, self.language), label(unit, self.language)
-                return f"{part}, after {own}" if part else f"after {own}"
+                return self._after(paths[j], containers, unit)
+            if before.kind == "article" and not unit and containers:  # after an article of its own words only
+                return self._after(containers, containers[:-1], containers[-1:])  # (a treaty's closing lines)
         return label(containers + paths[k], self.language)
+
+    def _after(self, path: tuple[Seg, ...], containers: tuple[Seg, ...], unit: tuple[Seg, ...]) -> str:
+        if self.language == "zh":  # "第十条第2款之后": the unit named as its part names it
+            return f"{label(path, self.language)}之后"
+        part, own = label(containers, self.language), label(unit, self.language)
+        return f"{part}, after {own}" if part else f"after {own}"
 
     def _section(self, draft: Draft) -> tuple[str, ...]:
         """The titles of the headings a unit stands under, outside in."""
