@@ -43,7 +43,7 @@ def answer_to_text(answer: Answer, by_id: dict[str, Passage]) -> str:
         lines.append(f"    {shown_quote(hit.passage, hit.passage.text)}")  # a table row with its column names
         for f in hit.passage.footnotes:
             if f in by_id:
-                lines.append(f"    {by_id[f].citation}：{by_id[f].text}")
+                lines.append(f"    {by_id[f].citation}{': ' if english else '：'}{by_id[f].text}")
     return "\n".join(lines)
 
 

@@ -171,3 +171,17 @@ def test_a_clause_is_quoted_with_the_lower_case_clause_its_sentence_goes_on_with
     index = sentence_index(chinese, np.array([[1.0, 0.0], [0.0, 1.0]]))
     passage = Passage(id="d:p1", kind="paragraph", citation="第1段", text="".join(chinese))
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == chinese[0]  # a Chinese clause stands alone
+
+
+def test_the_text_answer_shows_footnotes_with_the_question_s_punctuation():
+    from bot.records import Answer
+    from bot.render import answer_to_text
+
+    note = Passage(id="r:fn5", kind="footnote", citation="A/RES/80/198, footnote 5", text="Launched in 2015.")
+    unit = Passage(id="r:p10b", kind="item", citation="A/RES/80/198, para. 10 (b)", text="(b) The financing;",
+                   footnotes=("r:fn5",))
+    english = answer_to_text(Answer("What does paragraph 10 (b) say?", "…", False, (Hit(unit, 1.0),), (), ()),
+                             {note.id: note})
+    assert "    A/RES/80/198, footnote 5: Launched in 2015." in english.splitlines()
+    chinese = answer_to_text(Answer("第10段(b)项说什么？", "…", False, (Hit(unit, 1.0),), (), ()), {note.id: note})
+    assert "    A/RES/80/198, footnote 5：Launched in 2015." in chinese.splitlines()
