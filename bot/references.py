@@ -46,7 +46,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("preamble", re.compile(rf"序言(?:部分)?(?:的)?第\s*{_NUM}\s*段|preamb\w*\s*(?:paragraph|para\.?)?\s*(\d{{1,2}})\b")),
     ("footnote", re.compile(rf"(?:脚注|注释|footnote|\bfn|\bnote)\s*(?:第|no\.?\s*)?{_NUM}")),
     ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),
-    ("row", re.compile(r"(?<=[\d一二三四五六七八九十])\s*(?:的)?第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")),  # 表2第4行, table 2, row 4
+    ("row", re.compile(r"(?<=[\d一二三四五六七八九十表])\s*(?:的)?第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")),  # 表2第4行, 表第4行, row 4
     ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"

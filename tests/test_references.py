@@ -259,6 +259,7 @@ def test_a_table_row_is_named_by_its_number():
     assert resolver.resolve(normalize("附件二表1第3行是什么？")) == ["d:a2-t1-3"]
     assert resolver.resolve(normalize("What is in row 2 of table 1 of annex II?")) == ["d:a2-t1-2"]
     assert read_segments(normalize("第29行")) == []  # a line of text, not a row
+    assert resolver.resolve(normalize("附件二表第2行是什么？")) == ["d:a2-t1-2"]  # the annex's only table
     by_id = {x.id: x for x in rows}
     assert resolver.followup(normalize("那第1行呢？"), "d:a2-t1-3", by_id["d:a2-t1-3"]) == ["d:a2-t1-1"]
 
