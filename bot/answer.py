@@ -22,6 +22,7 @@ MAX_NAMED_QUOTES = 4  # units quoted when the question names them (an article's 
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ITEM_LABEL = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
 _LEAD_IN = re.compile(r"[:：]\s*$")  # a unit whose words go on in its items
 
 
@@ -71,8 +72,8 @@ def _whole_sentence(index: Index, row: int, k: int) -> str:
     following = own[own.index(k) + 1:] if k in own else []
     for n in following:
         after = index.sentences[n].text.lstrip()
-        if not text.rstrip().endswith(";") or not after[:1].islower():
-            break
+        if not text.rstrip().endswith(";") or not (after[:1].islower() or _ITEM_LABEL.match(after)):
+            break  # "(a) water and drought; (b) food security; …": an inline list goes on
         text = f"{text.rstrip()} {after}"
     return text
 

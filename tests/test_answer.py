@@ -185,3 +185,11 @@ def test_the_text_answer_shows_footnotes_with_the_question_s_punctuation():
     assert "    A/RES/80/198, footnote 5: Launched in 2015." in english.splitlines()
     chinese = answer_to_text(Answer("第10段(b)项说什么？", "…", False, (Hit(unit, 1.0),), (), ()), {note.id: note})
     assert "    A/RES/80/198, footnote 5：Launched in 2015." in chinese.splitlines()
+
+
+def test_an_inline_list_is_quoted_through_its_items():
+    clauses = ["7. The workplan covers five thematic areas: (a) water and drought;", "(b) food security;",
+               "and (c) cities and human settlements.", "The areas were chosen by the SBSTA at its sixty-second session."]
+    passage = Passage(id="w:p7", kind="paragraph", citation="para. 7", text=" ".join(clauses) * 3)
+    index = sentence_index(clauses, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.6, 0.8]]))
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == " ".join(clauses[:3])
