@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.glossary import Glossary, default_glossary
+from bot.glossary import Glossary, default_glossary, proper_names
 from bot.records import Hit, Passage
 from bot.references import asks_only_for_units
 from bot.textnorm import normalize
@@ -55,7 +55,7 @@ ANSWER_TYPES = (
                # not "in the programme budget decision, at what level …"
                re.compile(r"多少钱|多少资金|多少经费|(?:资金|费用|成本|经费)[^，。？?]{0,8}多少|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
-                          r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat)"),
+                          r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat|pledg|allocat)"),
                re.compile(r"\d\s*(?:百万|千万|万|亿|十亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
                           r"swiss francs?")),
     AnswerType("share",
@@ -115,7 +115,10 @@ _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)
 _COUNT_EN = re.compile(r"(?<![\d./-])(?<!paragraph )(?<!para\. )(?<!article )(?<!decision )(?<!annex )(?<!section )"
                        r"\b(?!(?:19|20)\d\d\b)\d[\d,]*(?:\.\d+)?\b(?![./]\d)|\b(?:once|twice|thrice|two|three|four|five|six|seven|eight|"
                        r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
-                       r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b")
+                       r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b"
+                       r"(?!-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b)")  # "sixty-second session"
+# a unit's own number at its start ("1. ", "(a) ", "（一）"): no figure of what it says
+_OWN_LABEL = re.compile(r"^\s*(?:\d{1,3}\s*[.．]\s+|[(（]\s*(?:[a-z]{1,3}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]\s*)")
 _TITLE = re.compile(r"《([^《》]{2,40})》")
 _TITLE_SUFFIX = re.compile(r"(?:公约|议定书|协定|协议|条约|宣言|战略|计划|展望|报告|框架|目标|指标|决定)$")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]*[A-Z0-9]s?\b")
@@ -148,6 +151,26 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
         renderings = [term.lower()] + glossary.renderings(term.lower())
         if not any(normalize(rendering) in document for rendering in renderings):
             return word  # neither the acronym nor any name the glossary gives it is in the document
+    return unknown_proper_name(question, document)
+
+
+def unknown_proper_name(question: str, document: str) -> str | None:
+    """A State, city, organization or named fund the question names ("the Republic of Korea", "加纳") that the
+    document mentions by none of its names (those of every entry sharing a name with it), else None."""
+    asked = normalize(question)
+    entries = proper_names()
+    chinese = {term for entry in entries for term in entry.chinese if len(term) >= 2 and term in asked}
+    chinese = {term for term in chinese if not any(term != other and term in other for other in chinese)}  # 马德里, not 德里
+    english = {entry.english for entry in entries
+               if re.search(rf"(?<![\w-]){re.escape(entry.english)}(?![\w-])", asked)}
+    english = {name for name in english if not any(name != other and name in other for other in english)}
+    for name in sorted(chinese) + sorted(english):
+        related = [entry for entry in entries if name == entry.english or name in entry.chinese]
+        renderings = {rendering for entry in related for rendering in (entry.english, *entry.chinese)}
+        renderings |= {entry.english for entry in entries if renderings & set(entry.chinese)}  # 意大利: italy too
+        if not any(normalize(rendering) in document for rendering in renderings):
+            written = re.search(re.escape(name), question, re.IGNORECASE)
+            return written[0] if written else name
     return None
 
 
@@ -197,7 +220,7 @@ def answer_text(passage: Passage) -> str:
 def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for when none of the passages holds one, else None."""
     asked = normalize(question)
-    texts = [(normalize(p), p) for p in passages]
+    texts = [(normalize(p), p) for p in (_OWN_LABEL.sub("", passage) for passage in passages)]
     for kind in ANSWER_TYPES:
         if kind.declines and kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
             return kind.name

@@ -145,5 +145,11 @@ def _read(path: Path) -> list[Entry]:
 
 
 @lru_cache(maxsize=1)
+def proper_names() -> tuple[Entry, ...]:
+    """The entries of glossary_names.tsv: States, groupings, organizations, host cities, named bodies and funds."""
+    return tuple(_read(DATA_DIR / "glossary_names.tsv"))
+
+
+@lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
     return Glossary.load()

@@ -267,3 +267,22 @@ def test_a_deadline_may_be_a_meeting():
     assert missing_answer_type("工作组的任务期限到什么时候？", ["1. 决定设立工作组，任期至缔约方大会第十七届会议为止；"]) is None
     assert missing_answer_type("What is the deadline for the report?", ["to report until its seventeenth session"]) is None
     assert missing_answer_type("工作组的任务期限到什么时候？", ["1. 决定设立工作组；"]) == "deadline"
+
+
+def test_a_state_or_city_no_document_mentions_is_a_reason_to_decline():
+    from bot.abstain import unknown_proper_name
+
+    document = normalize("The Government of Ghana offered to host a workshop in Madrid. Italy reported its emissions.")
+    assert unknown_proper_name("How much did the Republic of Korea pledge?", document) == "Republic of Korea"
+    assert unknown_proper_name("韩国认捐了多少？", document) == "韩国"
+    assert unknown_proper_name("加纳政府提出主办什么活动？", document) is None  # Ghana, in English
+    assert unknown_proper_name("2019年马德里会议建议了什么？", document) is None  # 马德里, not 德里 (Delhi)
+    assert unknown_proper_name("意大利的排放下降了多少？", document) is None  # Italy, not only "Italian Republic"
+
+
+def test_a_unit_s_own_number_and_an_ordinal_are_no_count():
+    text = "1. The SBSTA, at its sixty-second session, requested the secretariat to prepare a workplan."
+    assert missing_answer_type("秘书处有多少名工作人员？", [text]) == "count"
+    assert missing_answer_type("议定书规定的年抽水量上限是多少？", ["1. 含水层国应公平合理地利用含水层。"]) == "count"
+    assert missing_answer_type("How many members does the committee have?", ["1. The committee shall have 12 members."]) is None
+    assert missing_answer_type("How much did Japan pledge?", ["Welcomes the pledges made."]) == "money"
