@@ -23,6 +23,9 @@ NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ITEM_LABEL = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
+# a question asking for a list as a whole, by its length: "三个目标是什么", "what are the three objectives", "list"
+_ASKS_LIST = re.compile(r"列出|[两二三四五六七八九十\d]\s*[个项类种条][^，。？?]{0,10}(?:是什么|是哪些|有哪些|分别)"
+                        r"|\bwhat are the (?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b|\blist\b")
 _LEAD_IN = re.compile(r"[:：]\s*$")  # a unit whose words go on in its items
 
 
@@ -164,6 +167,9 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
     if not alike:  # the units named, read through: an article's paragraphs, a section's first passages
         chosen = list(takewhile(lambda h: h.exact, hits))[:MAX_NAMED_QUOTES]
+    if alike and index is not None and _ASKS_LIST.search(normalize(question)):
+        chosen[:1] = [_lead_in_of(chosen[0], index) or chosen[0]]  # "三个目标是什么？": the list, not its item (a)
+        row_of.setdefault(chosen[0].passage.id, chosen[0].passage.order)
     checks = answer_checks(normalize(question)) if alike else []
     if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks):
         chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline
@@ -178,6 +184,19 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     if hits and hits[0].exact and index is not None:
         lines += _table_rows_line(hits[0].passage, index, language)
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)
+
+
+def _lead_in_of(hit: Hit, index: Index) -> Hit | None:
+    """For an item of a list, the unit that leads in to it ("4. The workplan pursues three objectives:")."""
+    item = hit.passage
+    if item.kind != "item" or len(item.path) < 2:
+        return None
+    for passage in reversed(index.passages[:item.order]):
+        if passage.doc != item.doc:
+            return None
+        if passage.path == item.path[:-1]:
+            return Hit(passage, hit.score, hit.dense_score, hit.lexical_score) if _LEAD_IN.search(passage.text) else None
+    return None
 
 
 def _table_rows_line(table: Passage, index: Index, language: str) -> list[str]:

@@ -193,3 +193,20 @@ def test_an_inline_list_is_quoted_through_its_items():
     passage = Passage(id="w:p7", kind="paragraph", citation="para. 7", text=" ".join(clauses) * 3)
     index = sentence_index(clauses, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.6, 0.8]]))
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == " ".join(clauses[:3])
+
+
+def test_a_question_counting_a_list_is_quoted_the_whole_list_not_its_first_item():
+    from types import SimpleNamespace
+
+    def unit(local, kind, text, *path, order):
+        return Passage(id=f"w:{local}", kind=kind, citation=local, text=text, doc="w", path=path, order=order)
+
+    passages = [unit("p4", "paragraph", "4. The workplan pursues three objectives:", "para:4", order=0),
+                unit("p4a", "item", "(a) To close knowledge gaps;", "para:4", "item:a", order=1),
+                unit("p4b", "item", "(b) To build tools.", "para:4", "item:b", order=2)]
+    index = SimpleNamespace(passages=passages, sentences_of=lambda row: [], sentences=[], sentence_vectors=np.zeros((0, 1)))
+    hits = [Hit(passages[1], 5.0, 0.9, 20.0), Hit(passages[2], 3.0, 0.9, 10.0)]
+    listed = compose("What are the three objectives of the workplan?", hits, index, np.array([1.0]), None)
+    assert listed.quotes[0].passage_id == "w:p4" and "(b) To build tools." in listed.quotes[0].sentence
+    one = compose("Which objective is about knowledge gaps?", hits, index, np.array([1.0]), None)
+    assert one.quotes[0].passage_id == "w:p4a"  # a question about one item: the item
