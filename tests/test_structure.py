@@ -629,3 +629,12 @@ def test_a_treaty_s_closing_lines_stand_after_its_last_article_and_date_it():
     english = "Agreement on aquifers\n\nArticle 1\n\n1. It protects aquifers.\n\nArticle 2\n\nNo reservations.\n\nDone at Geneva on 22 March 2026.\n"
     assert [p.citation for p in parse(english, "en") if p.kind == "text"] == ["after Article 2"]
     assert detect(english).date == "2026-03-22"
+
+
+def test_rows_grouped_by_year_are_named_by_the_column_that_names_each():
+    text = ("附件\n\n| 年份 | 活动 | 预算 |\n|---|---|---|\n| 2025 | 建立秘书处 | 5,000,000 |\n| 2025 | 国家干旱风险评估 | 18,000,000 |\n"
+            "| 2026 | 预警系统试点 | 22,000,000 |\n")
+    from bot.sources.markdown import markdown_to_markup
+
+    rows = [p for p in parse(markdown_to_markup(text), "zh") if p.kind == "table_row"]
+    assert [p.citation for p in rows] == ["附件 表1：建立秘书处", "附件 表1：国家干旱风险评估", "附件 表1：预警系统试点"]

@@ -240,7 +240,10 @@ class Settler:
         for rows in tables.values():
             firsts = [self.first_cells[id(row)] for row in rows]
             width = max((len(cells) for cells in firsts), default=0)
-            key = next((j for j in range(width) if _names(firsts, j)), 0)
+            naming = [j for j in range(width) if _names(firsts, j)]
+            key = naming[0] if naming else 0
+            if naming and _groups(firsts, key):  # "2025" over two rows is a group, not a name: the next that names
+                key = next((j for j in naming[1:] if _names_each(firsts, j)), key)
             for row, cells in zip(rows, firsts):
                 cell = cells[key] if key < len(cells) else ""
                 code = _CODE.match(cell)  # "6.2 Does your country …" is cited as 6.2
@@ -342,6 +345,18 @@ def _names(firsts: list[list[str]], j: int) -> bool:
     cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
     counts = sum(cell[0].isdigit() and len(cell) > 6 and not _CODE.match(cell) for cell in cells)
     return bool(cells) and counts * 2 < len(cells) and (len(cells) == 1 or len(set(cells)) > 1)
+
+
+def _groups(firsts: list[list[str]], j: int) -> bool:
+    """Whether column j's cells repeat as a grouping does: fewer than seven in ten of them differ."""
+    cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
+    return len(set(cells)) < 0.7 * len(cells)
+
+
+def _names_each(firsts: list[list[str]], j: int) -> bool:
+    """Whether column j gives nearly every row a cell of its own."""
+    cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
+    return len(cells) >= 0.8 * len(firsts) and len(set(cells)) == len(cells)
 
 
 _CODE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\D)")  # "6.2 Does …", "13.3. Has …"
