@@ -183,6 +183,8 @@ def _follow_up_note(question: str, hits: list[Hit], history: Sequence[str], lang
         return ()
     text = normalize(question)
     shown = hits[0].passage.label or hits[0].passage.citation
+    if language == "zh" and shown[-1:].isascii():
+        shown += " "  # "para. 9 没有脚注。": an English label set apart from the Chinese words
     if _ASKS_FOR_SECTION.search(text):
         return (f"{shown}不在任何一节中。",) if language == "zh" else (f"{shown} stands in no section.",)
     if hits[0].passage.footnotes or not _ASKS_FOR_FOOTNOTE.search(text) or _HAS_NUMBER.search(text) \

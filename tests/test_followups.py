@@ -134,3 +134,9 @@ def test_an_article_that_is_only_its_number_and_title_ranks_as_a_heading(tmp_pat
     flags = {p.id.split(":", 1)[1]: bool(retriever.is_heading[row]) for row, p in enumerate(retriever.passages)}
     assert flags["art2"] and not flags["art3"]  # "Article 2 Objective" / "Article 3 Each Party shall designate …"
     assert not flags["art2-1"]
+
+
+def test_a_note_on_an_english_unit_sets_its_label_apart_from_the_chinese_words(tmp_path):
+    bot = bot_on(tmp_path, "en-decisions.txt")
+    then = bot.ask("它的脚注怎么说？", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
+    assert then.notes and then.notes[0].endswith("para. 2 没有脚注。"), then.notes
