@@ -167,9 +167,12 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
     chosen = hits[:1] + [h for h in hits[1:2] if h.exact or alike and h.score >= hits[0].score - NEARLY_AS_STRONG]
     if not alike:  # the units named, read through: an article's paragraphs, a section's first passages
         chosen = list(takewhile(lambda h: h.exact, hits))[:MAX_NAMED_QUOTES]
-    if alike and index is not None and _ASKS_LIST.search(normalize(question)):
-        chosen[:1] = [_lead_in_of(chosen[0], index) or chosen[0]]  # "三个目标是什么？": the list, not its item (a)
-        row_of.setdefault(chosen[0].passage.id, chosen[0].passage.order)
+    lead = _lead_in_of(chosen[0], index) if alike and index is not None and _ASKS_LIST.search(normalize(question)) \
+        else None
+    if lead is not None:  # "三个目标是什么？": the list, not its item (a); its card first
+        chosen[:1] = [lead]
+        row_of[lead.passage.id] = lead.passage.order
+        hits = ([lead] + [hit for hit in hits if hit.passage.id != lead.passage.id])[:len(hits)]
     checks = answer_checks(normalize(question)) if alike else []
     if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks):
         chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline

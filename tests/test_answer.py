@@ -208,5 +208,6 @@ def test_a_question_counting_a_list_is_quoted_the_whole_list_not_its_first_item(
     hits = [Hit(passages[1], 5.0, 0.9, 20.0), Hit(passages[2], 3.0, 0.9, 10.0)]
     listed = compose("What are the three objectives of the workplan?", hits, index, np.array([1.0]), None)
     assert listed.quotes[0].passage_id == "w:p4" and "(b) To build tools." in listed.quotes[0].sentence
+    assert [h.passage.id for h in listed.hits] == ["w:p4", "w:p4a"]  # its card first, as its marker [1] says
     one = compose("Which objective is about knowledge gaps?", hits, index, np.array([1.0]), None)
     assert one.quotes[0].passage_id == "w:p4a"  # a question about one item: the item
