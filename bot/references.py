@@ -60,7 +60,7 @@ _CONTAINER_KINDS = ("decision", "annex", "appendix", "section")
 # what is left of a question about a container as a whole ("附件二讲什么？", "What is decision 1/CP.21 about?")
 _REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}|\bannex\w*"
                               r"|附件\S{0,3}|\bsection\s+\w+|\S节|\bchapter\s+\w+|\S章|resolutions?\s+\d+/\d+|第?\d+/\d+号?决议"
-                              r"|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|what|is|in|about"
+                              r"|讲|说|是|什么|内容|有|哪些|的|吗|呢|了|关于|包括|包含|涵盖|列出|列了|what|is|in|about"
                               r"|规定|写了|写着|提到|\bprovides?\b|\bstates?\b|\brequires?\b|\bmean\b|\bdo\b|\bdid\b"
                               r"|does|say|says|contain\w*|the|of|[\s?？。,，:：!！]")
 _CHAPTER = re.compile(r"\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*[一二三四五六七八九十]{1,3}\s*章")
@@ -370,8 +370,10 @@ class Resolver:
         segments = self._known_decisions(segments, named_docs)
         if not segments:
             return []
-        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(self._beyond_containers(question)) > 12:
-            return []  # "what did decision 2/CMP.15 ask of the secretariat about …": a scope, not the heading
+        beyond = self._beyond_containers(question)
+        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(beyond) + len(_CJK_CHAR.findall(beyond)) > 12:
+            return []  # "what did decision 2/CMP.15 ask of the secretariat about …" (a Chinese character counting
+                       # two): a scope, not the heading
         allowed = set(scope) if scope else None
         containers = [(doc, prefix) for name, doc, prefix in self.container_names if name in question]
         candidates = self._matches(segments, containers, question)
@@ -404,6 +406,9 @@ class Resolver:
         for name, _ in self.document_names:  # longest first
             if name in question:
                 question = question.replace(name, " ")
+        for title, _, _ in self.container_names:  # "附件第三节列出了哪些优先行动领域？": the section's own title
+            if title in question:
+                question = question.replace(title, " ")
         return _REFERENCE_WORDS.sub("", question)
 
     def cross_references(self, text: str, own_doc: str = "") -> list[tuple[str, str]]:

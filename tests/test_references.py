@@ -385,3 +385,16 @@ def test_a_follow_up_may_name_the_unit_the_previous_answer_began_with():
     resolver = Resolver(passages, [doc("t", "", "议定书", "zh")])
     by_id = {x.id: x for x in passages}
     assert resolver.followup(normalize("第1款呢？"), "t:art11-1", by_id["t:art11-1"]) == ["t:art11-1"]
+
+
+def test_a_chinese_question_about_a_container_that_asks_more_is_a_scope_not_the_heading():
+    passages = [p("r", "d3/5", "heading", "decision:3/5", text="Decision 3/5. Programme of work and budget"),
+                p("r", "d3/5-p2", "paragraph", "decision:3/5", "para:2"),
+                Passage(id="m:a1-s3", kind="heading", citation="附件 第三节", text="三、优先行动领域", doc="m",
+                        path=("annex:1", "section:3"), section=("附件", "三、优先行动领域")),
+                p("t", "c1", "heading", "section:1", text="第一章 总则")]
+    resolver = Resolver(passages, [doc("r", "RCFC/COP/3/12", "Report", "en"), doc("m", "MPC/COP/DEC/5/8", "决定", "zh"),
+                                   doc("t", "", "协定", "zh")])
+    assert resolver.resolve(normalize("第3/5号决定规定周转准备金应保持在多少？")) == []  # asks more than the decision
+    assert resolver.resolve(normalize("附件第三节列出了哪些优先行动领域？")) == ["m:a1-s3"]  # its own title repeated
+    assert resolver.resolve(normalize("协定第一章总则包括哪些内容？")) == ["t:c1"]
