@@ -638,3 +638,12 @@ def test_rows_grouped_by_year_are_named_by_the_column_that_names_each():
 
     rows = [p for p in parse(markdown_to_markup(text), "zh") if p.kind == "table_row"]
     assert [p.citation for p in rows] == ["附件 表1：建立秘书处", "附件 表1：国家干旱风险评估", "附件 表1：预警系统试点"]
+
+
+def test_an_annex_title_wrapped_before_its_years_is_one_title():
+    text = ("1. Decides to act.\n\nAnnex\n\nIndicative schedule of regional consultations on early warning systems,\n"
+            "2026–2027\n\n1. The consultations shall be regional.\n")
+    passages = parse(text, "en")
+    annex = next(p for p in passages if p.id == "a1")
+    assert annex.text.endswith("early warning systems, 2026–2027")
+    assert not any(p.kind == "preamble" for p in passages)

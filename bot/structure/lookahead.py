@@ -12,14 +12,18 @@ _LABEL_CELL = re.compile(r"^(?:[“\"‘']?[\d(][\w() ]{0,14}\.|[^\w\s]|o)$")
 _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
 
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?$")  # "2026–2027": a title's last line
+
+
 def lower_next(lines: list[Line]) -> set[int]:
-    """Line numbers of the lines whose next line begins with a lower-case letter (it goes on with them)."""
+    """Line numbers of the lines whose next line begins with a lower-case letter or is a year or years alone
+    (it goes on with them: "…on early warning systems," / "2026–2027")."""
     found: set[int] = set()
     following = ""
     for line in reversed(lines):
         if not line.text or line.furniture:
             continue
-        if following[:1].islower():
+        if following[:1].islower() or _YEARS.match(following.strip()):
             found.add(line.number)
         following = line.text
     return found
