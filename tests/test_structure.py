@@ -647,3 +647,9 @@ def test_an_annex_title_wrapped_before_its_years_is_one_title():
     annex = next(p for p in passages if p.id == "a1")
     assert annex.text.endswith("early warning systems, 2026–2027")
     assert not any(p.kind == "preamble" for p in passages)
+
+
+def test_a_bare_table_row_read_as_text_keeps_its_own_characters():
+    for text in ("附件\n0|0\n0|0", "0|0\n0|0\n附件"):  # found by test_table_shaped_noise_never_raises_or_doubles
+        passages = parse(text, "zh")
+        assert sum(p.text.count("|") for p in passages) <= text.count("|"), [p.text for p in passages]

@@ -42,6 +42,8 @@ class Draft:
     plain: bool = False  # a footnote printed with a plain-digit number ("3 See …"), as converters leave them
 
     def add(self, line: Line, text: str) -> None:
+        if line.unpiped is not None and text == line.text:
+            text = line.unpiped  # a bare row read as text, not as a row: as written, without the pipes added
         self.parts.append(text)
         self.lines.append(line)
 

@@ -29,6 +29,7 @@ class Line:
     furniture: bool = False
     contents: bool = False  # part of the table of contents
     token: object = None  # the grammar's reading (grammar.Token), set once
+    unpiped: str | None = None  # a bare table row's text before its outer pipes were added (see _close_bare_rows)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -143,7 +144,7 @@ def _close_bare_rows(lines: list[Line]) -> None:
         if run and (count != bare_pipes(run[-1].text) or not count):
             if len(run) >= 2:
                 for row in run:
-                    row.text = f"| {row.text} |"
+                    row.unpiped, row.text = row.text, f"| {row.text} |"
             run = []
         if count:
             run.append(line)
