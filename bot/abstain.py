@@ -192,6 +192,21 @@ def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[
     return None
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _year_not_in_table(question: str, passage: Passage) -> str | None:
+    """The year a question asks a figure for ("…budget for 2028?") when the top passage is a table row whose
+    columns are years and none is that one (nor does the row name it)."""
+    if passage.kind != "table_row" or not passage.columns or not (asked := _YEAR.findall(question)):
+        return None
+    column_years = {year for name, _ in passage.columns for year in _YEAR.findall(name)}
+    if not column_years:
+        return None
+    missing = [year for year in asked if year not in column_years and year not in passage.text]
+    return missing[0] if len(missing) == len(asked) else None
+
+
 def _asks_only_for_a_unit(question: str) -> bool:
     """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
     Paris Agreement", "《京都议定书》第三条规定了什么？")."""
@@ -310,6 +325,9 @@ class Abstention:
         kind = missing_answer_type(question, [answer_text(h.passage) for h in about])
         if kind:
             return words["kind"].format((_KIND_WORDS_EN if language == "en" else _KIND_WORDS)[kind])
+        year = _year_not_in_table(question, top.passage)
+        if year:
+            return words["year_column"].format(year)
         # a passage sharing not one word with the question, even through the glossary, needs the closeness asked
         # of a Chinese question ("What is the capital of Australia?" over a Chinese resolution: 0.81, no word)
         weak_dense = top.dense_score < (self.min_dense_en if english and top.lexical_score > 0 else self.min_dense_zh)
@@ -323,12 +341,13 @@ class Abstention:
 
 _REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
                "title": "已载入的文件中没有{}", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
-               "weak": "最相关的段落与问题关联较弱"}
+               "weak": "最相关的段落与问题关联较弱", "year_column": "表中没有{}年的数字"}
 _REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
                "unit_scoped": "the chosen document has no numbered part asked for",
                "title": "{} is not among the loaded documents",
                "name": "the documents never mention {}",
-               "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related"}
+               "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related",
+               "year_column": "the table gives no figure for {}"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",
                   "day": "specific date", "deadline": "date or year", "year": "year", "count": "such number",
                   "outcome": "later outcome", "practical": "practical arrangements of this kind"}

@@ -286,3 +286,14 @@ def test_a_unit_s_own_number_and_an_ordinal_are_no_count():
     assert missing_answer_type("议定书规定的年抽水量上限是多少？", ["1. 含水层国应公平合理地利用含水层。"]) == "count"
     assert missing_answer_type("How many members does the committee have?", ["1. The committee shall have 12 members."]) is None
     assert missing_answer_type("How much did Japan pledge?", ["Welcomes the pledges made."]) == "money"
+
+
+def test_a_figure_asked_for_a_year_the_table_s_year_columns_lack_is_declined():
+    row = Passage(id="t1-3", kind="table_row", citation="table 1, Expert Group", text="Expert Group | 85,000 | 85,000",
+                  section=("Budget for 2026–2027 (United States dollars)",),
+                  columns=(("Budget line", "Expert Group"), ("2026", "85,000"), ("2027", "85,000")))
+    reason = Abstention().reason
+    assert reason([Hit(row, 5.0, 0.9, 30.0)], "What is the budget for the Expert Group in 2028?", "", "en") == \
+        "the table gives no figure for 2028"
+    assert reason([Hit(row, 5.0, 0.9, 30.0)], "What is the budget for the Expert Group in 2026?", "", "en") is None
+    assert reason([Hit(row, 5.0, 0.9, 30.0)], "专家组2028年的预算是多少？") == "表中没有2028年的数字"
