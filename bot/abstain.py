@@ -192,15 +192,15 @@ def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[
     return None
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # a year, in either language
 
 
 def _year_not_in_table(question: str, passage: Passage) -> str | None:
     """The year a question asks a figure for ("…budget for 2028?") when the top passage is a table row whose
     columns are years and none is that one (nor does the row name it)."""
-    if passage.kind != "table_row" or not passage.columns or not (asked := _YEAR.findall(question)):
+    if passage.kind != "table_row" or not passage.columns or not (asked := YEAR.findall(question)):
         return None
-    column_years = {year for name, _ in passage.columns for year in _YEAR.findall(name)}
+    column_years = {year for name, _ in passage.columns for year in YEAR.findall(name)}
     if not column_years:
         return None
     missing = [year for year in asked if year not in column_years and year not in passage.text]

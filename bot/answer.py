@@ -6,7 +6,7 @@ from itertools import takewhile
 
 import numpy as np
 
-from bot.abstain import DAY, UNIT, answer_checks, answer_text
+from bot.abstain import DAY, UNIT, YEAR, answer_checks, answer_text
 from bot.context import WHOLE_PASSAGE_CHARS
 from bot.index import Index
 from bot.records import Answer, Hit, Passage, Quote
@@ -21,7 +21,6 @@ MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 MAX_NAMED_QUOTES = 4  # units quoted when the question names them (an article's paragraphs, each document's unit)
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _ITEM_LABEL = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
 # a question asking for a list as a whole, by its length: "三个目标是什么", "what are the three objectives", "list"
 _ASKS_LIST = re.compile(r"列出|[两二三四五六七八九十\d]\s*[个项类种条][^，。？?]{0,10}(?:是什么|是哪些|有哪些|分别)"
@@ -34,7 +33,7 @@ def _holds_day(normalized: str, text: str) -> bool:
 
 
 def _holds_year(normalized: str, text: str) -> bool:
-    return _YEAR.search(normalized) is not None
+    return YEAR.search(normalized) is not None
 
 
 def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, question: str = "") -> str:
