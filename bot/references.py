@@ -589,7 +589,7 @@ def _container_title(text: str) -> str:
 
 def _document_names(document) -> list[str]:
     """What a question may call a document: its symbol, the decision or resolution number a symbol ends with, its
-    title."""
+    title (not a one-word title such as "Decisions", which any question may hold), its file name."""
     names = []
     if document.symbol:
         symbol = normalize(document.symbol)
@@ -602,6 +602,20 @@ def _document_names(document) -> list[str]:
         if number:
             names += [f"resolution {number[1]}", f"决议{number[1]}", f"{number[1]}号决议"]
     title = normalize(document.title or "")
-    if len(title) >= 6 and title != normalize(document.id):
+    if (len(_CJK_CHAR.findall(title)) >= 4 or (len(title) >= 6 and len(title.split()) >= 2)) and title != normalize(document.id):
         names.append(title)
+    file_name = _file_name(document.id)
+    if file_name and file_name not in names:
+        names.append(file_name)
     return names
+
+
+def _file_name(doc_id: str) -> str:
+    """A document's file name as a question may say it ("跨界含水层议定书何时生效？", "the Paris Agreement"): only
+    a name of four Chinese characters or more, or of two words or more of three letters or more ("report",
+    "sb2024-inf3" or "en-treaty" is no name anyone asks by; names are found inside questions as they stand)."""
+    name = normalize(re.sub(r"[-_]+", " ", re.sub(r"\.(zh|en)$", "", doc_id)))
+    words = name.split()
+    if len(_CJK_CHAR.findall(name)) >= 4 or (len(words) >= 2 and all(re.fullmatch(r"[a-z]{3,}", w) for w in words)):
+        return name
+    return ""

@@ -398,3 +398,14 @@ def test_a_chinese_question_about_a_container_that_asks_more_is_a_scope_not_the_
     assert resolver.resolve(normalize("第3/5号决定规定周转准备金应保持在多少？")) == []  # asks more than the decision
     assert resolver.resolve(normalize("附件第三节列出了哪些优先行动领域？")) == ["m:a1-s3"]  # its own title repeated
     assert resolver.resolve(normalize("协定第一章总则包括哪些内容？")) == ["t:c1"]
+
+
+def test_a_file_name_names_its_document_when_it_reads_as_a_name():
+    documents = [doc("跨界含水层议定书", None, "关于跨界含水层保护与合理利用的区域议定书", "zh"),
+                 doc("wildfire_protocol", None, "Protocol on Cooperation against Wildfires", "en"),
+                 doc("en-decisions", None, "Decisions", "en"), doc("sb2024-inf3", "FCCC/SB/2024/INF.3", "Note", "en")]
+    resolver = Resolver([], documents)
+    assert resolver.named_documents(normalize("跨界含水层议定书何时生效？")) == {"跨界含水层议定书"}
+    assert resolver.named_documents(normalize("Who ratified the Wildfire Protocol?")) == {"wildfire_protocol"}
+    assert resolver.named_documents(normalize("Which were taken decisions?")) == set()  # "en decisions" is no name
+    assert resolver.named_documents(normalize("What does sb2024 inf3 say?")) == set()
