@@ -185,6 +185,7 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
              for hit, q in zip(chosen, quotes)]
     if hits and hits[0].exact and index is not None:
         lines += _table_rows_line(hits[0].passage, index, language)
+        lines += _parts_line([hit.passage for hit in chosen], index, language)
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)
 
 
@@ -199,6 +200,29 @@ def _lead_in_of(hit: Hit, index: Index) -> Hit | None:
         if passage.path == item.path[:-1]:
             return Hit(passage, hit.score, hit.dense_score, hit.lexical_score) if _LEAD_IN.search(passage.text) else None
     return None
+
+
+def _parts_line(quoted: list[Passage], index: Index, language: str) -> list[str]:
+    """For a chapter or section quoted as a unit named ("第三章包括哪些条款？"), a line naming the parts it holds, by
+    their own headings ("第八条 缔约方会议；第九条 秘书处；…"); none when it holds fewer than two."""
+    headings = [p for p in quoted if p.kind == "heading" and p.section]
+    if len(headings) != 1:  # of several documents' chapter 2, which one's parts would be unclear
+        return []
+    heading = headings[0]
+    depth, parts = len(heading.section), []
+    for passage in index.passages[heading.order + 1:]:
+        if passage.doc != heading.doc:
+            break
+        if passage.kind == "footnote":  # a PDF page's foot may fall inside a section
+            continue
+        if passage.section[:depth] != heading.section:
+            break
+        if len(passage.section) == depth + 1 and passage.section[-1] not in parts:
+            parts.append(passage.section[-1])
+    if len(parts) < 2:
+        return []
+    shown = "；".join(parts[:MAX_LISTED_ROWS]) if language == "zh" else "; ".join(parts[:MAX_LISTED_ROWS])
+    return [f"其下各部分：{shown}" if language == "zh" else f"Its parts: {shown}"]
 
 
 def _table_rows_line(table: Passage, index: Index, language: str) -> list[str]:

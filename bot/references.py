@@ -158,6 +158,16 @@ def asks_only_for_units(question: str, allowance: int = _BARE_REFERENCE) -> bool
     return len(rest) + len(_CJK_CHAR.findall(rest)) <= allowance
 
 
+# "第三章包括哪些条款？", "Which articles are in chapter III?": the parts of a unit named, not what they say
+_ASKS_PARTS = re.compile(r"(?:哪些|哪几|几)个?(?:条款?|节|章|部分|段|款|项)|\b(?:which|what|how many) (?:articles|sections|"
+                         r"chapters|parts|subsections|paragraphs)\b")
+
+
+def asks_for_parts(question: str) -> bool:
+    """Whether a (normalized) question names a unit and asks which units it holds."""
+    return bool(_ASKS_PARTS.search(question)) and bool(read_segments(question))
+
+
 _UNIT_KINDS = ("article", "para", "item", "preamble")
 _UNIT_TAIL = re.compile(r"(?:\.\d+|\s*\(\s*[a-z0-9ivx]{1,4}\s*\)|\s*[项目款])*")
 # what follows a unit asked about ("第5段的…", "第7段讲什么", "article 4 of …", "paragraph 2 say?"); any other
@@ -297,6 +307,7 @@ class Resolver:
         self.bare_articles: set[str] = set()  # articles whose passage is only their heading ("Article 2")
         self.under: dict[str, list[str]] = {}  # a section's heading -> the passages under it, in order (see with_contents)
         self.inside: dict[str, list[str]] = {}  # a section's heading -> every passage under it
+        self.subdivided: set[str] = set()  # section headings with sections or articles under them
         self.language: dict[str, str] = {}
         self.decisions: set[Segment] = set()
         self.decision_docs: dict[Segment, str] = {}
@@ -336,6 +347,9 @@ class Resolver:
         for passage in passages:
             open_headings = [(h, found) for h, found in open_headings
                              if h.doc == passage.doc and passage.section[:len(h.section)] == h.section]
+            for heading, _ in open_headings:
+                if passage.kind != "footnote" and len(passage.section) == len(heading.section) + 1:
+                    self.subdivided.add(heading.id)
             if passage.kind not in ("heading", "footnote", "header", "contents"):
                 for heading, found in open_headings:
                     if len(found) < _SECTION_PASSAGES:
@@ -371,7 +385,8 @@ class Resolver:
         if not segments:
             return []
         beyond = self._beyond_containers(question)
-        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(beyond) + len(_CJK_CHAR.findall(beyond)) > 12:
+        if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(beyond) + len(_CJK_CHAR.findall(beyond)) > 12 \
+                and not asks_for_parts(question):
             return []  # "what did decision 2/CMP.15 ask of the secretariat about …" (a Chinese character counting
                        # two): a scope, not the heading
         allowed = set(scope) if scope else None

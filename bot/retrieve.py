@@ -29,7 +29,7 @@ from bot.glossary import Glossary, default_glossary
 from bot.index import Index
 from bot.meetings import SessionsNamed, meeting_of, months_named, names_place, years_named
 from bot.records import Hit
-from bot.references import Resolver, asks_only_for_units, canonical, names_unit_as_topic, read_segments
+from bot.references import Resolver, asks_for_parts, asks_only_for_units, canonical, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
 from bot.tokenize import Tokenizer
 from bot.vectors import VectorStore
@@ -317,12 +317,15 @@ class Retriever:
         scope = list(scope) if scope else None
         allowed = self.rows_of_documents(scope) if scope is not None else None
         exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
-        if exact and asks_only_for_units(text):  # "What does Article 2 say?": its paragraphs, not its heading alone
+        # "第三章包括哪些条款？": the chapter, whose parts the answer lists, not read through
+        parts = asks_for_parts(text) and bool(exact) and exact[0] in self.resolver.subdivided
+        only_units = asks_only_for_units(text) or asks_for_parts(text)
+        if exact and only_units and not parts:  # "What does Article 2 say?": its paragraphs, not its heading alone
             exact = self.resolver.with_contents(exact)
         exact_rows = [self.row_of[pid] for pid in exact]
         # a container named in a question that asks more ("第五条规定的防火隔离带宽度？"): its passages compete
         # for the place beside its heading
-        contents = {} if not exact or asks_only_for_units(text) else {
+        contents = {} if not exact or only_units else {
             self.row_of[pid]: [self.row_of[c] for c in self.resolver.contents_of(pid) if c in self.row_of]
             for pid in exact}
         lexical_query = self._without_document_names(self.lexical_query(text, previous), text)

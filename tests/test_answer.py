@@ -211,3 +211,13 @@ def test_a_question_counting_a_list_is_quoted_the_whole_list_not_its_first_item(
     assert [h.passage.id for h in listed.hits] == ["w:p4", "w:p4a"]  # its card first, as its marker [1] says
     one = compose("Which objective is about knowledge gaps?", hits, index, np.array([1.0]), None)
     assert one.quotes[0].passage_id == "w:p4a"  # a question about one item: the item
+
+
+def test_a_section_asked_for_its_parts_is_answered_with_its_heading_and_their_headings(fake_bot):
+    answer = fake_bot.ask("附件一第二节包括哪几节？")
+    assert answer.hits[0].passage.kind == "heading" and answer.quotes[0].passage_id == answer.hits[0].passage.id
+    parts = answer.text.split("\n")[-1]
+    assert parts.startswith("其下各部分：A. 理由和范围；B. 2050 年愿景；") and parts.endswith("H. 外联、认识和理解")
+    assert len(answer.quotes) == 1  # the section's parts named, not its first passages read through
+    assert fake_bot.ask("What sections are in section II of annex I?").text.split("\n")[-1].startswith("Its parts: A. ")
+    assert "其下各部分" not in fake_bot.ask("第7段(a)项").text

@@ -409,3 +409,12 @@ def test_a_file_name_names_its_document_when_it_reads_as_a_name():
     assert resolver.named_documents(normalize("Who ratified the Wildfire Protocol?")) == {"wildfire_protocol"}
     assert resolver.named_documents(normalize("Which were taken decisions?")) == set()  # "en decisions" is no name
     assert resolver.named_documents(normalize("What does sb2024 inf3 say?")) == set()
+
+
+def test_a_question_asking_which_units_a_named_unit_holds_asks_for_its_parts():
+    from bot.references import asks_for_parts
+
+    assert asks_for_parts(normalize("第三章包括哪些条款？")) and asks_for_parts(normalize("附件一第二节有哪几节？"))
+    assert asks_for_parts(normalize("Which articles are in chapter III?"))
+    assert not asks_for_parts(normalize("第三章规定了什么？")) and not asks_for_parts(normalize("哪些条款规定了争端解决？"))
+    assert resolve("Which sections are in section H of annex I of the seed?") == ["seed:a1-H"]  # not a scope
