@@ -107,6 +107,8 @@ _ASKS_COUNT = re.compile(r"多少|(?<!哪)有几[个名位段项人份类种条�
 _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
+_PERCENT = re.compile(r"\d\s*%|百分之")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
 _FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
@@ -268,12 +270,14 @@ def _counts(question: str, text: str) -> bool:
         stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
                    or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text))
-    if _CJK.search(question) and not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
+    if not _CJK.search(question):  # an English question over a Chinese text: a number of anything, or a share
+        return bool(_COUNT.search(text) or _PERCENT.search(text))
+    if not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
         return bool(_FIGURE.search(text))
     counted = _COUNTED.search(question)
     noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
-    for match in _COUNT.finditer(text):
-        if not noun or noun in text[match.start():match.end() + 8]:
+    for match in _COUNT.finditer(text):  # the thing counted soon after, in its clause: "40名来自…的早期职业科学家"
+        if not noun or noun in _CLAUSE_END.split(text[match.start():], maxsplit=1)[0][:32]:
             return True
     return False
 

@@ -297,3 +297,16 @@ def test_a_figure_asked_for_a_year_the_table_s_year_columns_lack_is_declined():
         "the table gives no figure for 2028"
     assert reason([Hit(row, 5.0, 0.9, 30.0)], "What is the budget for the Expert Group in 2026?", "", "en") is None
     assert reason([Hit(row, 5.0, 0.9, 30.0)], "专家组2028年的预算是多少？") == "表中没有2028年的数字"
+
+
+def test_the_thing_counted_may_come_a_few_words_after_the_count_in_its_clause():
+    text = "每年资助不少于40名来自最不发达国家和小岛屿发展中国家的早期职业科学家。"
+    assert missing_answer_type("每年资助多少名早期职业科学家？", [text]) is None
+    drivers = "五个直接驱动因素（土地和海洋利用变化、直接开发、污染和外来入侵物种）"
+    assert missing_answer_type("全球评估说有多少物种面临灭绝威胁？", [drivers]) == "count"  # not the bracket's 物种
+
+
+def test_an_english_question_counting_over_a_chinese_text_takes_a_counted_number_or_a_share():
+    assert missing_answer_type("By how much will the number of floats increase?", ["将深海浮标的数量增加25%。"]) is None
+    assert missing_answer_type("How many fellows are funded?", ["每年资助不少于40名科学家。"]) is None
+    assert missing_answer_type("How many fellows are funded?", ["本计划适用于2026年1月1日至2030年12月31日。"]) == "count"
