@@ -653,3 +653,20 @@ def test_a_bare_table_row_read_as_text_keeps_its_own_characters():
     for text in ("附件\n0|0\n0|0", "0|0\n0|0\n附件"):  # found by test_table_shaped_noise_never_raises_or_doubles
         passages = parse(text, "zh")
         assert sum(p.text.count("|") for p in passages) <= text.count("|"), [p.text for p in passages]
+
+
+def test_tab_rows_whose_first_cells_are_numbered_names_are_a_table_not_paragraphs():
+    text = "\n".join(["Annex", "1. The guidance applies to marine areas.", "2. The cycle has three phases, below.",
+                      "Phase\tMain activities\tLead actors", "1. Pre-planning\tDefine boundaries\tGovernments",
+                      "2. Plan drafting\tDevelop zoning options\tPlanning authority",
+                      "3. Monitoring\tTrack indicators\tMonitoring body", "3. Plans should be reviewed every five years."])
+    units = {p.id: p for p in parse(text, "en")}
+    assert [p.label for p in units.values() if p.kind == "paragraph"] == ["annex, para. 1", "annex, para. 2",
+                                                                          "annex, para. 3"]
+    rows = [p for p in units.values() if p.kind == "table_row"]
+    assert [p.label for p in rows] == ["annex, table 1, 1. Pre-planning", "annex, table 1, 2. Plan drafting",
+                                       "annex, table 1, 3. Monitoring"]
+    assert rows[2].columns == (("Phase", "3. Monitoring"), ("Main activities", "Track indicators"),
+                               ("Lead actors", "Monitoring body"))
+    # a label set off by a tab is no row: "1.\tDecides" stays paragraph 1
+    assert [p.label for p in parse("1.\tDecides to act;\n2.\tRequests the secretariat;", "en")] == ["para. 1", "para. 2"]

@@ -8,6 +8,7 @@ from bot.structure.grammar import Token
 from bot.structure.lines import Line
 
 # "8 bis.", "12(e) ter.", "“26.": the label of an inserted or quoted paragraph; a bullet ("•", "o")
+_NUMBERED_CELL = re.compile(r"^\d{1,3}\.\s+[^\W\d]")  # "1. Pre-planning": a numbered name, read as a paragraph
 _LABEL_CELL = re.compile(r"^(?:[“\"‘']?[\d(][\w() ]{0,14}\.|[^\w\s]|o)$")
 _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
@@ -79,11 +80,11 @@ def lone_letters(lines: list[Line]) -> set[int]:
 
 
 def tab_rows(lines: list[Line]) -> set[int]:
-    """Line numbers of table rows with no title above them: plain lines with cells separated by tabs
-    ("A\tA.1 Red List of Ecosystems"), two or more in a run (blank lines and footnotes between allowed);
-    not a line whose first cell is a bullet or a paragraph label the grammar does not number ("8 bis.\tText")."""
-    candidates = [line.number for line in lines if line.token is not None and line.token.kind == "plain"
-                  and "\t" in line.text and not line.contents and not _LABEL_CELL.match(line.text.split("\t", 1)[0])]
+    """Line numbers of table rows with no title above them: lines with cells separated by tabs ("A\tA.1 Red List
+    of Ecosystems", "1. Pre-planning\tDefine the boundaries"), two or more in a run (blank lines and footnotes
+    between allowed); not a line whose first cell is a bullet or a label alone ("8 bis.\tText", "1.\tDecides")."""
+    candidates = [line.number for line in lines if line.token is not None and "\t" in line.text and not line.contents
+                  and _row_cell(line.token.kind, line.text.split("\t", 1)[0])]
     found: set[int] = set()
     for previous, current in zip(candidates, candidates[1:]):
         between = lines[previous + 1:current]
@@ -91,6 +92,14 @@ def tab_rows(lines: list[Line]) -> set[int]:
                for line in between):
             found.update((previous, current))
     return found
+
+
+def _row_cell(kind: str, first: str) -> bool:
+    """Whether a line's first cell can open a table row: plain text that is no bullet or label alone, or a
+    numbered name ("1. Pre-planning"; not "1.", whose tab only sets its text off)."""
+    if kind == "paragraph":
+        return bool(_NUMBERED_CELL.match(first))
+    return kind == "plain" and not _LABEL_CELL.match(first)
 
 
 def mark_stray_numbers(lines: list[Line]) -> None:

@@ -340,10 +340,11 @@ _NUMBERED = ("paragraph", "item", "preamble", "article", "footnote", "heading") 
 def _names(firsts: list[list[str]], j: int) -> bool:
     """Does column j name its rows? Not when most of its cells are dates or amounts: long cells
     beginning with a digit ("2019 年 10 月 22 日至 25 日，加拿大蒙特利尔"); short codes ("13", "A.1") and cells that
-    open with a numbered code ("6.2 Does your country …") do name. Nor when all its cells say the same
+    open with a numbered code ("6.2 Does your country …", "1. Pre-planning") do name. Nor when all its cells say the same
     ("(a) No (b) Yes" beside each question of a questionnaire)."""
     cells = [cells[j] for cells in firsts if j < len(cells) and cells[j]]
-    counts = sum(cell[0].isdigit() and len(cell) > 6 and not _CODE.match(cell) for cell in cells)
+    counts = sum(cell[0].isdigit() and len(cell) > 6 and not _CODE.match(cell) and not _NUMBERED_NAME.match(cell)
+                 for cell in cells)
     return bool(cells) and counts * 2 < len(cells) and (len(cells) == 1 or len(set(cells)) > 1)
 
 
@@ -360,6 +361,7 @@ def _names_each(firsts: list[list[str]], j: int) -> bool:
 
 
 _CODE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(?=\D)")  # "6.2 Does …", "13.3. Has …"
+_NUMBERED_NAME = re.compile(r"^\d{1,3}\.\s+[^\W\d]")  # "1. Pre-planning", not "13 February" or "1.5 million"
 
 
 _ITEM_LABEL = re.compile(r"^[(（][a-z一二三四五六七八九十0-9]{1,3}[)）]\s*")
