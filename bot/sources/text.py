@@ -2,12 +2,13 @@
 
 Footnotes written the Markdown way (`[^1]` in the text, `[^1]: note` on a line of its own) become the
 project's markup (`^{1}`, `^{1} note`) when the text defines at least one; a named footnote (`[^a]`) gets
-the next free number."""
+the next free number. A table laid out with spaces gets tabs between its cells (see aligned)."""
 from __future__ import annotations
 
 import re
 
 from bot.corpus import decode
+from bot.sources.aligned import aligned_tables
 from bot.sources.record import SourceText
 
 __all__ = ["read_text", "markdown_footnotes"]
@@ -17,7 +18,7 @@ _REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def read_text(data: bytes, name: str) -> SourceText:
-    text = markdown_footnotes(decode(data, name))
+    text = aligned_tables(markdown_footnotes(decode(data, name)))
     return SourceText(text=text, pages=text.count("\f") + 1 if "\f" in text else None, kind="txt")
 
 

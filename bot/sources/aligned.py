@@ -1,0 +1,97 @@
+"""Tables laid out with spaces in plain text, rewritten with tabs between their cells, as the structure parser
+reads tables.
+
+    Decision    Title                                 Agenda item
+    --------    ----------------------------------    -----------
+    MC-6/1      Rules of procedure: voting on         4
+                matters of substance
+
+A block of consecutive lines is such a table when two lines or more are split into cells by runs of two
+spaces or more and their second cells start in the same column; a line of one cell starting at a later
+column's start continues that column's cell in the row above, and a ruler of dashes stays as it is.
+A list of names and values ("President:   Mr. …") becomes one line, which goes on with the lead-in above it
+when that ends with a colon. Prose is never touched: a line outside such a block keeps every character."""
+from __future__ import annotations
+
+import re
+
+__all__ = ["aligned_tables"]
+
+_CELL = re.compile(r"\S+(?: \S+)*")  # words one space apart are one cell
+_RULER = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
+
+
+def aligned_tables(text: str) -> str:
+    """`text` with each space-aligned table's rows written as tab-separated cells."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = _block_end(lines, i)
+        if end > i and _is_list(lines[i:end]):  # "President:  Mr. …": one line, which goes on with the
+            while out and not out[-1].strip() and _opens_list(out):  # lead-in ending in ":" above it
+                out.pop()
+            out.append(" ".join(cell for line in lines[i:end] for _, cell in _cells(line)))
+            i = end
+        elif end > i:
+            out.extend(_rewritten(lines[i:end]))
+            i = end
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+def _is_list(block: list[str]) -> bool:
+    """A list of names and values ("Rapporteur:  Mr. …"): each row's first cell ends with a colon."""
+    rows = [cells for cells in map(_cells, block) if len(cells) >= 2]
+    return all(cells[0][1].endswith((":", "：")) for cells in rows)
+
+
+def _opens_list(out: list[str]) -> bool:
+    """Whether the last line with text above the blank lines ending `out` leads in to a list (ends with ":")."""
+    last = next((line for line in reversed(out) if line.strip()), "")
+    return last.rstrip().endswith((":", "："))
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _CELL.finditer(line)]
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """The end of the table starting at `start`, or `start` when none does: rows of two cells or more whose
+    second cells align, with the continuation lines and rulers between them."""
+    first = _cells(lines[start])
+    if len(first) < 2 or "\t" in lines[start]:
+        return start
+    columns = {position for position, _ in first[1:]}
+    second = first[1][0]
+    rows, end = 1, start + 1
+    while end < len(lines) and lines[end].strip() and "\t" not in lines[end]:
+        cells = _cells(lines[end])
+        if _RULER.match(lines[end]):
+            pass
+        elif len(cells) >= 2 and cells[1][0] == second:
+            rows += 1
+            columns.update(position for position, _ in cells[1:])
+        elif not (len(cells) == 1 and cells[0][0] in columns):  # not a cell continued under its column
+            break
+        end += 1
+    return end if rows >= 2 else start
+
+
+def _rewritten(block: list[str]) -> list[str]:
+    """The block's rows with their cells joined by tabs, each continuation line's words added to the cell of
+    the row above in its column ("Rules of procedure: voting on" + "matters of substance")."""
+    columns = sorted({position for line in block if not _RULER.match(line) for position, _ in _cells(line)[1:]})
+    rows: list[list[str]] = []
+    for line in block:
+        cells = _cells(line)
+        if rows and len(cells) == 1 and not _RULER.match(line) and cells[0][0] > 0:
+            column = sum(c <= cells[0][0] for c in columns)
+            row = rows[-1]
+            row.extend([""] * (column + 1 - len(row)))
+            row[column] = f"{row[column]} {cells[0][1]}".strip()
+        else:
+            rows.append([cell for _, cell in cells])
+    return ["\t".join(row) for row in rows]
