@@ -206,6 +206,9 @@ def _first(match: re.Match) -> str | None:
     return next((g for g in match.groups() if g), None)
 
 
+_OF = re.compile(r"\s*(?:of|in)\b")
+
+
 def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
     """The structural segments a (normalized) question names, outside in. A bare "(c)" counts only right after
     a named unit, or anywhere when the question `follows_unit` of an earlier turn ("What does (c) say?")."""
@@ -226,16 +229,18 @@ def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
             item = kind == "item" and bool(_CJK_CHAR.search(match.group(0)))  # "(一)", "(a)项": an item, never a 款
             found.append((match.start(), match.end(), segment, bare, item))
     found.sort()
-    kept: list[Segment] = []
-    items: set[int] = set()
-    end = None
+    read: list[tuple[int, int, Segment, bool]] = []  # (group, order, segment, item); "of" opens a group
+    end, group = None, 0
     for start, stop, segment, bare, item in found:
         if bare and not follows_unit and (end is None or start - end > _ITEM_REACH):
             continue  # "(1)" far from any unit it could be an item of: not a reference
-        if item:
-            items.add(len(kept))
-        kept.append(segment)
+        if end is not None and _OF.match(question, end, start):
+            group += 1
+        read.append((group, len(read), segment, item))
         end = stop
+    read.sort(key=lambda r: (-r[0], r[1]))  # "sub-item (iii) of item (b)": (b), then its (iii)
+    kept = [segment for _, _, segment, _ in read]
+    items = {n for n, (_, _, _, item) in enumerate(read) if item}
     segments = _attach_article_numbers(kept, items)
     order = {segment: n for n, segment in enumerate(segments)}
     return sorted(segments, key=lambda s: (_LEVEL.get(s[0], 3), order[s]))  # outside in, whatever the word order

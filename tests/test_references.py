@@ -418,3 +418,11 @@ def test_a_question_asking_which_units_a_named_unit_holds_asks_for_its_parts():
     assert asks_for_parts(normalize("Which articles are in chapter III?"))
     assert not asks_for_parts(normalize("第三章规定了什么？")) and not asks_for_parts(normalize("哪些条款规定了争端解决？"))
     assert resolve("Which sections are in section H of annex I of the seed?") == ["seed:a1-H"]  # not a scope
+
+
+def test_of_reads_from_the_inside_out():
+    assert read_segments(normalize("What about sub-item (iii) of item (b)?"), follows_unit=True) == [("item", "b"),
+                                                                                                   ("item", "iii")]
+    assert read_segments(normalize("item (iii) of paragraph 2 (b)")) == [("para", "2"), ("item", "b"), ("item", "iii")]
+    assert resolve("What does item (ii) of item (a) of paragraph 5 of decision 2/CP.21 say?") == ["report:d2-p5a-ii"]
+    assert read_segments(normalize("paragraph 2 (b) (iii)")) == [("para", "2"), ("item", "b"), ("item", "iii")]
