@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.glossary import Glossary, default_glossary, proper_names
 from bot.records import Hit, Passage
@@ -197,6 +198,26 @@ def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # a year, in either language
 
 
+def unknown_year(question: str, document: str) -> str | None:
+    """A year the question names that the (normalized) document neither mentions nor spans with a range
+    ("2026—2030年", "2021-2030") — "行动计划中2031年的预算" over a plan for 2026—2030 — else None."""
+    known = years_in(document)
+    return next((year for year in YEAR.findall(normalize(question)) if int(year) not in known), None)
+
+
+@lru_cache(maxsize=4)
+def years_in(document: str) -> frozenset[int]:
+    """The years a text mentions, and those inside each range of years it gives."""
+    years = {int(year) for year in YEAR.findall(document)}
+    for first, last in _YEAR_RANGE.findall(document):
+        if 0 < int(last) - int(first) <= 50:
+            years.update(range(int(first), int(last) + 1))
+    return frozenset(years)
+
+
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*)?(?:[-–—~～至到]|to|and)\s*((?:19|20)\d\d)(?!\d)")
+
+
 def _year_not_in_table(question: str, passage: Passage) -> str | None:
     """The year a question asks a figure for ("…budget for 2028?") when the top passage is a table row whose
     columns are years and none is that one (nor does the row name it)."""
@@ -320,6 +341,9 @@ class Abstention:
         name = unknown_name(question, document, glossary) if document and not spelled_out else None
         if name:
             return words["name"].format(name)
+        year = unknown_year(question, document) if document else None
+        if year:
+            return words["name"].format(year if language == "en" else f"{year}年")
         # judged on the passages most about the question, before those holding the kind asked for were preferred,
         # and on those nearly as much about it that hold one
         about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)

@@ -310,3 +310,18 @@ def test_an_english_question_counting_over_a_chinese_text_takes_a_counted_number
     assert missing_answer_type("By how much will the number of floats increase?", ["将深海浮标的数量增加25%。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["每年资助不少于40名科学家。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["本计划适用于2026年1月1日至2030年12月31日。"]) == "count"
+
+
+def test_a_year_no_document_mentions_or_spans_is_a_reason():
+    from bot.abstain import unknown_year
+
+    plan = normalize("本行动计划适用于2026—2030年。联合国大会宣布2021-2030年为海洋十年。")
+    assert unknown_year("行动计划中2031年的活动预算是多少？", plan) == "2031"
+    assert unknown_year("行动计划中2028年的活动预算是多少？", plan) is None  # inside the plan's years
+    assert unknown_year("What is the budget for 2027?", "budgets for 2026 and 2027") is None
+    assert unknown_year("CBD/WG2020/REC/1/1 讲什么？", normalize("CBD/WG2020/REC/1/1")) is None  # a symbol's number
+    row = Passage(id="p12", kind="paragraph", citation="第12段", text="12. 2026—2030年活动预算总额为4,870万美元。")
+    reason = Abstention().reason
+    assert reason([Hit(row, 5.0, 0.9, 30.0)], "行动计划中2031年的活动预算是多少？", plan) == "文件没有提到2031年"
+    assert reason([Hit(row, 5.0, 0.9, 30.0)], "What was the budget for 2031?", plan, "en") == \
+        "the documents never mention 2031"
