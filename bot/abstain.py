@@ -56,7 +56,8 @@ ANSWER_TYPES = (
                # not "in the programme budget decision, at what level …"
                re.compile(r"多少钱|多少资金|多少经费|(?:资金|费用|成本|经费)[^，。？?]{0,8}多少|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
-                          r"how much (?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|fund|donat|pledg|allocat)"),
+                          r"how much (?:funding |financing |finance )?(?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|"
+                          r"fund|donat|pledg|allocat|provid|receiv)|how much (?:funding|financing|finance)\b"),
                re.compile(r"\d\s*(?:百万|千万|万|亿|十亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
                           r"swiss francs?")),
     AnswerType("share",

@@ -325,3 +325,11 @@ def test_a_year_no_document_mentions_or_spans_is_a_reason():
     assert reason([Hit(row, 5.0, 0.9, 30.0)], "行动计划中2031年的活动预算是多少？", plan) == "文件没有提到2031年"
     assert reason([Hit(row, 5.0, 0.9, 30.0)], "What was the budget for 2031?", plan, "en") == \
         "the documents never mention 2031"
+
+
+def test_how_much_funding_asks_for_money():
+    assert missing_answer_type("How much funding did Japan pledge at the meeting?", ["1. The meeting opened on 3 May."]) \
+        == "money"
+    assert missing_answer_type("How much funding did Switzerland pledge?", ["a contribution of 1.2 million Swiss francs"]) \
+        is None
+    assert missing_answer_type("How much financing will the Fund provide?", ["The Fund will meet twice."]) == "money"
