@@ -50,6 +50,16 @@ _PERSON = re.compile(r"[\u4e00-\u9fff]·[\u4e00-\u9fff]|先生|女士|阁下|\bm
 _PERSON_CASED = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-zA-Z'’-]+|de|da|van|von|al|el|bin)){0,3}[ -]"
                            r"[A-Z][a-zA-Z'’-]+ \([A-Z][a-z]+(?:[ -][A-Za-z]+){0,4}\)")
 _PRACTICAL = r"签证|报名|注册|酒店|住宿|邮箱|电子邮件|网址|链接|电话|visa|regist|hotel|e-?mail"
+# how and when a text was adopted: UN texts say it in a closing line ("55th meeting … [Adopted without a
+# vote.]", "8th plenary meeting 18 November 2016", "第55次会议 [未经表决获得通过。]") or their cover block
+ADOPTION = AnswerType("adoption",
+                      re.compile(r"\b(?:when|how|where) (?:was|were|did) (?:[\w/.-]+ ){0,6}?adopt|\badopted (?:by|with|without) "
+                                 r"(?:a )?(?:recorded )?vote|\b(?:which|what) (?:plenary )?meeting\b[^?]{0,40}\badopt|"
+                                 r"(?:何时|什么时候|哪天|哪次会议上?|哪一次会议上?|如何|是否经?过?表决)[^，。？?]{0,6}通过|表决"),
+                      re.compile(r"plenary meeting|\d+(?:st|nd|rd|th) meeting|adopted (?:by|on|at|without|with)|without a vote|"
+                                 r"recorded vote|全体会议|第\s*\d+\s*次(?:全体)?会议|未经表决|记录表决|获得通过|通过了?本"),
+                      declines=False)
+
 ANSWER_TYPES = (
     AnswerType("money",
                # in English the question must ask for the budget or cost itself: "what was the total budget",
@@ -102,6 +112,7 @@ ANSWER_TYPES = (
     AnswerType("year",
                re.compile(r"哪一年|哪年|何年|what year|which year|in what year"),
                re.compile(r"\d{4}")),
+    ADOPTION,
 )
 
 # "有几个…" counts; "哪几项决定" (which) and "几个公约能不能…" (several) do not

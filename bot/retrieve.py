@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.abstain import answer_checks, answer_text
+from bot.abstain import ADOPTION, answer_checks, answer_text
 from bot.bm25 import BM25
 from bot.embedder import Embedder
 from bot.glossary import Glossary, default_glossary
@@ -43,6 +43,7 @@ _FOLLOWUP = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold (see _answer_kind_bonus)
+ADOPTION_WINDOW = 20  # a closing line ("7th plenary meeting") is too short to rank near the top on its words
 # a question asking what a term means; treaties define terms as '"Wetland" means …', "“湿地”是指…"
 _ASKS_DEFINITION = re.compile(r"\bdefin(?:e|ed|es|ition|itions)\b|\bmeaning of\b|\bmeant by\b|\bmean by\b|定义|含义|是指什么|指的是什么")
 _DEFINING_WORDS = "means 是指 系指"
@@ -346,7 +347,8 @@ class Retriever:
             if self.fusion.translated_evidence:  # a passage in the other language is as close as either form is
                 evidence[other] = np.maximum(dense[other], translated_dense[other])
         lexical = self.bm25.scores_for(lexical_query, rows).astype(np.float32) if len(rows) else np.zeros(0, np.float32)
-        fused = self._fuse(calibrated, self.lexical_share(lexical_query, lexical, rows), mode, rows)
+        fused = self._fuse(calibrated, self.lexical_share(lexical_query, lexical, rows), mode, rows,
+                           front_matter_answers=ADOPTION.asked_by(text))
         kind_bonus = np.zeros(len(rows), dtype=np.float32)
         if mode == "hybrid":
             fused = self._prefer_named(text, fused, rows)
@@ -417,7 +419,8 @@ class Retriever:
             named = self.treaties  # "协定规定的…", "under the Agreement": the loaded treaty text, not decisions on it
         if named:  # not its cover block, which matches the name and rarely answers the rest
             wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
-            inside = np.isin(self.doc_of_row[rows], wanted) & ~self.is_front_matter[rows]
+            # unless asked when it was adopted, which a cover block or a closing line says
+            inside = np.isin(self.doc_of_row[rows], wanted) & (~self.is_front_matter[rows] | ADOPTION.asked_by(text))
             fused = fused + inside * self.fusion.document_bonus
         decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
         if decisions:
@@ -439,7 +442,8 @@ class Retriever:
         checks = answer_checks(text)
         if not checks or not self.fusion.answer_kind_bonus:
             return bonus
-        for i in np.argsort(-fused, kind="stable")[:ANSWER_KIND_WINDOW]:
+        window = ADOPTION_WINDOW if ADOPTION.asked_by(text) else ANSWER_KIND_WINDOW
+        for i in np.argsort(-fused, kind="stable")[:window]:
             row = int(rows[i])
             if all(check(self._normalized(row), answer_text(self.passages[row])) for check in checks):
                 bonus[i] = self.fusion.answer_kind_bonus
@@ -451,12 +455,16 @@ class Retriever:
             text = self._normalized_texts[row] = normalize(answer_text(self.passages[row]))
         return text
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray) -> np.ndarray:
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, mode: str, rows: np.ndarray,
+              front_matter_answers: bool = False) -> np.ndarray:
+        """The channels' scores combined; headings and front matter (cover blocks, short lines) count less, unless
+        the question asks what front matter tells: when a text was adopted ("7th plenary meeting")."""
         if mode == "dense":
             return dense
         if mode == "lexical":
             return lexical
         f = self.fusion
+        front_matter = 0.0 if front_matter_answers else f.front_matter_penalty
         return (dense + f.lexical_weight * lexical - f.heading_penalty * self.is_heading[rows]
-                - f.front_matter_penalty * self.is_front_matter[rows])
+                - front_matter * self.is_front_matter[rows])
 

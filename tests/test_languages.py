@@ -184,3 +184,9 @@ def test_a_named_document_s_name_chooses_the_document_not_the_passage(fake_bot):
     assert any("workshop" in token or "bern" in token for token in asked)
     itself = normalize("What is CBD/WG2020/REC/1/1 about?")  # the document itself: its name is all there is
     assert retriever._without_document_names(retriever.lexical_query(itself), itself) == retriever.lexical_query(itself)
+
+
+def test_a_question_asking_when_a_decision_was_adopted_finds_its_closing_line(four_documents):
+    hits = four_documents.search("At which meeting was decision 4/CMA.6 adopted?", k=5)
+    assert "7th plenary meeting" in [h.passage.text for h in hits[:2]]  # a short line, which counts less elsewhere
+    assert hits[[h.passage.text for h in hits].index("7th plenary meeting")].kind_bonus  # the answer quotes it first
