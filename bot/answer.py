@@ -48,6 +48,8 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     label = clean_spaces(hit.passage.citation)
     named = [(len(normalize(UNIT.sub("", name))), cell) for name, cell in hit.passage.columns  # "它的任务授权是哪项决定？"
              if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label]
+    if len({cell for _, cell in named}) > 1 and len(re.findall(r"[?？]", question)) > 1:
+        return text  # "预算是多少？由哪个机构牵头？": two columns asked for, the row with its column names
     if named:  # the cell of the column the question names; of several ("total … for 2028-2029"), the longest name
         return max(named, key=lambda pair: pair[0])[1]
     if len(text) <= WHOLE_PASSAGE_CHARS:
@@ -114,11 +116,18 @@ def _table_after(following: list[Passage], passage: Passage) -> tuple[str, ...] 
     return None
 
 
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
 def _names_column(asked: str, name: str) -> bool:
     """Whether the (normalized) question names a table column, its unit aside: "estimated cost" names
     "Estimated cost (USD)"."""
     bare = normalize(UNIT.sub("", name)).strip()
-    return len(bare) >= 2 and bare in asked
+    if len(bare) >= 2 and bare in asked:
+        return True
+    # its words in another order: "牵头机构" in "由哪个机构牵头"
+    pairs = [bare[i:i + 2] for i in range(0, len(bare), 2)]
+    return len(bare) >= 4 and len(bare) % 2 == 0 and all(_CJK_PAIR.fullmatch(p) and p in asked for p in pairs)
 
 
 def shown_quote(passage: Passage, sentence: str) -> str:

@@ -221,3 +221,14 @@ def test_a_section_asked_for_its_parts_is_answered_with_its_heading_and_their_he
     assert len(answer.quotes) == 1  # the section's parts named, not its first passages read through
     assert fake_bot.ask("What sections are in section II of annex I?").text.split("\n")[-1].startswith("Its parts: A. ")
     assert "其下各部分" not in fake_bot.ask("第7段(a)项").text
+
+
+def test_a_column_named_in_other_words_order_and_two_columns_asked_for_at_once():
+    cells = ["A3", "海洋空间规划技术支持", "6,300,000", "联合国开发计划署"]
+    passage = Passage(id="d:t1-3", kind="table_row", citation="表1：A3", text=" | ".join(cells),
+                      columns=tuple(zip(("活动编号", "活动名称", "指示性预算（美元）", "牵头机构"), cells)))
+    index = sentence_index(cells, np.eye(4))
+    ask = lambda question: best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), question)  # noqa: E731
+    assert ask("海洋空间规划技术支持活动由哪个机构牵头？") == "联合国开发计划署"
+    assert ask("该活动的指示性预算是多少？由哪个机构牵头？") == passage.text  # shown with every column's name
+    assert ask("该活动的指示性预算是多少？") == "6,300,000"
