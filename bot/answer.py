@@ -18,6 +18,7 @@ NOT_FOUND_EN = "The documents do not answer this question directly. The closest 
 WHOLE_UNIT_CHARS = 600  # a unit asked for by name is quoted whole up to this length, else from its first sentence
 WHOLE_LIST_CHARS = 1500  # a lead-in named is quoted with its items up to this length ("28. … calls on Parties …: (a) … (h)")
 MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
+MAX_CHAPEAU_CHARS = 200  # a lead-in quoted before an item it completes, at most
 MAX_NAMED_QUOTES = 4  # units quoted when the question names them (an article's paragraphs, each document's unit)
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
@@ -186,7 +187,8 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
         chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline
                                      # rules found it among the two best
     quotes = tuple(
-        Quote(n, hit.passage.id, best_sentence(index, hit, row_of[hit.passage.id], query_vector, question))
+        Quote(n, hit.passage.id, _with_chapeau(index, hit, chosen,
+                                               best_sentence(index, hit, row_of[hit.passage.id], query_vector, question)))
         for n, hit in enumerate(chosen, start=1)
     )
     lines = [f"{hit.passage.citation}[{q.marker}]：「{shown_quote(hit.passage, q.sentence)}」" if language == "zh"
@@ -196,6 +198,16 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
         lines += _table_rows_line(hits[0].passage, index, language)
         lines += _parts_line([hit.passage for hit in chosen], index, language)
     return Answer(question, "\n".join(lines), False, tuple(hits), quotes, notes)
+
+
+def _with_chapeau(index: Index | None, hit: Hit, chosen: list[Hit], sentence: str) -> str:
+    """An item found by search quoted after the short lead-in it completes ("6. 决定…召开一次…研讨会，讨论：…（b）
+    发展中国家…的需要；"): alone, it may not say what it is a part of. A unit named is quoted as it stands."""
+    lead = _lead_in_of(hit, index) if index is not None and not hit.exact else None
+    if lead is None or len(lead.passage.text) > MAX_CHAPEAU_CHARS or any(h.passage.id == lead.passage.id for h in chosen):
+        return sentence
+    return f"{lead.passage.text}…{sentence}" if re.search(r"[\u4e00-\u9fff]", sentence) else \
+        f"{lead.passage.text} … {sentence}"
 
 
 def _lead_in_of(hit: Hit, index: Index) -> Hit | None:

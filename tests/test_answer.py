@@ -232,3 +232,19 @@ def test_a_column_named_in_other_words_order_and_two_columns_asked_for_at_once()
     assert ask("海洋空间规划技术支持活动由哪个机构牵头？") == "联合国开发计划署"
     assert ask("该活动的指示性预算是多少？由哪个机构牵头？") == passage.text  # shown with every column's name
     assert ask("该活动的指示性预算是多少？") == "6,300,000"
+
+
+def test_an_item_found_by_search_is_quoted_after_the_lead_in_it_completes():
+    from types import SimpleNamespace
+
+    def unit(local, kind, text, *path, order):
+        return Passage(id=f"r:{local}", kind=kind, citation=local, text=text, doc="r", path=path, order=order)
+
+    passages = [unit("p6", "paragraph", "6. 决定召开一次为期一天的闭会期间研讨会，讨论：", "para:6", order=0),
+                unit("p6a", "item", "（a）人工智能的风险；", "para:6", "item:a", order=1),
+                unit("p6b", "item", "（b）发展中国家的能力建设需要；", "para:6", "item:b", order=2)]
+    index = SimpleNamespace(passages=passages, sentences_of=lambda row: [], sentences=[], sentence_vectors=np.zeros((0, 1)))
+    found = compose("决定召开什么会议讨论能力建设需要？", [Hit(passages[2], 5.0, 0.9, 20.0)], index, np.array([1.0]), None)
+    assert found.quotes[0].sentence == "6. 决定召开一次为期一天的闭会期间研讨会，讨论：…（b）发展中国家的能力建设需要；"
+    named = compose("第6段(b)项", [Hit(passages[2], 5.0, 0.9, 20.0, exact=True)], index, np.array([1.0]), None)
+    assert named.quotes[0].sentence == "（b）发展中国家的能力建设需要；"  # a unit named: as it stands
