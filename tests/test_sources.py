@@ -357,7 +357,7 @@ DOCX_TEXT = (
     "(a) To submit;\n"
     "Meeting\tDates\tVenue\n"
     "SBI 60\t3-13 June 2024\tBonn\n"
-    "\tResumed session, dates to be decided\n"
+    "SBI 60\tResumed session, dates to be decided\n"  # a cell merged down: its value holds for each row
     "Annex I Annex\n"
     "Annex II Scope\n"
     "4. Takes note;\n"

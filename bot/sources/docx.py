@@ -431,6 +431,7 @@ class _Reader:
     def table(self, tbl: ET.Element) -> list[str]:
         ns = self.ns
         rows = []
+        above: dict[int, str] = {}  # the text of each column's last cell, which a merged cell below goes on with
         for tr in _direct_rows(tbl, ns):
             cells: list[str] = [""] * (_int(_val(tr.find(f"{{{ns}}}trPr/{{{ns}}}gridBefore"), ns), 0) or 0)
             for tc in _cells(tr, ns):
@@ -440,9 +441,11 @@ class _Reader:
                 texts = []
                 for line in self.block(tc, notes=False):
                     texts.append(line.replace("\t", " "))
+                text = " ".join(texts)
                 if merge is not None and _val(merge, ns) != "restart":
-                    texts = []  # the cell continues the one above
-                cells.append(" ".join(texts))
+                    text = above.get(len(cells), "")  # merged with the cell above: its value holds for this row too
+                above[len(cells)] = text
+                cells.append(text)
                 cells.extend([""] * (span - 1))
             while cells and not cells[-1]:
                 cells.pop()
