@@ -651,3 +651,16 @@ def test_random_bytes_are_binary_data_whatever_their_name(tmp_path):
         with pytest.raises(CorpusError, match=message):
             bot.sources.read_bytes(noise, name)
     assert bot.sources.sniff("第1段 文字".encode("gb18030")) == "txt"
+
+
+def test_pdf_an_article_heading_atop_a_page_is_no_running_head():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 800, f"Article {number + 5}")  # each page opens with an article: same key, other number
+        c.drawString(LEFT, 700, f"1. The rule of article {number + 5}.")
+
+    from bot.sources.pdf import read_pdf
+
+    text = read_pdf(_pdf(draw, pages=3), "en.pdf").text
+    lines = text.replace("\f", "").split("\n")
+    assert [line for line in lines if line.startswith("Article")] == ["Article 6", "Article 7", "Article 8"]

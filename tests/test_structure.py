@@ -670,3 +670,15 @@ def test_tab_rows_whose_first_cells_are_numbered_names_are_a_table_not_paragraph
                                ("Lead actors", "Monitoring body"))
     # a label set off by a tab is no row: "1.\tDecides" stays paragraph 1
     assert [p.label for p in parse("1.\tDecides to act;\n2.\tRequests the secretariat;", "en")] == ["para. 1", "para. 2"]
+
+
+def test_a_treaty_s_parts_hold_its_articles_in_both_languages():
+    text = "\n".join(["PART I GENERAL PROVISIONS", "Article 1", "Use of terms", "1. Terms are defined here.",
+                      "PART II: UNFCCC guidelines for the technical review of greenhouse gas inventories from Parties",
+                      "Article 2", "Objective", "1. The objective is set."])
+    units = {p.id: p for p in parse(text, "en")}
+    assert [(p.label, p.kind) for p in units.values() if p.kind in ("heading", "article")] == [
+        ("part I", "heading"), ("Article 1", "article"), ("part II", "heading"), ("Article 2", "article")]
+    assert units["art2-1"].label == "Article 2, para. 1" and units["art2-1"].section[0].startswith("PART II")
+    zh = {p.label for p in parse("第一部分 总则\n第一条 目的\n本协定旨在合作。\n第二部分 机构\n第二条 秘书处\n秘书处设于日内瓦。", "zh")}
+    assert {"第一部分", "第二部分", "第一条", "第二条"} <= zh

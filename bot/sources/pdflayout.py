@@ -389,6 +389,12 @@ class _Page:
     continued_note: str = ""  # text at the top of the foot that continues the previous page's last note
 
 
+# a unit's heading at the top of a page ("Article 7", "第七条"): its number differs from the others', which the
+# furniture key hides, so it would pass for a running head repeated on every page
+_UNIT_HEADING = re.compile(r"(?i)^(?:article|chapter|part|annex|appendix|section)\s+[\dIVXLC]+\b|"
+                           r"^第\s*[一二三四五六七八九十百零〇\d]+\s*[条章节部分]")
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text)).strip().lower()
 
@@ -415,7 +421,8 @@ def render(pages: list[PageLayout]) -> str:
     earlier: set[str] = set()  # the lines of the pages before, as furniture keys
     for number, (page, (tables, lines)) in enumerate(zip(pages, laid)):
         kept = [line for line in lines if not _is_furniture(line, page, number, repeated)
-                and not (line.top < _BAND * page.height and _furniture_key(line.text) in earlier)]  # a title run atop
+                and not (line.top < _BAND * page.height and _furniture_key(line.text) in earlier
+                         and not _UNIT_HEADING.match(line.text.strip()))]  # a title run atop
         earlier.update(_furniture_key(line.text) for line in lines if len(line.text.strip()) >= 8)  # later pages
         body, foot = _split_foot(kept, page, tables)
         notes, continued = _notes(foot)
@@ -472,7 +479,7 @@ def _is_furniture(line: Line, page: PageLayout, number: int, repeated: set[str])
         return True
     if number == 0 and line.top < _BAND * page.height:
         return bool(_LETTERHEAD.match(text))  # the first page's masthead names the document: keep it
-    return _furniture_key(text) in repeated
+    return _furniture_key(text) in repeated and not _UNIT_HEADING.match(text)
 
 
 def _split_foot(lines: list[Line], page: PageLayout, tables: list[Table]) -> tuple[list[Line], list[Line]]:

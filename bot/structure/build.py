@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.structure import grammar_en as en
 from bot.structure import lookahead
-from bot.structure.grammar import Token, classify, has_bullet, unbullet
+from bot.structure.grammar import DIVISIONS, Token, classify, has_bullet, unbullet
 from bot.structure.lines import Line, pipe_cells
 from bot.structure.text import clean, is_open, roman_value, to_cn, to_roman
 
@@ -299,7 +299,7 @@ class Builder:
 
     def _article(self, line: Line, token: Token) -> None:
         while len(self.scopes) > 1 and self.innermost.kind not in ("root", "decision", "resolution", "annex", "appendix") \
-                and self.innermost.style != "chapter":  # a treaty's chapter holds its articles
+                and self.innermost.style not in DIVISIONS:  # a treaty's chapter or part holds its articles
             self.scopes.pop()
         scope = self._push(Scope("article", token.value, token.mark), "article", line, line.text)
         scope.phase = "front"
@@ -312,11 +312,11 @@ class Builder:
         style, value = token.style, token.value
         if style == "roman" and frame.last_letter == _LETTER_BEFORE.get(value.lower()):
             style = "letter"
-        if style == "chapter" and line.number not in self.chapters:
+        if style in DIVISIONS and line.number not in self.chapters:
             self._plain(line, token)  # "Chapter I (methodologies)" over items of a decision's paragraph: a line
             return
-        level = {"chapter": 0, "cn": 1, "roman": 1, "letter": 2}.get(style, 3)
-        if style == "chapter":  # a chapter closes the article before it
+        level = {"part": -1, "chapter": 0, "cn": 1, "roman": 1, "letter": 2}.get(style, 3)
+        if style in DIVISIONS:  # a chapter or part closes the article before it
             frame = self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
         self._open_section(frame, line, value, token.mark, style, level)
 

@@ -135,13 +135,23 @@ def _table(body: str, bare: str) -> Token | None:
     return None
 
 
+def _long_title(text: str) -> bool:
+    """A part's title may run long ("PART III: UNFCCC guidelines for the technical review of …"): a line that
+    does not end as a sentence does."""
+    return len(text) <= 160 and not re.search(r"[.;。；,，]$", text.strip())
+
+
+DIVISIONS = ("chapter", "part")  # section styles that hold a treaty's articles, numbered through them
+
+
 def _section(body: str, bare: str) -> Token | None:
-    match = zh.CHAPTER.match(bare) or en.CHAPTER.match(bare)  # a treaty's chapters hold its articles
-    if match and (not match[2] or _title_like(match[2])):
-        numeral = match[1]
-        value = int(numeral) if numeral.isdigit() else (roman_value(numeral) if numeral.isascii() else cn_number(numeral))
-        if value:
-            return Token("section", str(value), "chapter", numeral, body)
+    for style, match in (("chapter", zh.CHAPTER.match(bare) or en.CHAPTER.match(bare)),  # a treaty's chapters
+                         ("part", zh.PART.match(bare) or en.PART.match(bare))):  # and parts hold its articles
+        if match and (not match[2] or _title_like(match[2]) or style == "part" and _long_title(match[2])):
+            numeral = match[1]
+            value = int(numeral) if numeral.isdigit() else (roman_value(numeral) if numeral.isascii() else cn_number(numeral))
+            if value:
+                return Token("section", str(value), style, numeral, body)
     match = zh.SECTION.match(bare)
     if match and (not match[2] or _title_like(match[2])):
         value = int(match[1]) if match[1].isdigit() else cn_number(match[1])

@@ -13,6 +13,7 @@ DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RES
 ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")
+PART = re.compile(r"^(?:Part|PART)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")  # a treaty's parts hold its articles
 ROMAN_HEADING = re.compile(r"^([IVXL]{1,6})\.(?:\s+(\S.*))?$")  # the title may follow on the next line
 LETTER_HEADING = re.compile(r"^([A-Z])\.(?:\s+(\S.*))?$")
 TABLE = re.compile(r"^Table\s+(\d{1,3})\b\s*[.:]?\s*(.*)$")

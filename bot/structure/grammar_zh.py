@@ -9,6 +9,7 @@ DECISION = re.compile(r"^第\s*(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9
 ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?\s*\**$")
 ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
 CHAPTER = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*章(?:\s+(.*))?$")
+PART = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*部分(?:\s+(.*))?$")
 SECTION = re.compile(rf"^第\s*([{_CN}]+|\d{{1,2}})\s*节(?:\s+(.*))?$")  # "第一节 多灾种早期预警": a section as "一、" is
 CN_HEADING = re.compile(rf"^([{_CN}]+)\s*[.．、]\s*(\S.*)$")
 TABLE = re.compile(r"^表\s*([0-9]{1,2})(?:\s*[：:.．]|\s+\S|\s*$)")  # "表1：…", "表1 …", "表1" over its title

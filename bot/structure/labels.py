@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from bot.structure.grammar import DIVISIONS
 from bot.structure.text import to_cn
 
 
@@ -38,7 +39,7 @@ def _cited(path: tuple[Seg, ...]) -> tuple[Seg, ...]:
     if "article" not in kinds:
         return path
     first_article = kinds.index("article")
-    return tuple(seg for i, seg in enumerate(path) if not (seg.style == "chapter" and i < first_article))
+    return tuple(seg for i, seg in enumerate(path) if not (seg.style in DIVISIONS and i < first_article))
 
 
 def _number(value: str) -> int:
@@ -59,7 +60,8 @@ def _label_zh(path: tuple[Seg, ...]) -> str:
             piece, glue = (f"：{mark}", "") if mark else (f"第{value}行", " ")
         elif kind == "section":
             first = previous is None or previous.kind != "section"
-            piece = f"第{to_cn(_number(value))}章" if style == "chapter" else (
+            piece = f"第{to_cn(_number(value))}章" if style == "chapter" else f"第{to_cn(_number(value))}部分" \
+                if style == "part" else (
                 f"第{to_cn(_number(value))}节" if first and style == "cn" else (
                     f"“{mark}”" if style == "title" else (mark or value)))
         else:
@@ -102,10 +104,10 @@ def _label_en(path: tuple[Seg, ...]) -> str:
             pieces[-1] += f" ({mark or value})"
         elif kind == "section" and seg.style == "title":
             pieces.append(f"“{mark}”")  # an unnumbered heading is cited by its title
-        elif kind == "section" and seg.style == "chapter":
-            pieces.append(f"chapter {mark or value}")
+        elif kind == "section" and seg.style in DIVISIONS:
+            pieces.append(f"{seg.style} {mark or value}")
         elif kind == "section" and previous is not None and previous.kind == "section" \
-                and previous.style not in ("title", "chapter"):
+                and previous.style not in ("title", *DIVISIONS):
             pieces[-1] += f".{mark or value}"
         else:
             pieces.append(_piece_en(seg))

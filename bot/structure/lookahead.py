@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.structure.grammar import Token
+from bot.structure.grammar import DIVISIONS, Token
 from bot.structure.lines import Line
 
 # "8 bis.", "12(e) ter.", "“26.": the label of an inserted or quoted paragraph; a bullet ("•", "o")
@@ -124,11 +124,11 @@ def chapters(lines: list[Line]) -> set[int]:
     found: set[int] = set()
     for i, line in enumerate(lines):
         token = line.token
-        if not line.text or token is None or token.kind != "section" or token.style != "chapter":
+        if not line.text or token is None or token.kind != "section" or token.style not in DIVISIONS:
             continue
         following = [later.token for later in lines[i + 1:i + 8]
                      if later.text and not later.furniture and later.token is not None and later.token.kind != "footnote"]
         if any(token.kind == "article" for token in following[:3]) or following and (
-                following[0].kind == "paragraph" or following[0].kind == "section" and following[0].style != "chapter"):
+                following[0].kind == "paragraph" or following[0].kind == "section" and following[0].style not in DIVISIONS):
             found.add(line.number)  # not a line of an outline ("Chapter 2: Trends" over "2.1. Description")
     return found
