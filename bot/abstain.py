@@ -96,7 +96,8 @@ ANSWER_TYPES = (
                # or a meeting: "任期至缔约方大会第十七届会议为止", "until its seventeenth session"
                re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:by|before|no later than|until)\s+"
                           r"(?:the end of\s+)?(?:\w+\s+)?\d{4}|(?:至|到)[^，。；]{0,24}(?:会议|届会)(?:为止|结束|之前|前)"
-                          r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)")),
+                          r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)"),
+               unless=re.compile(r"(?:多少|几|多长)个?(?:年|月|天|日|周|时间)|多长")),  # "期限至少是多少年": a duration
     # what happened after the document: it schedules meetings, it cannot report how they ended;
     # a question about the plan ("框架最终要在哪次会议上通过？") is not about an outcome, nor is "what did
     # the SBSTA conclude", which UN reports answer with their conclusions
@@ -254,6 +255,9 @@ def _asks_only_for_a_unit(question: str) -> bool:
 UNIT = re.compile(r"[(（]([^()（）]{1,30})[)）]\s*$")  # "(United States dollars)", "（百万美元）"
 
 
+_BARE_NUMBER = re.compile(r"\d[\d,.\s]*")
+
+
 def answer_text(passage: Passage) -> str:
     """The passage's text as answer kinds are looked for in it. A table row gives its figures their column's unit
     or caption's unit ("Estimated cost (USD)" | "250,000" → "250,000 USD", "表1：资金需求（百万美元）" | "18.3" →
@@ -264,6 +268,8 @@ def answer_text(passage: Passage) -> str:
         unit = UNIT.search(name) or caption  # "表1：各国资金需求（百万美元）": the caption's unit serves every column
         if unit and re.search(r"\d", cell):
             units.append(f"{cell} {unit.group(1)}" if re.match(r"[A-Za-z$%]", unit.group(1)) else f"{cell}{unit.group(1)}")
+        elif _BARE_NUMBER.fullmatch(cell) and name:  # "Seats" | "4": four seats, which a count question asks for
+            units.append(f"{cell} {name}")
     return " ".join([passage.text, *units])
 
 

@@ -1,7 +1,7 @@
 """Declining: names the document lacks, answer types the passages lack, weak evidence, exact references."""
 import pytest
 
-from bot.abstain import Abstention, missing_answer_type, unknown_name
+from bot.abstain import Abstention, answer_text, missing_answer_type, unknown_name
 from bot.answer import NOT_FOUND, declined_text
 from bot.records import Hit, Passage
 from bot.textnorm import normalize
@@ -333,3 +333,14 @@ def test_how_much_funding_asks_for_money():
     assert missing_answer_type("How much funding did Switzerland pledge?", ["a contribution of 1.2 million Swiss francs"]) \
         is None
     assert missing_answer_type("How much financing will the Fund provide?", ["The Fund will meet twice."]) == "money"
+
+
+def test_a_table_row_counts_under_its_column_names_and_a_duration_is_no_deadline():
+    row = Passage(id="t1-3", kind="table_row", citation="table 1, Latin America",
+                  text="Latin American and Caribbean States | 4 | 1",
+                  columns=(("Region", "Latin American and Caribbean States"), ("Seats", "4"), ("Of which observers", "1")))
+    assert missing_answer_type("How many seats does the Latin American group have?", [answer_text(row)]) is None
+    assert missing_answer_type("How many members does it have?", [answer_text(row)]) == "count"
+    plan = "(d) A draft management plan, including a proposed duration of not less than ten years."
+    assert missing_answer_type("管理计划草案的期限至少是多少年？", [plan]) is None
+    assert missing_answer_type("提交管理计划的期限是什么？", [plan]) == "deadline"
