@@ -29,7 +29,8 @@ _ORDINAL_UNIT = re.compile(
     r"footnote|item|table|article|annex|section)"
 )
 _CONTAINERS = ("decision", "annex", "appendix", "article", "section")
-_DECISION = r"(\d{1,3}/[a-z]{2,5}\.\d{1,2}|[a-z]{2,4}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
+# "1/CMA.5", "MC-6/3", "16/31", and a draft's "-/CP.31"
+_DECISION = r"((?:\d{1,3}|-)/[a-z]{2,5}\.\d{1,2}|[a-z]{2,4}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
 
 # Each pattern yields one or more segments; they are read in the order they appear in the question.
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
@@ -342,6 +343,13 @@ class Resolver:
                 title = _container_title(passage.text)
                 if len(title) >= (4 if _is_cn(title) else 8):
                     self.container_names.append((title, passage.doc, path))
+        for passage in passages:  # a draft decision's cover names it ("第-/CP.31号决定草案"): a name of the document
+            if passage.kind == "header" and not any(s.startswith("decision:") for s in passage.path):
+                named = {_first(m) for m in _PATTERNS[0][1].finditer(normalize(passage.text))}
+                if len(named) == 1 and ("decision", next(iter(named))) not in self.decisions:
+                    value = next(iter(named))
+                    self.document_names += [(name, passage.doc) for name in
+                                            (f"decision {value}", f"决定{value}", f"{value}号决定")]
         self.document_names.sort(key=lambda pair: -len(pair[0]))
         self._read_sections(passages)
 

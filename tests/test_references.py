@@ -426,3 +426,13 @@ def test_of_reads_from_the_inside_out():
     assert read_segments(normalize("item (iii) of paragraph 2 (b)")) == [("para", "2"), ("item", "b"), ("item", "iii")]
     assert resolve("What does item (ii) of item (a) of paragraph 5 of decision 2/CP.21 say?") == ["report:d2-p5a-ii"]
     assert read_segments(normalize("paragraph 2 (b) (iii)")) == [("para", "2"), ("item", "b"), ("item", "iii")]
+
+
+def test_a_draft_decision_named_on_its_cover_names_its_document():
+    documents = [doc("draft", "FCCC/CP/2026/L.7", "公正转型工作方案", "zh"), doc("hrc", "A/HRC/59/2", "报告", "zh")]
+    passages = [p("draft", "header", "header", "header", text="FCCC/CP/2026/L.7 议程项目6 第-/CP.31号决定草案 主席提出的提案"),
+                p("draft", "a1-s3", "heading", "annex:1", "section:3", text="三、报告"),
+                p("hrc", "s3", "heading", "section:3", text="三、报告")]
+    resolver = Resolver(passages, documents)
+    assert resolver.resolve(normalize("第-/CP.31号决定附件第三节讲什么？")) == ["draft:a1-s3"]
+    assert resolver.named_documents(normalize("What does draft decision -/CP.31 say about reports?")) == {"draft"}
