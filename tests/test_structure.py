@@ -682,3 +682,20 @@ def test_a_treaty_s_parts_hold_its_articles_in_both_languages():
     assert units["art2-1"].label == "Article 2, para. 1" and units["art2-1"].section[0].startswith("PART II")
     zh = {p.label for p in parse("第一部分 总则\n第一条 目的\n本协定旨在合作。\n第二部分 机构\n第二条 秘书处\n秘书处设于日内瓦。", "zh")}
     assert {"第一部分", "第二部分", "第一条", "第二条"} <= zh
+
+
+def test_an_agenda_item_s_title_on_the_cover_is_not_the_document_s():
+    draft = "\n".join(["联合国", "FCCC/CP/2026/L.7", "缔约方会议", "第三十一届会议", "议程项目6", "公正转型路径",
+                       "第-/CP.31号决定草案", "主席提出的提案", "第-/CP.31号决定 公正转型工作方案", "缔约方会议，"])
+    assert detect(draft).title == "公正转型工作方案"
+    report = "\n".join(["A/HRC/59/2", "人权理事会", "第五十九届会议", "议程项目1", "组织和程序事项", "",
+                        "人权理事会第五十九届会议报告摘要", "", "一、组织和程序事项", "1. 会议开幕。"])
+    assert detect(report).title == "人权理事会第五十九届会议报告摘要"
+    decision = "\n".join(["MPC/COP/DEC/5/8", "缔约方大会", "第五次会议", "议程项目12", "缔约方大会第5/8号决定：山地恢复",
+                          "缔约方大会，"])
+    assert detect(decision).title == "缔约方大会第5/8号决定：山地恢复"  # the decision itself, not the item's title
+
+
+def test_the_words_right_under_a_section_heading_are_cited_as_that_section():
+    labels = [p.label for p in parse("附件\n一、目标\n工作方案的目标是促进经验交流。\n二、报告\n1. 秘书处应编写报告。", "zh")]
+    assert "附件 第一节" in labels and not any("之后" in label for label in labels)

@@ -131,6 +131,9 @@ def _title(front: list[str]) -> tuple[str | None, str]:
         decision = en.DECISION.match(line)
         if decision and decision[4]:  # "Decision 1/EA.8. Governance of sand": the title on its line
             return decision[4], "decision"
+        titled = _ZH_DECISION_TITLE.match(line)
+        if titled:
+            return titled[1], "decision"
         if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
     start = _after_meeting_block(front)
@@ -143,6 +146,14 @@ _SESSION_LINE = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th))
                            r"|^(?:Provisional )?(?:agenda )?item \d|^(?:临时)?议程项目|^第[一二三四五六七八九十百\d]+(?:届|次)会议", re.I)
 
 
+_DRAFT_OR_DECISION = re.compile(r"\b(?:decision|resolution)\s+(?:-|\d{1,3})\s*/|(?:-|\d{1,3})\s*/\s*[\w.()]+?\s*号(?:决定|决议)",
+                                re.I)
+# "第-/CP.31号决定 公正转型工作方案": a decision's title on its heading's line
+_ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号(?:决定|决议)\s+(\S.{1,80})$")
+_AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]\))?\s*$|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z][)）])?\s*$",
+                          re.I)
+
+
 def _meeting_line(line: str) -> bool:
     return bool(_SESSION_LINE.match(line)) or len(line) <= 60 and bool(en.DATE.search(line) or zh.DATE.search(line))
 
@@ -151,7 +162,15 @@ def _after_meeting_block(front: list[str]) -> int:
     """Where a title may start: after the cover's meeting lines (its session, place and dates, agenda item),
     which stand between the organization's or body's name and the title; the top when there are none."""
     lines = [i for i, line in enumerate(front) if line and _meeting_line(line)]
-    return lines[-1] + 1 if lines and any(_SESSION_LINE.match(front[i]) for i in lines) else 0
+    if not lines or not any(_SESSION_LINE.match(front[i]) for i in lines):
+        return 0
+    start = lines[-1] + 1
+    if _AGENDA_ITEM.match(front[lines[-1]]):  # "Agenda item 6" / "Just transition pathways": the item's title,
+        end = start  # a line or two up to a blank line, not the document's
+        while end < len(front) and front[end] and end - start < 2 and not _DRAFT_OR_DECISION.search(front[end]):
+            end += 1
+        start = end if end < len(front) else start
+    return start
 
 
 def _cover(line: str) -> bool:
