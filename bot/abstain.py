@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bot.glossary import Glossary, default_glossary, proper_names
 from bot.records import Hit, Passage
-from bot.references import asks_only_for_units
+from bot.references import asks_only_for_units, names_unit_as_topic, read_segments
 from bot.textnorm import normalize
 
 CHECKED_HITS = 2  # the answer quotes at most the top two passages
@@ -243,6 +243,21 @@ def _year_not_in_table(question: str, passage: Passage) -> str | None:
     return missing[0] if len(missing) == len(asked) else None
 
 
+def _names_a_missing_unit(question: str) -> bool:
+    """Whether the question asks about an article, paragraph or footnote by its number ("What does Article 12 say
+    about dispute settlement?") — not as part of a name ("the Article 6.4 mechanism") — which, as no exact
+    reference was found, no loaded document has."""
+    asked = normalize(question)
+    return bool(_ASKS_WHAT_UNIT_SAYS.search(asked)) and not names_unit_as_topic(asked) \
+        and any(kind in ("article", "para", "footnote") for kind, _ in read_segments(asked))
+
+
+# the question asks what a unit says, not about something a unit it cites says ("根据第14/34号决定第6段，…")
+_ASKS_WHAT_UNIT_SAYS = re.compile(r"\bwhat (?:does|do|did) (?:article|paragraph|para\.|footnote)\s*\d[^?]{0,80}"
+                                  r"\b(?:say|says|provide|state|require|cover)|^[^，,]{0,20}第[^，,]{1,8}[条段款][^，,]{0,20}"
+                                  r"(?:规定|讲|说)")
+
+
 def _asks_only_for_a_unit(question: str) -> bool:
     """Whether the question asks for units and nothing else, the document they are in aside ("Article 2 of the
     Paris Agreement", "《京都议定书》第三条规定了什么？")."""
@@ -351,8 +366,8 @@ class Abstention:
             return words["title"].format(absent)
         if top.exact:
             return None
-        if _asks_only_for_a_unit(question):  # "paragraph 999 of decision 1/CMA.5", "《京都议定书》第三条": none has it
-            return words["unit_scoped" if scoped else "unit"]
+        if _asks_only_for_a_unit(question) or _names_a_missing_unit(question):  # "paragraph 999 of decision 1/CMA.5",
+            return words["unit_scoped" if scoped else "unit"]  # "《京都议定书》第三条": none has it
         # an acronym a Chinese passage close to the question would spell out in Chinese is no sign of a name the
         # documents lack
         spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en

@@ -344,3 +344,13 @@ def test_a_table_row_counts_under_its_column_names_and_a_duration_is_no_deadline
     plan = "(d) A draft management plan, including a proposed duration of not less than ten years."
     assert missing_answer_type("管理计划草案的期限至少是多少年？", [plan]) is None
     assert missing_answer_type("提交管理计划的期限是什么？", [plan]) == "deadline"
+
+
+def test_a_numbered_unit_asked_about_that_no_document_has_is_a_reason():
+    article = Passage(id="art10-1", kind="paragraph", citation="Article 10, para. 1", text="1. Disputes shall be settled.")
+    reason = Abstention().reason
+    hit = Hit(article, 5.0, 0.9, 30.0)  # found by search: the unit named resolved to nothing
+    assert reason([hit], "What does Article 12 of the Agreement say about dispute settlement?", "", "en") == \
+        "no loaded document has the numbered part asked for"
+    assert reason([hit], "How is the Article 6.4 mechanism supervised?", "article 6.4 mechanism", "en") is None
+    assert reason([Hit(article, 5.0, 0.9, 30.0, exact=True)], "What does Article 10 say about disputes?", "", "en") is None
