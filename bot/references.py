@@ -43,7 +43,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
                            # a lone letter before an item: "annex I, section II, D (iv)", "section II.D (iv)"
                            # ("a (i)" after a word is the article "a")
                            r"|(?<![a-z])((?<![a-z]\s)a|[b-h])\s*(?=\(\s*(?:[ivxl]{1,5}|\d{1,2}|[一二三四五六七八九十]{1,3})\s*\))"
-                           r"|\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*([一二三四五六七八九十]{1,3})\s*章")),
+                           r"|\bchapter\s+([ivxl]{1,5}|\d{1,2})\b|第\s*([一二三四五六七八九十]{1,3})\s*章"
+                           r"|\bpart\s+([ivxl]{1,5}|\d{1,2})\b|第\s*([一二三四五六七八九十]{1,3})\s*部分")),  # a treaty's parts
     ("preamble", re.compile(rf"序言(?:部分)?(?:的)?第\s*{_NUM}\s*段|preamb\w*\s*(?:paragraph|para\.?)?\s*(\d{{1,2}})\b")),
     ("footnote", re.compile(rf"(?:脚注|注释|footnote|\bfn|\bnote)\s*(?:第|no\.?\s*)?{_NUM}")),
     ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),

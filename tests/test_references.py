@@ -436,3 +436,9 @@ def test_a_draft_decision_named_on_its_cover_names_its_document():
     resolver = Resolver(passages, documents)
     assert resolver.resolve(normalize("第-/CP.31号决定附件第三节讲什么？")) == ["draft:a1-s3"]
     assert resolver.named_documents(normalize("What does draft decision -/CP.31 say about reports?")) == {"draft"}
+
+
+def test_a_treaty_s_part_is_named_as_a_division():
+    assert read_segments(normalize("Which articles are in Part II of the Agreement?")) == [("section", "2")]
+    assert read_segments(normalize("第二部分包括哪些条款？")) == [("section", "2")]
+    assert read_segments(normalize("Part two: Action taken by the Conference")) == []
