@@ -699,3 +699,18 @@ def test_an_agenda_item_s_title_on_the_cover_is_not_the_document_s():
 def test_the_words_right_under_a_section_heading_are_cited_as_that_section():
     labels = [p.label for p in parse("附件\n一、目标\n工作方案的目标是促进经验交流。\n二、报告\n1. 秘书处应编写报告。", "zh")]
     assert "附件 第一节" in labels and not any("之后" in label for label in labels)
+
+
+def test_an_annex_titled_on_its_line_is_an_annex_but_not_inside_another_annex_s_outline():
+    text = "\n".join(["1. Decides to act.", "Annex: Terms of reference of the expert group", "1. The group meets twice.",
+                      "2. It reports annually.", "Annex II", "Outline of the report", "Annex I: Technical annexes for REDD+",
+                      "Annex III: Common tabular formats", "1. The outline is indicative."])
+    labels = [p.label for p in parse(text, "en")]
+    assert "annex, para. 1" in labels and "annex, para. 2" in labels and "para. 1" in labels
+    assert labels.count("annex II") == 1 and "annex III" not in labels  # outline lines, not headings
+    assert [p.label for p in parse("附件：专家组职权范围\n1. 专家组每年举行两次会议。", "zh")] == ["附件", "附件 第1段"]
+
+
+def test_a_unit_s_exponent_is_no_footnote_marker():
+    assert strip_markers("the guideline value of 15 µg/m³ for PM2.5") == "the guideline value of 15 µg/m³ for PM2.5"
+    assert strip_markers("an area of 2 km² of the mechanism²") == "an area of 2 km² of the mechanism"

@@ -21,6 +21,7 @@ CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _RULE = re.compile(r"^[-|:\s]*-{3,}[-|:\s]*$")
 _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
+_TITLED_ANNEX = re.compile(r"^(?:Annex|ANNEX|Appendix|APPENDIX|附件|附录)[^:：—–]{0,8}[:：—–]\s*\S")
 _LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
 _TITLE_MAX = 300  # a title line longer than this is running text
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
@@ -286,6 +287,9 @@ class Builder:
         self._push(Scope(token.style, token.value), line=line, text=line.text).phase = "front"
 
     def _annex(self, line: Line, token: Token) -> None:
+        if _TITLED_ANNEX.match(line.text) and any(s.kind in ("annex", "appendix") for s in self.scopes):
+            self._plain(line, token)  # "Annex I: Technical annexes for REDD+" in an annex's outline of another text
+            return
         if token.style == "appendix" and any(s.kind == "annex" for s in self.scopes):
             parent = self._pop_to(("annex",))
         else:

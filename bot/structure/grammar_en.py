@@ -10,7 +10,8 @@ import re
 DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,4}-\d{1,2})\s*/\s*"
                       r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
                       r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
-ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?\s*\**$")
+# "Annex", "Annex II", or with its title after a colon or dash: "Annex: Terms of reference of the expert group"
+ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?(?:\s*[:–—]\s+[A-Z“\"][^.;]{0,120})?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")
 PART = re.compile(r"^(?:Part|PART)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")  # a treaty's parts hold its articles

@@ -6,7 +6,7 @@ import re
 
 _CN = "一二三四五六七八九十"
 DECISION = re.compile(r"^第\s*(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*号(决定|决议)\s*\**$")
-ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?\s*\**$")
+ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?(?:\s*[:：—]\s*[^\s。；;]{{2,60}})?\s*\**$")  # "附件：专家组职权范围"
 ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
 CHAPTER = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*章(?:\s+(.*))?$")
 PART = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*部分(?:\s+(.*))?$")

@@ -9,7 +9,9 @@ import re
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_ASCII = str.maketrans(SUPERSCRIPTS, "0123456789")
-_MARKER_BODY = rf"[{SUPERSCRIPTS}]+|\^\{{ *[0-9]+(?: *, *[0-9]+)* *\}}"
+# a unit's exponent is no footnote marker: "15 µg/m³", "2 km²" (a lone ² or ³ right after m, km, cm …)
+_EXPONENT = rf"(?<=[\d\s/·(]m)[²³](?![{SUPERSCRIPTS}])|(?<=[\d\s/·(][kcdmµμ]m)[²³](?![{SUPERSCRIPTS}])"
+_MARKER_BODY = rf"(?!{_EXPONENT})[{SUPERSCRIPTS}]+|\^\{{ *[0-9]+(?: *, *[0-9]+)* *\}}"
 MARKER = re.compile(rf" *(?:{_MARKER_BODY})")
 MARKER_CHAR = re.compile(rf"[{SUPERSCRIPTS}]|\^\{{")  # a cheap test before the full pattern
 _LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
