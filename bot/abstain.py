@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bot.glossary import Glossary, default_glossary, proper_names
 from bot.records import Hit, Passage
-from bot.references import asks_only_for_units, names_unit_as_topic, read_segments
+from bot.references import asks_only_for_units, names_unit_as_topic, read_segments, to_int
 from bot.textnorm import normalize
 
 CHECKED_HITS = 2  # the answer quotes at most the top two passages
@@ -211,6 +211,23 @@ def _title_not_loaded(question: str, glossary: Glossary, loaded: Callable[[list[
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")  # a year, in either language
 
 
+def unknown_instance(question: str, document: str) -> str | None:
+    """A numbered instance of a series the (normalized) document speaks of in Chinese that it never mentions:
+    "第五次年度对话" where it has only 第三次 and 第四次年度对话; else None."""
+    for match in _INSTANCE.finditer(normalize(question)):  # a series named by four characters or more, not any
+        number, counter, noun = to_int(match[1]), match[2], match[3][:4]  # "届会议" (English texts say "41st session")
+        if number is None or len(noun) < 4:
+            continue
+        seen = {to_int(m[1]) for m in re.finditer(rf"第([一二三四五六七八九十百零\d]+){counter}{re.escape(noun)}", document)}
+        if seen and number not in seen:  # named by as much of its noun as the document's instances share
+            shared = max(n for n in range(4, len(match[3]) + 1) if f"{counter}{match[3][:n]}" in document)
+            return f"第{match[1]}{counter}{match[3][:shared]}"
+    return None
+
+
+_INSTANCE = re.compile(r"第([一二三四五六七八九十百零\d]+)(次|届)([\u4e00-\u9fff]{4,6})")
+
+
 def unknown_year(question: str, document: str) -> str | None:
     """A year the question names that the (normalized) document neither mentions nor spans with a range
     ("2026—2030年", "2021-2030") — "行动计划中2031年的预算" over a plan for 2026—2030 — else None."""
@@ -377,6 +394,9 @@ class Abstention:
         year = unknown_year(question, document) if document else None
         if year:
             return words["name"].format(year if language == "en" else f"{year}年")
+        instance = unknown_instance(question, document) if document else None
+        if instance:
+            return words["name"].format(instance)
         # judged on the passages most about the question, before those holding the kind asked for were preferred,
         # and on those nearly as much about it that hold one
         about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)
