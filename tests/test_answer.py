@@ -195,16 +195,20 @@ def test_an_inline_list_is_quoted_through_its_items():
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0.0])) == " ".join(clauses[:3])
 
 
+def list_index(doc: str, lead_in: tuple[str, str], *items: tuple[str, str]) -> SimpleNamespace:
+    """The part of an index compose reads: a paragraph that leads in to its items, in order."""
+    (local, text), number = lead_in, lead_in[0][1:]
+    passages = [Passage(id=f"{doc}:{local}", kind="paragraph", citation=local, text=text, doc=doc,
+                        path=(f"para:{number}",), order=0)]
+    passages += [Passage(id=f"{doc}:{local}", kind="item", citation=local, text=text, doc=doc,
+                         path=(f"para:{number}", f"item:{local[-1]}"), order=n) for n, (local, text) in enumerate(items, 1)]
+    return SimpleNamespace(passages=passages, sentences_of=lambda row: [], sentences=[], sentence_vectors=np.zeros((0, 1)))
+
+
 def test_a_question_counting_a_list_is_quoted_the_whole_list_not_its_first_item():
-    from types import SimpleNamespace
-
-    def unit(local, kind, text, *path, order):
-        return Passage(id=f"w:{local}", kind=kind, citation=local, text=text, doc="w", path=path, order=order)
-
-    passages = [unit("p4", "paragraph", "4. The workplan pursues three objectives:", "para:4", order=0),
-                unit("p4a", "item", "(a) To close knowledge gaps;", "para:4", "item:a", order=1),
-                unit("p4b", "item", "(b) To build tools.", "para:4", "item:b", order=2)]
-    index = SimpleNamespace(passages=passages, sentences_of=lambda row: [], sentences=[], sentence_vectors=np.zeros((0, 1)))
+    index = list_index("w", ("p4", "4. The workplan pursues three objectives:"), ("p4a", "(a) To close knowledge gaps;"),
+                       ("p4b", "(b) To build tools."))
+    passages = index.passages
     hits = [Hit(passages[1], 5.0, 0.9, 20.0), Hit(passages[2], 3.0, 0.9, 10.0)]
     listed = compose("What are the three objectives of the workplan?", hits, index, np.array([1.0]), None)
     assert listed.quotes[0].passage_id == "w:p4" and "(b) To build tools." in listed.quotes[0].sentence
@@ -235,15 +239,9 @@ def test_a_column_named_in_other_words_order_and_two_columns_asked_for_at_once()
 
 
 def test_an_item_found_by_search_is_quoted_after_the_lead_in_it_completes():
-    from types import SimpleNamespace
-
-    def unit(local, kind, text, *path, order):
-        return Passage(id=f"r:{local}", kind=kind, citation=local, text=text, doc="r", path=path, order=order)
-
-    passages = [unit("p6", "paragraph", "6. 决定召开一次为期一天的闭会期间研讨会，讨论：", "para:6", order=0),
-                unit("p6a", "item", "（a）人工智能的风险；", "para:6", "item:a", order=1),
-                unit("p6b", "item", "（b）发展中国家的能力建设需要；", "para:6", "item:b", order=2)]
-    index = SimpleNamespace(passages=passages, sentences_of=lambda row: [], sentences=[], sentence_vectors=np.zeros((0, 1)))
+    index = list_index("r", ("p6", "6. 决定召开一次为期一天的闭会期间研讨会，讨论："), ("p6a", "（a）人工智能的风险；"),
+                       ("p6b", "（b）发展中国家的能力建设需要；"))
+    passages = index.passages
     found = compose("决定召开什么会议讨论能力建设需要？", [Hit(passages[2], 5.0, 0.9, 20.0)], index, np.array([1.0]), None)
     assert found.quotes[0].sentence == "6. 决定召开一次为期一天的闭会期间研讨会，讨论：…（b）发展中国家的能力建设需要；"
     named = compose("第6段(b)项", [Hit(passages[2], 5.0, 0.9, 20.0, exact=True)], index, np.array([1.0]), None)
