@@ -20,7 +20,7 @@ from bot.references import asks_only_for_units, names_unit_as_topic, read_segmen
 from bot.textnorm import normalize
 
 CHECKED_HITS = 2  # the answer quotes at most the top two passages
-NEARLY_ABOUT = 0.5  # a passage holding the kind asked for counts when it scored this close to the best before the lift
+NEARLY_ABOUT = 1.0  # a passage holding the kind asked for counts when its lift (1.0) brings it level with the best
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def unknown_proper_name(question: str, document: str) -> str | None:
     document mentions by none of its names (those of every entry sharing a name with it), else None."""
     asked = normalize(question)
     entries = proper_names()
-    chinese = {term for entry in entries for term in entry.chinese if len(term) >= 2 and term in asked}
+    chinese = {term for entry in entries for term in entry.chinese if len(term) >= 2 and _mentions(term, asked)}
     chinese = {term for term in chinese if not any(term != other and term in other for other in chinese)}  # 马德里, not 德里
     english = {entry.english for entry in entries
                if re.search(rf"(?<![\w-]){re.escape(entry.english)}(?![\w-])", asked)}
@@ -184,10 +184,30 @@ def unknown_proper_name(question: str, document: str) -> str | None:
         related = [entry for entry in entries if name == entry.english or name in entry.chinese]
         renderings = {rendering for entry in related for rendering in (entry.english, *entry.chinese)}
         renderings |= {entry.english for entry in entries if renderings & set(entry.chinese)}  # 意大利: italy too
-        if not any(normalize(rendering) in document for rendering in renderings):
+        if not any(_mentions(normalize(rendering), document) for rendering in renderings):
             written = re.search(re.escape(name), question, re.IGNORECASE)
             return written[0] if written else name
     return None
+
+
+def _mentions(name: str, document: str) -> bool:
+    """Whether the document mentions a name on its own: a Chinese name seen only in the middle of a longer
+    glossary term ("中国" in 发展中国家; not in 77国集团和中国, which names it) is not mentioned."""
+    if name not in document:
+        return False
+    longer = _terms_holding(name) if _CJK.search(name) else ()
+    return not longer or name in re.sub("|".join(map(re.escape, longer)), " ", document)
+
+
+@lru_cache(maxsize=256)
+def _terms_holding(name: str) -> tuple[str, ...]:
+    """The glossary's Chinese terms that hold the name in their middle, longest first."""
+    return tuple(sorted((term for term in _chinese_terms() if name in term[1:-1]), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _chinese_terms() -> frozenset[str]:
+    return frozenset(default_glossary().chinese_words()) | {t for e in proper_names() for t in e.chinese}
 
 
 # a document named by what it is: "公约第十二条", "报告第8段", "the convention's article 12"
