@@ -9,17 +9,18 @@ cannot place becomes a "text" unit, so nothing is lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.structure import grammar_en as en
 from bot.structure import lookahead
 from bot.structure.grammar import DIVISIONS, Token, classify, has_bullet, unbullet
 from bot.structure.lines import Line, pipe_cells
-from bot.structure.text import clean, is_open, roman_value, to_cn, to_roman
+from bot.structure.text import clean, ends_with_comma, is_open, roman_value, to_cn, to_roman
 
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _RULE = re.compile(r"^[-|:\s]*-{3,}[-|:\s]*$")
+_BARE_NUMBER = re.compile(r"^[1-9]\d{0,2}$")  # a footnote number printed alone above its text
 _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
 _TITLED_ANNEX = re.compile(r"^(?:Annex|ANNEX|Appendix|APPENDIX|附件|附录)[^:：—–]{0,8}[:：—–]\s*\S")
 _LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
@@ -103,6 +104,7 @@ class Builder:
         self.before_paragraph = lookahead.before_paragraph(lines)  # the next unit is a numbered paragraph
         self.next_number = lookahead.next_numbers(lines)  # a numbered line -> the next numbered line's number
         self.lower_next = lookahead.lower_next(lines)  # the next line starts in lower case
+        self.before_comma = lookahead.wrapped_before_comma(lines)  # a line cut mid-phrase, the next ends with ","
         self.tab_rows = lookahead.tab_rows(lines)  # tab-separated cells, next to another such line
         self.chapters = lookahead.chapters(lines)  # "第一章 总则" with an article next: a treaty's chapter
         self.root = Scope("root")
@@ -153,10 +155,24 @@ class Builder:
         first = next((line.token.kind for line in self.lines if line.token is not None and not line.contents
                       and line.token.kind in _BODY_START), None)
         self.root_chapeau = first != "decision"  # in a report of decisions, each decision has its chapeau
-        for line in self.lines:
-            if line.text and not line.furniture:
+        lines = [line for line in self.lines if line.text and not line.furniture]
+        taken = False
+        for line, after in zip(lines, lines[1:] + [None]):
+            if taken:
+                taken = False
+            elif not (after is not None and self._split_footnote(line, after)):
                 self.feed(line)
+            else:
+                taken = True
         return self.drafts
+
+    def _split_footnote(self, number: Line, after: Line) -> bool:
+        """A footnote whose number stands alone on the line above its text, as converters print a raised
+        number ("1" over "FCCC/KP/CMP/2027/4 and Add.1."): read as one line, when it is one (see _plain_footnote)."""
+        if not _BARE_NUMBER.match(number.text) or number.number in self.tab_rows or after.contents \
+                or (after.token or classify(after.text)).kind != "plain":
+            return False
+        return self._plain_footnote(replace(after, text=f"{number.text} {after.text}"))
 
     def feed(self, line: Line) -> None:
         if line.contents:
@@ -219,7 +235,7 @@ class Builder:
             return False
         else:
             frame.heading.add(line, text)
-            if not self._chapeau(line):
+            if not self._chapeau(line) and not self._chapeau_begins(frame, line):
                 frame.title.append(text)
         if self._chapeau(line) and (frame.kind != "root" or self.root_chapeau):
             frame.phase = "preamble"
@@ -260,6 +276,11 @@ class Builder:
         bare = clean(line.text)
         return bool(bare) and bare[-1] in "，," and line.number not in self.lower_next
 
+    def _chapeau_begins(self, frame: Scope, line: Line) -> bool:
+        """The first line of a chapeau wrapped in two ("The Conference of the Parties serving as the meeting of
+        the" / "Parties to the Kyoto Protocol,"), once the title is read: not part of the title."""
+        return bool(frame.title) and line.number in self.before_comma and line.number not in self.lower_next
+
     def _preamble(self, frame: Scope, line: Line, token: Token) -> bool:
         if token.kind in _BODY_START:
             return False
@@ -278,6 +299,9 @@ class Builder:
         """Does `text` carry on the unit cut off in `draft`?"""
         if is_open(draft.parts[-1], self.language):
             return True
+        if draft.kind in ("paragraph", "item") and ends_with_comma(draft.parts[-1], self.language):
+            return True  # a numbered unit ends with ";", "." or ":"; a comma ends a preamble paragraph, not one
+            # ("… new pledges from Austria, Ireland," + "Luxembourg and the Republic of Korea;")
         return self.language == "en" and text[:1].islower()
 
     # -- containers --------------------------------------------------------------------------

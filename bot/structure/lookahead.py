@@ -30,6 +30,24 @@ def lower_next(lines: list[Line]) -> set[int]:
     return found
 
 
+_FUNCTION_WORD_END = re.compile(r"\b(?:the|of|to|and|for|on|in|by|with|at|as)\s*$")
+
+
+def wrapped_before_comma(lines: list[Line]) -> set[int]:
+    """Line numbers of the lines that stop mid-phrase (on "the", "of" …) before a line ending with a comma: the
+    first line of a chapeau wrapped in two ("The Conference of the Parties serving as the meeting of the" /
+    "Parties to the Kyoto Protocol,")."""
+    found: set[int] = set()
+    following = ""
+    for line in reversed(lines):
+        if not line.text or line.furniture:
+            continue
+        if following.rstrip()[-1:] in (",", "，") and _FUNCTION_WORD_END.search(line.text):
+            found.add(line.number)
+        following = line.text
+    return found
+
+
 def next_numbers(lines: list[Line]) -> dict[int, int]:
     """For each numbered line, the number of the next numbered line: a title-like "1." followed by "2."
     is a paragraph of a list, followed by "66." a heading between paragraphs 65 and 66."""

@@ -84,6 +84,14 @@ def is_open(text: str, language: str) -> bool:
     return bool(text) and text[-1] not in closers
 
 
+def ends_with_comma(text: str, language: str) -> bool:
+    """Whether a unit's last line stops at a comma (after any footnote marker in plain digits)."""
+    text = clean(text)
+    if language == "en":
+        text = _TRAILING_MARKER.sub("", text)
+    return text.endswith((",", "，"))
+
+
 def cn_number(numeral: str) -> int | None:
     """一 … 九十九 as an int; None for anything else."""
     match = _CN_NUMBER.fullmatch(numeral)
