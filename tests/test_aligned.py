@@ -47,3 +47,43 @@ def test_a_list_of_names_and_values_is_one_line_going_on_with_its_lead_in():
 def test_prose_is_left_as_it_is():
     prose = "1. The meeting opened.  It was  chaired by Ms. Ortega.\n2. Parties  spoke   at length.\n"
     assert aligned_tables(prose) == prose
+
+
+BUDGET = """      3.     The budget below covers activities specific to the Kyoto Protocol.
+
+Table 1
+Kyoto Protocol-specific budget by activity, 2028–2029
+(Euros)
+
+Activity                                              2028          2029          Total
+
+A. Closure of the clean development mechanism      1,184,300       612,900     1,797,200
+B. International transaction log                    402,500       398,100       800,600
+
+Total                                              1,998,000     1,014,700     2,598,300
+
+      4.     The contribution of each Party to the budget set out in table 1 shall be
+based on the indicative scale of contributions.
+"""
+
+CHINESE = """附件
+
+对话    主题                                   日期及时段
+一      水促进健康                             12月2日下午
+二      水促进可持续发展与繁荣                 12月3日上午
+"""
+
+
+def test_figures_set_flush_right_and_blank_lines_between_rows_stay_in_one_table():
+    rows = [p for p in parse(aligned_tables(BUDGET), "en") if p.kind == "table_row"]
+    assert [p.columns[0][1] for p in rows] == ["A. Closure of the clean development mechanism",
+                                               "B. International transaction log", "Total"]
+    assert rows[-1].columns[1:] == (("2028", "1,998,000"), ("2029", "1,014,700"), ("Total", "2,598,300"))
+    paragraph = [p for p in parse(aligned_tables(BUDGET), "en") if p.kind == "paragraph"][-1]
+    assert paragraph.text.startswith("4. The contribution") and paragraph.text.endswith("contributions.")
+
+
+def test_chinese_columns_are_aligned_as_shown_two_columns_to_a_character():
+    rows = [p for p in parse(aligned_tables(CHINESE), "zh") if p.kind == "table_row"]
+    assert [dict(p.columns) for p in rows] == [{"对话": "一", "主题": "水促进健康", "日期及时段": "12月2日下午"},
+                                               {"对话": "二", "主题": "水促进可持续发展与繁荣", "日期及时段": "12月3日上午"}]

@@ -14,6 +14,7 @@ when that ends with a colon. Prose is never touched: a line outside such a block
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["aligned_tables"]
 
@@ -55,23 +56,38 @@ def _opens_list(out: list[str]) -> bool:
 
 
 def _cells(line: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group()) for m in _CELL.finditer(line)]
+    """The line's cells and the columns they start in, a Chinese character taking two columns as on screen."""
+    return [(_width(line[:m.start()]), m.group()) for m in _CELL.finditer(line)]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _block_end(lines: list[str], start: int) -> int:
     """The end of the table starting at `start`, or `start` when none does: rows of two cells or more whose
-    second cells align, with the continuation lines and rulers between them."""
+    second cells align, with the continuation lines and rulers between them. Rows of three cells or more
+    also align when each cell overlaps the one above it (figures set flush right: "1,184,300" under "2028"),
+    and one blank line between such rows does not end the table."""
     first = _cells(lines[start])
     if len(first) < 2 or "\t" in lines[start]:
         return start
     columns = {position for position, _ in first[1:]}
     second = first[1][0]
     rows, end = 1, start + 1
-    while end < len(lines) and lines[end].strip() and "\t" not in lines[end]:
+    while end < len(lines) and "\t" not in lines[end]:
+        if not lines[end].strip():
+            after = end + 1
+            if "\f" in lines[end]:  # a page ends the table
+                break
+            if after < len(lines) and "\t" not in lines[after] and _spans_match(first, _cells(lines[after])):
+                end = after  # one blank line between rows of the same columns
+                continue
+            break
         cells = _cells(lines[end])
         if _RULER.match(lines[end]):
             pass
-        elif len(cells) >= 2 and cells[1][0] == second:
+        elif len(cells) >= 2 and cells[1][0] == second or _spans_match(first, cells):
             rows += 1
             columns.update(position for position, _ in cells[1:])
         elif not (len(cells) == 1 and cells[0][0] in columns):  # not a cell continued under its column
@@ -80,12 +96,19 @@ def _block_end(lines: list[str], start: int) -> int:
     return end if rows >= 2 else start
 
 
+def _spans_match(first: list[tuple[int, str]], cells: list[tuple[int, str]]) -> bool:
+    """Whether a row of three cells or more has the first row's columns: as many cells, each after the first
+    overlapping the first row's cell in its place."""
+    return len(cells) == len(first) >= 3 and all(
+        start < top + _width(above) and top < start + _width(cell) for (start, cell), (top, above) in zip(cells[1:], first[1:]))
+
+
 def _rewritten(block: list[str]) -> list[str]:
     """The block's rows with their cells joined by tabs, each continuation line's words added to the cell of
     the row above in its column ("Rules of procedure: voting on" + "matters of substance")."""
     columns = sorted({position for line in block if not _RULER.match(line) for position, _ in _cells(line)[1:]})
     rows: list[list[str]] = []
-    for line in block:
+    for line in filter(str.strip, block):  # without the blank lines between rows
         cells = _cells(line)
         if rows and len(cells) == 1 and not _RULER.match(line) and cells[0][0] > 0:
             column = sum(c <= cells[0][0] for c in columns)
