@@ -664,3 +664,61 @@ def test_pdf_an_article_heading_atop_a_page_is_no_running_head():
     text = read_pdf(_pdf(draw, pages=3), "en.pdf").text
     lines = text.replace("\f", "").split("\n")
     assert [line for line in lines if line.startswith("Article")] == ["Article 6", "Article 7", "Article 8"]
+
+
+def test_pdf_a_table_ruled_only_above_and_below_its_header_and_under_its_rows_is_read_as_rows():
+    """UN documents draw tables with horizontal rules only: no grid, yet each line between the rules is a row."""
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 720, "4. The milestones are set out below:")
+        c.setLineWidth(0.6)
+        for y in (705, 685, 625):
+            c.line(LEFT, y, RIGHT, y)
+        for y, cells in [(692, ("Milestone", "Deadline", "Lead body")), (672, ("Global assessment", "June 2029", "Expert group")),
+                         (652, ("Data platform", "December 2029", "UNEP, FAO")), (632, ("Mid-term review", "October 2030", "CPR"))]:
+            for x, cell in zip((LEFT + 4, LEFT + 230, LEFT + 330), cells):
+                c.drawString(x, y, cell)
+        c.drawString(LEFT, 600, "5. Member States shall report every two years.")
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[1:5] == ["Milestone\tDeadline\tLead body", "Global assessment\tJune 2029\tExpert group",
+                          "Data platform\tDecember 2029\tUNEP, FAO", "Mid-term review\tOctober 2030\tCPR"]
+    assert lines[0] == "4. The milestones are set out below:" and lines[5] == "5. Member States shall report every two years."
+
+
+def test_pdf_a_chinese_numbered_paragraph_atop_a_page_is_not_joined_to_the_last_one():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    full = "4．决定设立一个由18名专家组成的政府间氮问题专家工作组，成员按公平地域分配原则产生，"
+
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("STSong-Light", 10.5)
+        size = 10.5 * (RIGHT - LEFT) / stringWidth(full, "STSong-Light", 10.5)  # a line as full as the text block
+        c.setFont("STSong-Light", size)
+        if number == 1:
+            c.drawString(LEFT, 700, full)  # the page's last line is full: a paragraph could go on over the page
+            c.setFont("STSong-Light", 9)
+            c.drawString(LEFT, 50, "请回收")
+        else:
+            c.drawString(LEFT, 760, "5．请执行主任：")
+            c.drawString(LEFT, 744, "（a）在2029年6月30日之前编写一份全球氮评估报告；")
+
+    from bot.sources.pdf import read_pdf
+
+    text = read_pdf(_pdf(draw, pages=2), "zh.pdf").text
+    assert "5．请执行主任：" in text.split("\f")[1] and "请回收" not in text
+
+
+def test_docx_a_line_break_parts_a_heading_but_only_wraps_a_long_paragraph(tmp_path):
+    br = '<w:r><w:br/><w:t xml:space="preserve">{}</w:t></w:r>'
+    long_text = "The annual contributions set out below apply to the first budgetary period " * 3
+    body = (_p("Annex", extra=br.format("Schedule of contributions")) + _p(long_text.strip(), extra=br.format("and so on."))
+            + "<w:tbl><w:tr>" + _cell("Party") + _cell("Share") + "</w:tr></w:tbl>")
+    path = tmp_path / "annex.docx"
+    path.write_bytes(_docx({"word/document.xml": _document(body.replace(
+        _cell("Share"), '<w:tc><w:tcPr/><w:p><w:r><w:t>Share</w:t><w:br/><w:t>(%)</w:t></w:r></w:p></w:tc>'))}))
+    assert read_source(path).text == f"Annex\nSchedule of contributions\n{long_text.strip()} and so on.\nParty\tShare (%)\n"

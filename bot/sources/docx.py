@@ -413,7 +413,7 @@ class _Reader:
                 continue
             self.written.add(note_id)
             reader = _Reader(self.ns, self.numbering, {})
-            parts = [reader.runs(p).strip() for p in self.footnotes[note_id].iter(f"{{{self.ns}}}p")]
+            parts = [reader.runs(p).replace(_BREAK, " ").strip() for p in self.footnotes[note_id].iter(f"{{{self.ns}}}p")]
             text = re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
             out.append(f"{marker} {text}".strip())
         self.pending.clear()
@@ -423,6 +423,9 @@ class _Reader:
         ns = self.ns
         p_pr = p.find(f"{{{ns}}}pPr")
         text = re.sub(r"[ \t\u00a0]{2,}", " ", self.runs(p)).strip()
+        # a line break in a short paragraph parts lines, as in a heading ("Annex" / "Schedule of contributions");
+        # in a longer one it only wraps the text
+        text = "\n".join(map(str.strip, text.split(_BREAK))) if len(text) <= _SHORT else text.replace(_BREAK, " ")
         label, suffix = self.numbering.label(p_pr)
         if not text:
             return ""
@@ -440,7 +443,7 @@ class _Reader:
                 merge = tc_pr.find(f"{{{ns}}}vMerge") if tc_pr is not None else None
                 texts = []
                 for line in self.block(tc, notes=False):
-                    texts.append(line.replace("\t", " "))
+                    texts.append(line.replace("\t", " ").replace("\n", " "))
                 text = " ".join(texts)
                 if merge is not None and _val(merge, ns) != "restart":
                     text = above.get(len(cells), "")  # merged with the cell above: its value holds for this row too
@@ -484,7 +487,7 @@ class _Reader:
                     elif kind in ("tab", "ptab"):
                         out.append(" ")
                     elif kind in ("br", "cr"):
-                        out.append(" ")
+                        out.append(_BREAK)
                     elif kind == "noBreakHyphen":
                         out.append("-")
                     elif kind == "sym":
@@ -515,6 +518,10 @@ class _Reader:
                     self._walk(choice, out, hidden)
 
     _custom_id = ""
+
+
+_BREAK = "\u2028"  # a line break inside a paragraph, until the paragraph's length tells what it does
+_SHORT = 160
 
 
 def _direct_rows(tbl: ET.Element, ns: str) -> list[ET.Element]:

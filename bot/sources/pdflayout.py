@@ -81,12 +81,12 @@ class PageLayout:
 _BAND = 0.12  # top and bottom share of a page where running headers and footers stand
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$|^[ivxlc]{1,6}$", re.I)
-_JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b"
+_JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b|^请回收$"
                          r"|^[A-Z]\d{7}\s+\d{6}$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$", re.I)  # "K2700456 150327"
 _LETTERHEAD = re.compile(r"^United Nations$|^Nations Unies$|^联\s*合\s*国$")
 _RULE_TEXT = re.compile(r"^[_\-–—=*\s]{4,}$")
 _LABEL = re.compile(
-    r"^(?:\d{1,3}\.(?!\d)|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|\([ivxlc]{1,6}\)|[IVXLC]{1,6}\.\s|[A-Z]\.\s"
+    r"^(?:\d{1,3}[.．](?!\d)|\d{1,3}\)|[(（]\d{1,3}[)）]|[(（][a-z]{1,2}[)）]|[(（][ivxlc]{1,6}[)）]|[IVXLC]{1,6}\.\s|[A-Z]\.\s"
     r"|(?:Annex|Appendix|Article|Chapter|Part|Section|Table|Rule|Decision|Resolution)\s+[\dIVXLC]"
     r"|[•▪◦·–—-]\s|第[一二三四五六七八九十百零〇\d]+[条章节部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _REFERENCE_TAIL = re.compile(
@@ -367,6 +367,62 @@ def _grid(hs: list, vs: list) -> Table | None:
     return Table(min(a for _, a, _ in hs), rows[0][0], max(b for _, _, b in hs), rows[-1][1], columns, rows)
 
 
+def ruled_tables(rules: tuple[Rule, ...], glyphs: list[Glyph], width: float, grids: list[Table]) -> list[Table]:
+    """Tables drawn, as UN documents draw them, with horizontal rules only: a rule over the header, one under
+    it and one under the last row, each as wide as the text (half the page or more). The columns are where
+    no glyph of any row stands for an em or more; each line between the rules is a row."""
+    hs = sorted(_merge([((r.top + r.bottom) / 2, r.x0, r.x1) for r in rules if r.horizontal
+                        and r.x1 - r.x0 >= 0.5 * width]))
+    hs = [h for h in hs if not any(t.top - 3 <= h[0] <= t.bottom + 3 for t in grids)]
+    tables = []
+    k = 0
+    while k + 2 < len(hs):
+        top, middle, bottom = hs[k], hs[k + 1], hs[k + 2]
+        table = _ruled(top, middle, bottom, glyphs)
+        if table is None:
+            k += 1
+            continue
+        tables.append(table)
+        k += 3
+    return tables
+
+
+def _ruled(top: tuple, middle: tuple, bottom: tuple, glyphs: list[Glyph]) -> Table | None:
+    x0, x1 = min(top[1], bottom[1]), max(top[2], bottom[2])
+    inside = [g for g in glyphs if top[0] < (g.top + g.bottom) / 2 < bottom[0] and x0 - 2 <= g.x0 and g.x1 <= x1 + 2]
+    header = [g for g in inside if (g.top + g.bottom) / 2 < middle[0]]
+    body = [g for g in inside if (g.top + g.bottom) / 2 > middle[0]]
+    if not header or not body:
+        return None
+    header_bases, body_bases = _baselines(header), _baselines(body)
+    if len(header_bases) > 2:  # a header of one or two lines: a box of text between rules is no table
+        return None
+    size = _main_size(inside)
+    spans: list[list[float]] = []
+    for g in sorted(inside, key=lambda g: g.x0):
+        if spans and g.x0 - spans[-1][1] < size:
+            spans[-1][1] = max(spans[-1][1], g.x1)
+        else:
+            spans.append([g.x0, g.x1])
+    if len(spans) < 2:
+        return None
+    columns = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [x1]
+    cells = list(zip(columns, columns[1:]))
+    rows = []
+    for bases, upper, lower in ((header_bases, top[0], middle[0]), (body_bases, middle[0], bottom[0])):
+        bounds = [upper] + [(a + b) / 2 for a, b in zip(bases, bases[1:])] + [lower]
+        rows += [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
+    return Table(x0, top[0], x1, bottom[0], columns, rows)
+
+
+def _baselines(glyphs: list[Glyph]) -> list[float]:
+    bases: list[float] = []
+    for g in sorted(glyphs, key=lambda g: g.base):
+        if not bases or g.base - bases[-1] > 0.5 * g.size:
+            bases.append(g.base)
+    return bases
+
+
 # -- pages ----------------------------------------------------------------------------------------
 
 @dataclass
@@ -408,6 +464,7 @@ def render(pages: list[PageLayout]) -> str:
     laid: list[tuple[list[Table], list[Line]]] = []
     for page in pages:
         tables = find_tables(page.rules)
+        tables += ruled_tables(page.rules, page.glyphs, page.width, tables)
         loose = []
         for g in page.glyphs:
             table = next((t for t in tables if t.contains(g)), None)
