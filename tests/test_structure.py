@@ -714,3 +714,47 @@ def test_an_annex_titled_on_its_line_is_an_annex_but_not_inside_another_annex_s_
 def test_a_unit_s_exponent_is_no_footnote_marker():
     assert strip_markers("the guideline value of 15 µg/m³ for PM2.5") == "the guideline value of 15 µg/m³ for PM2.5"
     assert strip_markers("an area of 2 km² of the mechanism²") == "an area of 2 km² of the mechanism"
+
+
+KP_DECISION = """Decision 1/CMP.22
+
+Matters relating to the Adaptation Fund
+
+      The Conference of the Parties serving as the meeting of the
+Parties to the Kyoto Protocol,
+
+      Having considered the report of the Adaptation Fund Board,1
+
+      3.     Also welcomes the contributions made to the Adaptation Fund in 2027
+amounting to USD 208.5 million, including new pledges from Austria, Ireland,
+Luxembourg and the Republic of Korea;
+
+      4.     Decides to review the caps;
+
+__________________
+Please recycle
+      1
+          FCCC/KP/CMP/2027/4 and Add.1.
+"""
+
+
+def test_a_numbered_paragraph_goes_on_after_a_comma_and_a_footnote_number_may_stand_above_its_text():
+    passages = parse(KP_DECISION, "en")
+    paragraph = next(p for p in passages if p.label == "decision 1/CMP.22, para. 3")
+    assert paragraph.text.endswith("Austria, Ireland, Luxembourg and the Republic of Korea;")
+    note = next(p for p in passages if p.kind == "footnote")
+    assert (note.label, note.text) == ("decision 1/CMP.22, footnote 1", "FCCC/KP/CMP/2027/4 and Add.1.")
+    assert not [p for p in passages if p.kind == "text"]  # neither "Luxembourg …", the lone "1", the rule above the
+    # notes nor the print footer's "Please recycle"
+
+
+def test_a_chapeau_wrapped_in_two_lines_is_no_part_of_the_decision_s_title():
+    preamble = next(p for p in parse(KP_DECISION, "en") if p.kind == "preamble")
+    assert preamble.section == ("Decision 1/CMP.22 Matters relating to the Adaptation Fund",)
+    assert preamble.text == "Having considered the report of the Adaptation Fund Board,"
+
+
+def test_a_resolution_numbered_with_a_full_width_stop_gives_its_title_and_its_symbol_its_kind():
+    text = "UNEP/EA.8/Res.3\n联合国环境大会\n第八届会议\n8/3．可持续氮管理\n联合国环境大会，\n回顾其第4/14号决议和关于可持续氮管\n理的第5/2号决议，\n1．欢迎各成员国取得的进展；\n"
+    info = detect(text)
+    assert (info.title, info.kind) == ("可持续氮管理", "resolution")

@@ -12,7 +12,7 @@ from bot.structure.lines import pipe_cells
 _SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")  # ICCD/COP(16)/23
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}\.\s+(\S.*)$")
+_NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}(?:\.\s+|．\s*)(\S.*)$")
 _REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
 _BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
 _COVER = re.compile(r"^(?:(?i:United Nations)|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
@@ -231,7 +231,7 @@ _CLOSING_LINES = 30
 
 
 def _kind(symbol: str | None, source: str, text: str) -> str:
-    parts = set((symbol or "").upper().split("/"))
+    parts = {part.split(".")[0] for part in (symbol or "").upper().split("/")}  # "Res.3" (UNEP/EA.8/Res.3): RES
     if "REC" in parts:
         return "recommendation"
     if "DEC" in parts:

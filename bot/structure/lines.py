@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 _JOB_NUMBER = re.compile(r"^(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$"
                          r"|^[A-Z]\d{7}\s+\d{6}$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$")  # "K2700456 150327", "25-06789 (E) 120325"
+# the UN print footer's recycling note, and the rule printed over a page's footnotes
+_FOOTER = re.compile(r"^(?:Please recycle|请回收|Merci de recycler|_{5,})$")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$")
 _DIGITS = re.compile(r"\d+")
 _TOC_ENTRY = re.compile(r"(?:\t\s*[\d–\-]*\s*\t\s*\d{1,3}|\t\s*\d{1,3}|\.{4,}\s*\|?\s*\d{1,3}\s*\|?"
@@ -52,12 +54,12 @@ def pipe_cells(text: str) -> list[str] | None:
 
 
 def mark_furniture(lines: list[Line], structural: callable, symbol: str | None = None) -> None:
-    """Mark page furniture. Job numbers always; with form feeds, also page numbers, the document's
+    """Mark page furniture. Job numbers, the recycling note and footnote rules always; with form feeds, also page numbers, the document's
     symbol at the top or bottom of a page after the first, and any line that stands there on two or
     more pages (digits ignored: the running header, "3/32") unless the grammar reads it as a unit
     (`structural`): a running header is never numbered."""
     for line in lines:
-        if line.text and _JOB_NUMBER.match(line.text):
+        if line.text and (_JOB_NUMBER.match(line.text) or _FOOTER.match(line.text)):
             line.furniture = True
     pages: dict[int, list[Line]] = {}
     for line in lines:
