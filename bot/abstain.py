@@ -90,11 +90,11 @@ ANSWER_TYPES = (
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|what date|which day|what day|on what date"),
                re.compile(DAY)),
-    # a deadline is a day, or a year things must happen by ("在2028年前", "by 2030")
+    # a deadline is a day, or a year things must happen by ("在2028年前", "到2032年", "by 2030")
     AnswerType("deadline",
                re.compile(r"截止|期限|deadline"),
                # or a meeting: "任期至缔约方大会第十七届会议为止", "until its seventeenth session"
-               re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:by|before|no later than|until)\s+"
+               re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:到|至)\s*\d{4}\s*年|(?:by|before|no later than|until)\s+"
                           r"(?:the end of\s+)?(?:\w+\s+)?\d{4}|(?:至|到)[^，。；]{0,24}(?:会议|届会)(?:为止|结束|之前|前)"
                           r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)"),
                unless=re.compile(r"(?:多少|几|多长)个?(?:年|月|天|日|周|时间)|多长")),  # "期限至少是多少年": a duration
@@ -168,6 +168,20 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
         if not any(normalize(rendering) in document for rendering in renderings):
             return word  # neither the acronym nor any name the glossary gives it is in the document
     return unknown_proper_name(question, document)
+
+
+_MINOR_WORD = r"(?:of|the|and|for|on|to|in|with)\s+"
+
+
+def _spelled_out(acronym: str, document: str) -> bool:
+    """Whether the (normalized) text has words whose initials make the acronym ("CDM": "clean development
+    mechanism"), small words between them aside. Read in the passages found, not in a whole corpus, where
+    chance sequences abound ("IPCC": "in particular climate change")."""
+    letters = acronym.lower()
+    if not 2 <= len(letters) <= 6 or not letters.isalpha():
+        return False
+    words = rf"\s+(?:{_MINOR_WORD})*".join(rf"{letter}[a-z'-]{{2,}}" for letter in letters)
+    return re.search(rf"\b{words}\b", document) is not None
 
 
 def unknown_proper_name(question: str, document: str) -> str | None:
@@ -409,6 +423,9 @@ class Abstention:
         # documents lack
         spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en
         name = unknown_name(question, document, glossary) if document and not spelled_out else None
+        if name and _spelled_out(name.rstrip("s") if len(name) > 3 else name,
+                                 normalize(" ".join(h.passage.text for h in hits[:CHECKED_HITS]))):
+            name = None  # "the CDM" over passages on the "clean development mechanism"
         if name:
             return words["name"].format(name)
         year = unknown_year(question, document) if document else None

@@ -377,3 +377,18 @@ def test_an_instance_of_a_series_the_documents_never_mention_is_a_reason():
     assert unknown_instance("工作组第五次会议在哪里举行？", table) is None
     row = Passage(id="t1-1", kind="table_row", citation="表1：第三次年度对话", text="第三次年度对话 | 2027年6月 | 250,000")
     assert Abstention().reason([Hit(row, 5.0, 0.9, 30.0)], "第五次年度对话的预算是多少？", table) == "文件没有提到第五次年度对话"
+
+
+def test_an_acronym_the_passages_found_spell_out_is_no_unknown_name():
+    found = hit("5. Authorizes the Executive Secretary to draw up to EUR 250,000 from the working capital reserve to "
+                "meet unforeseen costs of the closure of the clean development mechanism;")
+    question = "How much may the secretariat take out of the reserve for winding up the CDM?"
+    document = normalize(found.passage.text)
+    assert Abstention().reason([found], question, document, "en") is None
+    assert Abstention().reason([found], "How much did the IPCC receive?", document, "en") == \
+        "the documents never mention IPCC"  # no words in the passages abbreviate it
+
+
+def test_a_target_year_reached_by_answers_a_deadline():
+    assert missing_answer_type("氮肥利用效率要提高多少，期限是哪一年？", ["（b）以2025年为基准年，到2032年将氮肥利用效率提高至少20%；"]) is None
+    assert missing_answer_type("氮肥利用效率提高的期限是哪一年？", ["（b）提高氮肥利用效率；"]) == "deadline"
