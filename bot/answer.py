@@ -51,8 +51,10 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
              if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label]
     if len({cell for _, cell in named}) > 1 and len(re.findall(r"[?？]", question)) > 1:
         return text  # "预算是多少？由哪个机构牵头？": two columns asked for, the row with its column names
-    if named:  # the cell of the column the question names; of several ("total … for 2028-2029"), the longest name
-        return max(named, key=lambda pair: pair[0])[1]
+    if named:  # the cell of the column the question names; of several ("total … for 2028-2029"), the longest name,
+        longest = max(length for length, _ in named)  # unless several are as long ("2028—2029两年期": 2028, 2029),
+        cells = {cell for length, cell in named if length == longest}  # which the whole row shows
+        return cells.pop() if len(cells) == 1 else text
     if len(text) <= WHOLE_PASSAGE_CHARS:
         return text
     rows = [k for k in index.sentences_of(row) if clean_spaces(index.sentences[k].text) not in label]

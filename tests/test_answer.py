@@ -140,6 +140,9 @@ def test_of_several_columns_a_question_names_the_longest_name_is_quoted():
     index = sentence_index(cells, np.eye(4))
     question = "What is the total core budget for the biennium 2028-2029?"
     assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), question) == "72 305 000"
+    both_years = "2028—2029两年期核心预算总额是多少？"  # two columns named alike, the total in other words: the row
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), both_years) == passage.text
+    assert best_sentence(index, Hit(passage, 5.0), 0, np.array([1.0, 0, 0, 0]), "2029年的核心预算是多少？") == "36 368 800"
 
 
 def test_of_the_two_best_passages_the_one_holding_the_amount_asked_for_is_quoted_first(fake_bot):
