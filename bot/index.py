@@ -16,6 +16,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -80,10 +81,12 @@ def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
 def _code_sha256() -> str:
     """The modules and data files that decide what is indexed (the file readers; the glossaries and domain words
     give jieba its words, context.json the embedded texts' wording): editing one makes the index stale even if
-    a version number was not bumped."""
+    a version number was not bumped. Read once, as the process starts using them: an index built while they were
+    edited is recorded as built by the code that built it, not by the edited files."""
     digest = hashlib.sha256()
     package = Path(parser.__file__).resolve().parent
     modules = [Path(m.__file__) for m in (parser, context, tokenize_module)] + sorted((package / "structure").glob("*.py")) \
