@@ -707,7 +707,8 @@ def test_an_annex_titled_on_its_line_is_an_annex_but_not_inside_another_annex_s_
                       "Annex III: Common tabular formats", "1. The outline is indicative."])
     labels = [p.label for p in parse(text, "en")]
     assert "annex, para. 1" in labels and "annex, para. 2" in labels and "para. 1" in labels
-    assert labels.count("annex II") == 1 and "annex III" not in labels  # outline lines, not headings
+    assert [p.label for p in parse(text, "en") if p.kind == "heading"].count("annex II") == 1 \
+        and "annex III" not in labels  # outline lines, not headings
     assert [p.label for p in parse("附件：专家组职权范围\n1. 专家组每年举行两次会议。", "zh")] == ["附件", "附件 第1段"]
 
 
@@ -758,3 +759,10 @@ def test_a_resolution_numbered_with_a_full_width_stop_gives_its_title_and_its_sy
     text = "UNEP/EA.8/Res.3\n联合国环境大会\n第八届会议\n8/3．可持续氮管理\n联合国环境大会，\n回顾其第4/14号决议和关于可持续氮管\n理的第5/2号决议，\n1．欢迎各成员国取得的进展；\n"
     info = detect(text)
     assert (info.title, info.kind) == ("可持续氮管理", "resolution")
+
+
+def test_words_right_under_an_annex_heading_are_cited_as_the_annex():
+    text = "\n".join(["1. Decides to act.", "Annex", "Schedule of contributions",
+                      "The contributions set out below apply to the first budgetary period.", "1. Each Party shall pay."])
+    passages = parse(text, "en")
+    assert [p.label for p in passages if p.kind == "text"] == ["annex"]  # not "annex, line 4"

@@ -89,9 +89,9 @@ class Settler:
             if _containers(before.scopes) != containers or before.kind in ("header", "contents"):
                 break
             unit = paths[j][len(containers):]
-            if j == k - 1 and before.kind == "heading" and before.scopes and before.scopes[-1].kind == "section" \
-                    and before.scopes[-1] in self.drafts[k].scopes:
-                return label(paths[j], self.language)  # the words right under a section's heading: in the section
+            if j == k - 1 and before.kind == "heading" and before.scopes \
+                    and before.scopes[-1].kind in ("section", "annex", "appendix") and before.scopes[-1] in self.drafts[k].scopes:
+                return label(paths[j], self.language)  # the words right under a section's or annex's heading: in it
             if before.kind in _NUMBERED and unit and paths[j][:len(containers)] == containers:
                 return self._after(paths[j], containers, unit)
             if before.kind == "article" and not unit and containers:  # after an article of its own words only
