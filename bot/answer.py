@@ -227,12 +227,25 @@ def _lead_in_of(hit: Hit, index: Index) -> Hit | None:
 
 def _parts_line(quoted: list[Passage], index: Index, language: str) -> list[str]:
     """For a chapter or section quoted as a unit named ("第三章包括哪些条款？"), a line naming the parts it holds, by
-    their own headings ("第八条 缔约方会议；第九条 秘书处；…"); none when it holds fewer than two."""
+    their own headings ("第八条 缔约方会议；第九条 秘书处；…"), or, when it holds no headed parts, its numbered
+    paragraphs ("第7段；第8段；…"); none when it holds fewer than two. Of several such units (the part III of two
+    documents), each line names its unit."""
     headings = [p for p in quoted if p.kind == "heading" and p.section]
-    if len(headings) != 1:  # of several documents' chapter 2, which one's parts would be unclear
-        return []
-    heading = headings[0]
-    depth, parts = len(heading.section), []
+    lines = []
+    for heading in headings:
+        parts = _parts_of(heading, index)
+        if len(parts) < 2:
+            continue
+        shown = "；".join(parts[:MAX_LISTED_ROWS]) if language == "zh" else "; ".join(parts[:MAX_LISTED_ROWS])
+        if len(headings) == 1:
+            lines.append(f"其下各部分：{shown}" if language == "zh" else f"Its parts: {shown}")
+        else:
+            lines.append(f"{heading.citation}下各部分：{shown}" if language == "zh" else f"Parts of {heading.citation}: {shown}")
+    return lines
+
+
+def _parts_of(heading: Passage, index: Index) -> list[str]:
+    depth, parts, numbered = len(heading.section), [], []
     for passage in index.passages[heading.order + 1:]:
         if passage.doc != heading.doc:
             break
@@ -242,10 +255,9 @@ def _parts_line(quoted: list[Passage], index: Index, language: str) -> list[str]
             break
         if len(passage.section) == depth + 1 and passage.section[-1] not in parts:
             parts.append(passage.section[-1])
-    if len(parts) < 2:
-        return []
-    shown = "；".join(parts[:MAX_LISTED_ROWS]) if language == "zh" else "; ".join(parts[:MAX_LISTED_ROWS])
-    return [f"其下各部分：{shown}" if language == "zh" else f"Its parts: {shown}"]
+        elif len(passage.section) == depth and passage.kind == "paragraph" and passage.label:
+            numbered.append(passage.label.split(", ")[-1] if ", " in passage.label else passage.label.split(" ")[-1])
+    return parts or numbered
 
 
 def _table_rows_line(table: Passage, index: Index, language: str) -> list[str]:

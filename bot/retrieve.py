@@ -318,8 +318,9 @@ class Retriever:
         scope = list(scope) if scope else None
         allowed = self.rows_of_documents(scope) if scope is not None else None
         exact = self.resolver.resolve(text, previous_doc, language, scope) if mode == "hybrid" else []
-        # "第三章包括哪些条款？": the chapter, whose parts the answer lists, not read through
-        parts = asks_for_parts(text) and bool(exact) and exact[0] in self.resolver.subdivided
+        # "第三章包括哪些条款？", "第三节包括哪些段落？": the chapter or section, whose parts the answer lists, not read through
+        parts = asks_for_parts(text) and bool(exact) and (exact[0] in self.resolver.subdivided or sum(
+            self.passages[self.row_of[pid]].kind == "paragraph" for pid in self.resolver.inside.get(exact[0], [])) >= 2)
         only_units = asks_only_for_units(text) or asks_for_parts(text)
         if exact and only_units and not parts:  # "What does Article 2 say?": its paragraphs, not its heading alone
             exact = self.resolver.with_contents(exact)

@@ -249,3 +249,22 @@ def test_an_item_found_by_search_is_quoted_after_the_lead_in_it_completes():
     assert found.quotes[0].sentence == "6. 决定召开一次为期一天的闭会期间研讨会，讨论：…（b）发展中国家的能力建设需要；"
     named = compose("第6段(b)项", [Hit(passages[2], 5.0, 0.9, 20.0, exact=True)], index, np.array([1.0]), None)
     assert named.quotes[0].sentence == "（b）发展中国家的能力建设需要；"  # a unit named: as it stands
+
+
+def test_a_section_of_paragraphs_lists_them_and_each_of_two_units_named_gets_its_own_line():
+    from bot.answer import _parts_line
+
+    def passage(pid, kind, label, section, order, doc="d"):
+        return Passage(id=pid, kind=kind, citation=f"{doc} {label}", text=label, section=section, order=order,
+                       doc=doc, label=label)
+
+    section = ("三、活动和时间表",)
+    passages = [passage("d:s3", "heading", "第三节", section, 0), passage("d:p7", "paragraph", "第7段", section, 1),
+                passage("d:p8", "paragraph", "第8段", section, 2), passage("d:s4", "heading", "第四节", ("四、审查",), 3),
+                passage("e:s3", "heading", "part III", ("Part III Institutions",), 4, "e"),
+                passage("e:a6", "article", "Article 6", ("Part III Institutions", "Article 6 Commission"), 5, "e"),
+                passage("e:a7", "article", "Article 7", ("Part III Institutions", "Article 7 Secretariat"), 6, "e")]
+    index = SimpleNamespace(passages=passages)
+    assert _parts_line(passages[:1], index, "zh") == ["其下各部分：第7段；第8段"]
+    assert _parts_line([passages[4], passages[0]], index, "en") == [
+        "Parts of e part III: Article 6 Commission; Article 7 Secretariat", "Parts of d 第三节: 第7段; 第8段"]
