@@ -90,11 +90,11 @@ ANSWER_TYPES = (
     AnswerType("day",
                re.compile(r"哪天|哪一天|几号|几月几[日号]|日期|what date|which day|what day|on what date"),
                re.compile(DAY)),
-    # a deadline is a day, or a year things must happen by ("在2028年前", "到2032年", "by 2030")
+    # a deadline is a day, or a year or month things must happen by ("在2028年前", "2027年11月前", "到2032年", "by 2030")
     AnswerType("deadline",
                re.compile(r"截止|期限|deadline"),
                # or a meeting: "任期至缔约方大会第十七届会议为止", "until its seventeenth session"
-               re.compile(DAY + r"|\d{4}\s*年?\s*(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:到|至)\s*\d{4}\s*年|(?:by|before|no later than|until)\s+"
+               re.compile(DAY + r"|\d{4}\s*年?\s*(?:\d{1,2}\s*月\s*)?(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:到|至)\s*\d{4}\s*年|(?:by|before|no later than|until)\s+"
                           r"(?:the end of\s+)?(?:\w+\s+)?\d{4}|(?:至|到)[^，。；]{0,24}(?:会议|届会)(?:为止|结束|之前|前)"
                           r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)"),
                unless=re.compile(r"(?:多少|几|多长)个?(?:年|月|天|日|周|时间)|多长")),  # "期限至少是多少年": a duration
@@ -120,7 +120,7 @@ ANSWER_TYPES = (
 _ASKS_COUNT = re.compile(r"多少|(?<!哪)有几[个名位段项人份类种条次]|how many|number of")
 _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
-_COUNT = re.compile(rf"(?<![第\d])(?:\d+|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
+_COUNT = re.compile(rf"(?<![第\d])(?:\d+(?:\.\d+)?\s*[万亿]?|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _PERCENT = re.compile(r"\d\s*%|百分之")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")

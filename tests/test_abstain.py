@@ -392,3 +392,11 @@ def test_an_acronym_the_passages_found_spell_out_is_no_unknown_name():
 def test_a_target_year_reached_by_answers_a_deadline():
     assert missing_answer_type("氮肥利用效率要提高多少，期限是哪一年？", ["（b）以2025年为基准年，到2032年将氮肥利用效率提高至少20%；"]) is None
     assert missing_answer_type("氮肥利用效率提高的期限是哪一年？", ["（b）提高氮肥利用效率；"]) == "deadline"
+
+
+def test_a_count_in_ten_thousands_or_hundred_millions_and_a_month_deadline_are_answers():
+    assert missing_answer_type("How many people still lack safely managed drinking water?",
+                               ["深为关切全球仍有约22亿人无法获得安全管理的饮用水服务，"]) is None
+    assert missing_answer_type("What is the deadline for the technical paper?",
+                               ["编号：A1；活动：编写技术文件；时间表：2027年11月前（第六十七届会议）"]) is None
+    assert missing_answer_type("What is the deadline for the technical paper?", ["编号：A1；活动：编写技术文件"]) == "deadline"
