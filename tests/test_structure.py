@@ -724,7 +724,7 @@ Matters relating to the Adaptation Fund
       The Conference of the Parties serving as the meeting of the
 Parties to the Kyoto Protocol,
 
-      Having considered the report of the Adaptation Fund Board,1
+      Having considered the report of the Adaptation Fund Board for the year to 30 June 2027,1
 
       3.     Also welcomes the contributions made to the Adaptation Fund in 2027
 amounting to USD 208.5 million, including new pledges from Austria, Ireland,
@@ -752,7 +752,8 @@ def test_a_numbered_paragraph_goes_on_after_a_comma_and_a_footnote_number_may_st
 def test_a_chapeau_wrapped_in_two_lines_is_no_part_of_the_decision_s_title():
     preamble = next(p for p in parse(KP_DECISION, "en") if p.kind == "preamble")
     assert preamble.section == ("Decision 1/CMP.22 Matters relating to the Adaptation Fund",)
-    assert preamble.text == "Having considered the report of the Adaptation Fund Board,"
+    assert preamble.text == "Having considered the report of the Adaptation Fund Board for the year to 30 June 2027,"
+    assert preamble.footnotes == ("d1/CMP.22-fn1",)  # the marker after a year: "2027,1"
 
 
 def test_a_resolution_numbered_with_a_full_width_stop_gives_its_title_and_its_symbol_its_kind():

@@ -17,8 +17,9 @@ from bot.structure.lines import Line
 from bot.structure.text import clean, join_wrapped, marker_numbers, squash
 
 _BARE_NUMBER = re.compile(r"\s([0-9]{1,3})$")
-# a footnote marker printed as plain digits after a word or a closing mark: "Reporting,1 the", "Diversity,3,4"
-_PLAIN_MARKER = re.compile(r"(?<=[a-z)\]”’\"])([,.;:]?)(\d{1,3}(?:,\d{1,3})*)(?=[\s,.;:)]|$)")
+# a footnote marker printed as plain digits after a word, a closing mark or a year: "Reporting,1 the", "Diversity,3,4",
+# "to 30 June 2027,1"
+_PLAIN_MARKER = re.compile(r"(?:(?<=[a-z)\]”’\"])|(?<=\b(?:19|20)\d\d))([,.;:]?)(\d{1,3}(?:,\d{1,3})*)(?=[\s,.;:)]|$)")
 _DEFAULT_COLUMN = {"zh": "列{}", "en": "column {}"}
 
 
