@@ -767,3 +767,9 @@ def test_words_right_under_an_annex_heading_are_cited_as_the_annex():
                       "The contributions set out below apply to the first budgetary period.", "1. Each Party shall pay."])
     passages = parse(text, "en")
     assert [p.label for p in passages if p.kind == "text"] == ["annex"]  # not "annex, line 4"
+
+
+def test_the_date_after_distr_is_the_date_of_issue_however_long_the_cover_line():
+    text = ("United Nations\tA/HRC/RES/62/7\nGeneral Assembly\tDistr.: General 17 July 2026 Original: English\n"
+            "Human Rights Council\n62/7. The human rights to water\n1. Calls upon States to act.\n")
+    assert detect(text).date == "2026-07-17"

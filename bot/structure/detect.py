@@ -201,10 +201,16 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
     return title
 
 
+_DISTRIBUTION = re.compile(r"\bDistr\.?\s*:?\s*(?:General|Limited|Restricted)\s+(.{8,30})", re.IGNORECASE)
 _DATE_LINE_CHARS = 60  # a date of issue stands on a short cover line, not inside a preamble's sentence
 
 
 def _date(front: list[str]) -> str | None:
+    for line in front:  # "Distr.: General 17 July 2026 Original: English" (a cover table's cell, on one line)
+        after = _DISTRIBUTION.search(line)
+        match = en.DATE.match(after[1]) if after else None
+        if match:
+            return f"{match[3]}-{en.MONTHS.index(match[2]) + 1:02d}-{int(match[1]):02d}"
     front = [line for line in front if len(line) <= _DATE_LINE_CHARS]
     for line in front:
         match = en.DATE.search(line)
