@@ -139,10 +139,16 @@ def shown_quote(passage: Passage, sentence: str) -> str:
     cells = [(name, cell) for name, cell in passage.columns if name and cell]
     chinese = bool(re.search(r"[\u4e00-\u9fff]", passage.text))
     colon = "：" if chinese else ": "
+    # the unit the table's caption gives its figures, when no column names one: "Table 1 … (Euros)"
+    caption = UNIT.search(passage.section[-1]) if cells and passage.section else None
+    unit = ""
+    if caption and not re.search(r"\d|continued|续", caption[1]) and re.search(r"\d", sentence) \
+            and not any(UNIT.search(name) for name, _ in cells):
+        unit = f"（{caption[1]}）" if chinese else f" ({caption[1]})"
     if cells and sentence == passage.text:
-        return ("；" if chinese else "; ").join(f"{name}{colon}{cell}" for name, cell in cells)
+        return ("；" if chinese else "; ").join(f"{name}{colon}{cell}" for name, cell in cells) + unit
     names = [name for name, cell in cells if cell == sentence]  # a cell alone: under each column that holds it
-    return f"{('、' if chinese else ', ').join(names)}{colon}{sentence}" if names else sentence
+    return f"{('、' if chinese else ', ').join(names)}{colon}{sentence}{unit}" if names else sentence
 
 
 def _holds(hit: Hit, checks: list) -> bool:

@@ -268,3 +268,16 @@ def test_a_section_of_paragraphs_lists_them_and_each_of_two_units_named_gets_its
     assert _parts_line(passages[:1], index, "zh") == ["其下各部分：第7段；第8段"]
     assert _parts_line([passages[4], passages[0]], index, "en") == [
         "Parts of e part III: Article 6 Commission; Article 7 Secretariat", "Parts of d 第三节: 第7段; 第8段"]
+
+
+def test_a_figure_quoted_from_a_table_row_carries_the_unit_its_caption_gives():
+    from bot.answer import shown_quote
+
+    caption = ("Table 1 Kyoto Protocol-specific budget by activity, 2028–2029 (Euros)",)
+    row = Passage(id="t", kind="table_row", citation="table 1, Total", text="Total | 1,998,000 | 3,412,700",
+                  section=caption, columns=(("Activity", "Total"), ("2028", "1,998,000"), ("Total", "3,412,700")))
+    assert shown_quote(row, "3,412,700") == "Total: 3,412,700 (Euros)"
+    assert shown_quote(row, row.text) == "Activity: Total; 2028: 1,998,000; Total: 3,412,700 (Euros)"
+    named = Passage(id="u", kind="table_row", citation="table 1, A", text="A | Secretariat", section=caption,
+                    columns=(("Activity", "A"), ("Lead body", "Secretariat")))
+    assert shown_quote(named, "Secretariat") == "Lead body: Secretariat"  # no figure, no unit
