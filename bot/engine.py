@@ -29,6 +29,10 @@ _ASKS_WHAT_IT_ANNOTATES = re.compile(r"给.*加的注|注的是哪|注释的是�
                                      r"|which (?:item|paragraph|section|part) (?:does|is|has)")
 _ASKS_FOR_SECTION = re.compile(r"哪一?节|哪个部分|哪一部分|哪一章|which (?:section|part|chapter)|what (?:section|part|chapter)")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
+# a follow-up that swaps the subject and keeps the ask: "And for regional projects?", "那第三次会议呢？"
+_SWAPS_SUBJECT = re.compile(r"^(?:那么?|还有|and\b|what about|how about)|呢[?？]?$", re.IGNORECASE)
+_ASKS_ANEW = re.compile(r"什么|哪|谁|何|多少|几|吗|\b(?:what|when|where|who|whom|which|why|how (?:many|much|often|long))\b"
+                        r"|^(?:is|are|was|were|do|does|did|can|shall|will)\b", re.IGNORECASE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -136,6 +140,9 @@ class Bot:
             # "What does the footnote to paragraph 22 say?", "第22段的脚注讲什么？": the unit's footnotes, then it
             notes = [Hit(self.by_id[i], 1.0, exact=True) for i in hits[0].passage.footnotes if i in self.by_id]
             hits = (notes + [h for h in hits if h.passage.id not in {n.passage.id for n in notes}])[:k]
+        if previous and mode == "hybrid" and before and len(hits) > 1 and not hits[0].exact \
+                and hits[0].passage.id == before[0].passage.id and self._swaps_subject(text, previous, hits[0].passage):
+            hits = [hits[1], hits[0], *hits[2:]]  # what answered the previous turn is not what the new subject asks
         if previous and mode == "hybrid" and before:
             linked = self._linked_to_previous(normalize(text), before)
             if linked:  # the units the previous turn leads to; the same unit elsewhere ("第3段" of another
@@ -143,6 +150,18 @@ class Bot:
                 rest = [replace(h, exact=False) for h in hits if h.passage.id not in {x.passage.id for x in linked}]
                 hits = (linked + rest)[:k]
         return hits, query_vector
+
+    def _swaps_subject(self, text: str, previous: str, answered: Passage) -> bool:
+        """Whether a follow-up names a new subject, which the passage that answered the previous turn does not
+        mention, and asks nothing of its own, keeping the previous question's ask: "And for regional projects?"
+        after "What is the cap for single-country projects?"."""
+        question = normalize(text)
+        if not _SWAPS_SUBJECT.search(question) or _ASKS_ANEW.search(question.removeprefix("what about ")
+                                                                     .removeprefix("how about ")):
+            return False
+        tokenize = self.retriever.tokenizer
+        new = set(tokenize(text)) - set(tokenize(previous))
+        return bool(new) and not new & set(tokenize(answered.text))
 
     def _section_of(self, passage: Passage) -> list[str]:
         """The heading of the innermost section a passage stands in (its section path names it by its words)."""

@@ -140,3 +140,22 @@ def test_a_note_on_an_english_unit_sets_its_label_apart_from_the_chinese_words(t
     bot = bot_on(tmp_path, "en-decisions.txt")
     then = bot.ask("它的脚注怎么说？", history=["What does paragraph 2 of decision 3/CMA.6 say?"])
     assert then.notes and then.notes[0].endswith("para. 2 没有脚注。"), then.notes
+
+
+def test_a_follow_up_that_swaps_the_subject_is_not_answered_with_the_previous_answer(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fund.txt").write_text(
+        "Decision 1/CMP.22\nMatters relating to the Adaptation Fund\n"
+        "1. Takes note of the annual report of the Adaptation Fund Board;\n4. Decides that:\n"
+        "(a) The cap on funding for single-country projects and programmes shall be raised to USD 25 million "
+        "per eligible Party;\n(b) The ceiling for regional projects shall remain at USD 14 million;\n", encoding="utf-8")
+    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
+                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+    first = "What is the new cap on funding for single-country projects and programmes?"
+    assert bot.ask(first).hits[0].passage.label.endswith("para. 4 (a)")
+    then = bot.ask("And for regional projects?", history=[first])
+    assert then.hits[0].passage.label.endswith("para. 4 (b)"), [h.passage.label for h in then.hits]
+    answered = bot.ask(first).hits[0].passage
+    assert not bot._swaps_subject("And who reviews it?", first, answered)  # asks anew: the previous answer may answer
+    assert not bot._swaps_subject("And for each eligible Party?", first, answered)  # which the previous answer names
