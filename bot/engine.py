@@ -159,6 +159,8 @@ class Bot:
         if not _SWAPS_SUBJECT.search(question) or _ASKS_ANEW.search(question.removeprefix("what about ")
                                                                      .removeprefix("how about ")):
             return False
+        if language_of(text) != language_of(answered.text):
+            return False  # whether a Chinese passage names "the third one" cannot be told word for word
         tokenize = self.retriever.tokenizer
         new = set(tokenize(text)) - set(tokenize(previous))
         return bool(new) and not new & set(tokenize(answered.text))

@@ -1,4 +1,5 @@
 """Follow-ups that name another unit or decision, and units asked for whose words stand in their subunits."""
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -159,3 +160,5 @@ def test_a_follow_up_that_swaps_the_subject_is_not_answered_with_the_previous_an
     answered = bot.ask(first).hits[0].passage
     assert not bot._swaps_subject("And who reviews it?", first, answered)  # asks anew: the previous answer may answer
     assert not bot._swaps_subject("And for each eligible Party?", first, answered)  # which the previous answer names
+    chinese = replace(answered, text="2. 欢迎哥伦比亚主办工作组第二次会议，以及中国主办第三次会议；")
+    assert not bot._swaps_subject("What about the third one?", "Where is the second meeting?", chinese)  # it may name it
