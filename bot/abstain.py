@@ -68,7 +68,7 @@ ANSWER_TYPES = (
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
                           r"how much (?:funding |financing |finance )?(?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|"
                           r"fund|donat|pledg|allocat|provid|receiv)|how much (?:funding|financing|finance)\b"),
-               re.compile(r"\d\s*(?:百万|千万|万|亿|十亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
+               re.compile(r"(?:\d|[一二两三四五六七八九十百千万亿]{2})\s*(?:百万|千万|万|亿|十亿)?\s*(?:美元|欧元|元|瑞士法郎|英镑)|\$\s*\d|\b(?:usd|eur|chf|gbp)\b|dollars?|euros?|"
                           r"swiss francs?")),
     AnswerType("share",
                re.compile(r"比例|百分之几|百分比|percentage|proportion|percent|what share"),

@@ -400,3 +400,8 @@ def test_a_count_in_ten_thousands_or_hundred_millions_and_a_month_deadline_are_a
     assert missing_answer_type("What is the deadline for the technical paper?",
                                ["编号：A1；活动：编写技术文件；时间表：2027年11月前（第六十七届会议）"]) is None
     assert missing_answer_type("What is the deadline for the technical paper?", ["编号：A1；活动：编写技术文件"]) == "deadline"
+
+
+def test_an_amount_written_in_chinese_numerals_is_money():
+    assert missing_answer_type("为此拨款多少美元？", ["3．决定从信托基金中拨款四十万美元用于区域讲习班；"]) is None
+    assert missing_answer_type("为此拨款多少美元？", ["3．决定举办区域讲习班；"]) == "money"
