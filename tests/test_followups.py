@@ -14,10 +14,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multi"
 
 def bot_on(tmp_path: Path, *fixtures: str) -> Bot:
     """A bot on fixture documents (often one alone), with the toy embedder."""
+    return bot_on_texts(tmp_path, {fixture: (FIXTURES / fixture).read_text(encoding="utf-8") for fixture in fixtures})
+
+
+def bot_on_texts(tmp_path: Path, texts: dict[str, str]) -> Bot:
+    """A bot on documents given as file name -> text, with the toy embedder."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for fixture in fixtures:
-        (corpus / fixture).write_text((FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     return Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
                            progress=False), embedder=FakeEmbedder(), say=lambda line: None)
 
@@ -68,16 +73,11 @@ def test_a_follow_up_asking_which_section_gets_the_heading_of_the_previous_unit(
 
 
 def test_a_sub_item_asked_for_and_shown_gets_no_missing_item_note(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "res.txt").write_text(
+    bot = bot_on_texts(tmp_path, {"res.txt":
         "A/RES/80/12\n\nResolution adopted by the General Assembly\n\n80/12. Highland communities\n\n"
         "The General Assembly,\n\nRecalling its earlier resolutions,\n\n1. Welcomes the report;\n"
         "2. Calls upon Member States:\n(a) To improve access to services, including:\n(i) Health care;\n"
-        "(ii) Clean water and sanitation;\n(b) To report on progress;\n3. Decides to remain seized of the matter.\n",
-        encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+        "(ii) Clean water and sanitation;\n(b) To report on progress;\n3. Decides to remain seized of the matter.\n"})
     answer = bot.ask("What does paragraph 2 (a) (ii) say?")
     assert answer.hits[0].passage.text.startswith("(ii) Clean water") and answer.notes == ()
     assert bot.ask("What does paragraph 2 (c) say?").notes  # no item (c): said
@@ -144,15 +144,11 @@ def test_a_note_on_an_english_unit_sets_its_label_apart_from_the_chinese_words(t
 
 
 def test_a_follow_up_that_swaps_the_subject_is_not_answered_with_the_previous_answer(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fund.txt").write_text(
+    bot = bot_on_texts(tmp_path, {"fund.txt":
         "Decision 1/CMP.22\nMatters relating to the Adaptation Fund\n"
         "1. Takes note of the annual report of the Adaptation Fund Board;\n4. Decides that:\n"
         "(a) The cap on funding for single-country projects and programmes shall be raised to USD 25 million "
-        "per eligible Party;\n(b) The ceiling for regional projects shall remain at USD 14 million;\n", encoding="utf-8")
-    bot = Bot.open(Config(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", model="fake",
-                          progress=False), embedder=FakeEmbedder(), say=lambda line: None)
+        "per eligible Party;\n(b) The ceiling for regional projects shall remain at USD 14 million;\n"})
     first = "What is the new cap on funding for single-country projects and programmes?"
     assert bot.ask(first).hits[0].passage.label.endswith("para. 4 (a)")
     then = bot.ask("And for regional projects?", history=[first])
