@@ -688,6 +688,40 @@ def test_pdf_a_table_ruled_only_above_and_below_its_header_and_under_its_rows_is
     assert lines[0] == "4. The milestones are set out below:" and lines[5] == "5. Member States shall report every two years."
 
 
+def test_pdf_a_ruled_table_with_wrapped_header_and_cells_keeps_one_row_per_entry():
+    """Header over three lines, cells wrapped over two, rows set apart by padding, each rule drawn cell by cell."""
+    columns = (LEFT + 4, LEFT + 150, LEFT + 260)
+
+    def rule(c: canvas.Canvas, y: float) -> None:
+        for a, b in zip((LEFT, LEFT + 146, LEFT + 256), (LEFT + 146, LEFT + 256, RIGHT)):
+            c.line(a, y, b, y)
+
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 9)
+        c.setLineWidth(0.6)
+        for y in (720, 682, 590):
+            rule(c, y)
+        for y, cells in [(710, ("Orbital regime", "Maximum", "Preferred")), (700, ("", "residual", "disposal")),
+                         (690, ("", "lifetime", "method")),
+                         (670, ("Very low orbit", "1 year", "Natural decay")),
+                         (648, ("Low orbit, middle", "5 years", "Controlled re-entry over")),
+                         (638, ("band", "", "the South Pacific")),
+                         (616, ("High orbit", "25 years", "Transfer to a graveyard")), (606, ("", "", "orbit"))]:
+            for x, cell in zip(columns, cells):
+                c.drawString(x, y, cell)
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 570, "4. Operators shall report each disposal.")
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[:5] == ["Orbital regime\tMaximum residual lifetime\tPreferred disposal method",
+                         "Very low orbit\t1 year\tNatural decay",
+                         "Low orbit, middle band\t5 years\tControlled re-entry over the South Pacific",
+                         "High orbit\t25 years\tTransfer to a graveyard orbit",
+                         "4. Operators shall report each disposal."]
+
+
 def test_pdf_a_chinese_numbered_paragraph_atop_a_page_is_not_joined_to_the_last_one():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

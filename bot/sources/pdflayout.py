@@ -370,9 +370,10 @@ def _grid(hs: list, vs: list) -> Table | None:
 def ruled_tables(rules: tuple[Rule, ...], glyphs: list[Glyph], width: float, grids: list[Table]) -> list[Table]:
     """Tables drawn, as UN documents draw them, with horizontal rules only: a rule over the header, one under
     it and one under the last row, each as wide as the text (half the page or more). The columns are where
-    no glyph of any row stands for an em or more; each line between the rules is a row."""
-    hs = sorted(_merge([((r.top + r.bottom) / 2, r.x0, r.x1) for r in rules if r.horizontal
-                        and r.x1 - r.x0 >= 0.5 * width]))
+    no glyph of any row stands for an em or more; the lines between the top rules are the header, and below
+    them each line is a row unless the rows are set apart by wider spacing than their lines (wrapped cells)."""
+    pieces = [((r.top + r.bottom) / 2, r.x0, r.x1) for r in rules if r.horizontal]
+    hs = sorted(h for h in _merge(pieces) if h[2] - h[1] >= 0.5 * width)  # joined first: rules drawn cell by cell
     hs = [h for h in hs if not any(t.top - 3 <= h[0] <= t.bottom + 3 for t in grids)]
     tables = []
     k = 0
@@ -394,8 +395,7 @@ def _ruled(top: tuple, middle: tuple, bottom: tuple, glyphs: list[Glyph]) -> Tab
     body = [g for g in inside if (g.top + g.bottom) / 2 > middle[0]]
     if not header or not body:
         return None
-    header_bases, body_bases = _baselines(header), _baselines(body)
-    if len(header_bases) > 2:  # a header of one or two lines: a box of text between rules is no table
+    if len(_baselines(header)) > 4:  # a header of a few lines: a box of text between rules is no table
         return None
     size = _main_size(inside)
     spans: list[list[float]] = []
@@ -408,11 +408,22 @@ def _ruled(top: tuple, middle: tuple, bottom: tuple, glyphs: list[Glyph]) -> Tab
         return None
     columns = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [x1]
     cells = list(zip(columns, columns[1:]))
-    rows = []
-    for bases, upper, lower in ((header_bases, top[0], middle[0]), (body_bases, middle[0], bottom[0])):
-        bounds = [upper] + [(a + b) / 2 for a, b in zip(bases, bases[1:])] + [lower]
-        rows += [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
+    bounds = [top[0], middle[0]] + _row_bounds(_baselines(body)) + [bottom[0]]
+    rows = [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
     return Table(x0, top[0], x1, bottom[0], columns, rows)
+
+
+def _row_bounds(bases: list[float]) -> list[float]:
+    """Where one body row ends and the next begins: between every two lines, or, when some lines stand
+    further apart than the closest ones (rows padded, cells wrapped over several lines), only there."""
+    gaps = [b - a for a, b in zip(bases, bases[1:])]
+    if not gaps:
+        return []
+    line = min(gaps)
+    apart = [g > 1.25 * line for g in gaps]
+    if not any(apart):
+        apart = [True] * len(gaps)
+    return [(a + b) / 2 for a, b, cut in zip(bases, bases[1:], apart) if cut]
 
 
 def _baselines(glyphs: list[Glyph]) -> list[float]:
