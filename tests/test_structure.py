@@ -573,6 +573,19 @@ def test_the_title_is_read_after_the_cover_s_meeting_lines():
         "Agreement on wetlands"
 
 
+def test_a_meeting_s_name_over_its_place_and_date_is_no_title():
+    text = ("东南亚国家化学品安全合作部长级会议\n2027年5月18日，河内\n东南亚区域危险化学品事故议定书\n本议定书缔约方，\n"
+            "协议如下：\n第一条\n目标\n本议定书的目标是预防事故。\n")
+    assert detect(text).title == "东南亚区域危险化学品事故议定书"
+    english = "Ministerial Meeting on Chemical Safety\nHanoi, 18 May 2027\nProtocol on Chemical Accidents\n\nArticle 1\n\n1. Aims.\n"
+    assert detect(english).title == "Protocol on Chemical Accidents"
+    # a treaty's title over the line it was done at, or over its date of issue, stays the title
+    signed = "《跨界含水层公约》\n2027年6月17日订于尼亚美\n序言\n本公约缔约方，\n第一条\n目标\n"
+    assert detect(signed).title == "《跨界含水层公约》"
+    issued = "Agreement on Wetlands\n20 September 2027\nPreamble\n\nArticle 1\n\n1. Aims.\n"
+    assert detect(issued).title == "Agreement on Wetlands"
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

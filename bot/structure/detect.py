@@ -162,8 +162,10 @@ def _after_meeting_block(front: list[str]) -> int:
     """Where a title may start: after the cover's meeting lines (its session, place and dates, agenda item),
     which stand between the organization's or body's name and the title; the top when there are none."""
     lines = [i for i, line in enumerate(front) if line and _meeting_line(line)]
-    if not lines or not any(_SESSION_LINE.match(front[i]) for i in lines):
+    if not lines:
         return 0
+    if not any(_SESSION_LINE.match(front[i]) for i in lines):
+        return _after_place_and_date(front, lines)
     start = lines[-1] + 1
     if _AGENDA_ITEM.match(front[lines[-1]]):  # "Agenda item 6" / "Just transition pathways": the item's title,
         end = start  # a line or two up to a blank line, not the document's
@@ -171,6 +173,31 @@ def _after_meeting_block(front: list[str]) -> int:
             end += 1
         start = end if end < len(front) else start
     return start
+
+
+def _after_place_and_date(front: list[str], dated: list[int]) -> int:
+    """A cover without a session line: a body's name, then its place and date ("2027年5月18日，河内"), then
+    the title. The title starts after the dated line when a line other than the cover's stands above it and
+    the line below looks like a title (short, no chapeau); else at the top."""
+    first = dated[0]
+    if not _place_and_date(front[first]):
+        return 0
+    above = any(line and not _cover(line) for line in front[:first])
+    below = next((i for i in range(first + 1, len(front)) if front[i]), None)
+    if not above or below is None or _cover(front[below]):
+        return 0
+    title = front[below]
+    return below if len(title) <= _TITLE_CHARS and not title.endswith((",", "，", ":", "：", ";", "；")) else 0
+
+
+_TITLE_CHARS = 150
+
+
+def _place_and_date(line: str) -> bool:
+    """A meeting's place and dates ("2027年5月18日，河内", "Hanoi, 18 May 2027"): more than a date of issue, not
+    a cover line, not a treaty's "done at" line (its title stands above it)."""
+    bare = en.DATE.fullmatch(line) or zh.DATE.fullmatch(line)
+    return not bare and not _COVER.match(line) and not _SYMBOL.search(line) and not _CLOSING.search(line)
 
 
 def _cover(line: str) -> bool:
