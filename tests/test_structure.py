@@ -586,6 +586,21 @@ def test_a_meeting_s_name_over_its_place_and_date_is_no_title():
     assert detect(issued).title == "Agreement on Wetlands"
 
 
+def test_lines_right_under_a_paragraph_ending_with_a_colon_are_its_list():
+    text = ("5. 科技委选举下列主席团成员：\n副主席： 萨米拉·贝拉布女士（摩洛哥） 报告员： 马林·佩特罗夫先生（保加利亚）\n\n"
+            "6. 共有127个缔约方出席了会议。\n")
+    assert _by_id(text, "zh")["p5"].text.endswith("报告员： 马林·佩特罗夫先生（保加利亚）")
+    english = ("9. Underscores the need to promote gender balance by:\nInviting Presidencies to nominate women;\n"
+               "Inviting Parties to promote balanced delegations;\nInviting the secretariat to act.\n"
+               "Recalling its earlier decisions.\n\n10. Decides to review progress.\n")
+    units = parse(english, "en")
+    assert _by_id(english, "en")["p9"].text.endswith("Inviting the secretariat to act.")
+    assert [p.citation for p in units if p.text.startswith("Recalling")] == ["after para. 9"]  # the list had ended
+    # a line after a blank line, or under a paragraph ending otherwise, is no part of it
+    apart = "5. The Committee elected the following officers:\n\nThe session closed.\n6. Parties met;\nAnnex text.\n"
+    assert [p.citation for p in parse(apart, "en") if p.kind == "text"] == ["after para. 5", "after para. 6"]
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

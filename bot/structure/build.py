@@ -24,6 +24,7 @@ _BARE_NUMBER = re.compile(r"^[1-9]\d{0,2}$")  # a footnote number printed alone 
 _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
 _TITLED_ANNEX = re.compile(r"^(?:Annex|ANNEX|Appendix|APPENDIX|附件|附录)[^:：—–]{0,8}[:：—–]\s*\S")
 _LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
+_LIST_LINE_END = re.compile(r"(?:[;；]|; (?:and|or))$")  # a line of a list that goes on
 _TITLE_MAX = 300  # a title line longer than this is running text
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
@@ -518,8 +519,9 @@ class Builder:
         """An unlabelled line: the rest of a cut-off unit, a lead-in, a heading's second line, an
         unnumbered heading over numbered paragraphs, or plain text."""
         text = unbullet(line.text)
-        if self.open is not None and (self._continues(self.open, text) or has_bullet(line.text)):
-            self.open.add(line, text)  # a cut-off line, or a bullet point of the unit it follows
+        if self.open is not None and (self._continues(self.open, text) or has_bullet(line.text)
+                                      or self._list_under(self.open, line)):
+            self.open.add(line, text)  # a cut-off line, a bullet point or the list of the unit it follows
             return
         frame, scope = self.container, self.innermost
         in_paragraph = bool(frame.chain) and frame.chain[0].kind in ("paragraph", "article")
@@ -536,6 +538,19 @@ class Builder:
             self._open_section(frame, line, f"h{frame.titles}", text, "title", 4)
             return
         self._text(line)
+
+    @staticmethod
+    def _list_under(draft: Draft, line: Line) -> bool:
+        """A plain line right under (no blank line between) a numbered unit that ends with a colon is its list
+        ("5. … 选举下列主席团成员：" / "副主席：…  报告员：…"), and so is the next while the list's lines end
+        with a semicolon ("9. … by:" / "Inviting …;" / "Inviting …;")."""
+        if draft.kind not in ("paragraph", "item") or not draft.lines or line.number != draft.lines[-1].number + 1:
+            return False
+        parts = [clean(part) for part in draft.parts]
+        if parts[-1].endswith((":", "：")):
+            return True
+        listed = next((k for k in range(len(parts) - 1, -1, -1) if parts[k].endswith((":", "："))), None)
+        return listed is not None and all(_LIST_LINE_END.search(part) for part in parts[listed + 1:])
 
     def _leadin(self, scope: Scope, line: Line, text: str) -> None:
         """A lead-in such as "Issues that could be reflected in targets:" heads the list below it."""
