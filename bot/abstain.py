@@ -125,6 +125,7 @@ _PERCENT = re.compile(r"\d\s*%|百分之")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
+_MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
 _FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
 _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
 # in English a count is a number that is not a reference or a year: "12 members", "twenty-four", not "paragraph 5"
@@ -379,6 +380,10 @@ def _counts(question: str, text: str) -> bool:
         return bool(_COUNT.search(text) or _PERCENT.search(text))
     if not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
         return bool(_FIGURE.search(text))
+    measure = _MEASURE_ASKED.search(question)
+    if measure and re.search(rf"(?<![\d.])(?!(?:19|20)\d\d\D)\d[\d,.]*\s*{measure.group(1)}", text):
+        # "多少吨" → "350吨" (a unit from its column's name); a year is no number of years
+        return True
     counted = _COUNTED.search(question)
     noun = counted.group(1) if counted and counted.group(1)[0] not in "人钱" else ""
     for match in _COUNT.finditer(text):  # the thing counted soon after, in its clause: "40名来自…的早期职业科学家"

@@ -192,6 +192,15 @@ def test_an_amount_of_money_is_not_asked_for_as_a_count():
     assert missing_answer_type("有多少个缔约方？", ["提供500万美元"]) == "count"
 
 
+def test_a_measure_asked_for_is_met_by_a_figure_in_that_unit_even_from_a_column_s_name():
+    row = Passage(id="a1-t1-6", kind="table_row", citation="附件一 表1：6", text="6 | 硝酸铵 | 350",
+                  columns=(("序号", "6"), ("物质名称", "硝酸铵"), ("临界量（吨）", "350")))
+    assert missing_answer_type("附件一中硝酸铵的临界量是多少吨？", [answer_text(row)]) is None
+    assert missing_answer_type("保护区有多少公顷？", ["保护区面积共1,200公顷。"]) is None
+    assert missing_answer_type("保护区有多少公顷？", ["保护区将于2030年前建成。"]) == "count"
+    assert missing_answer_type("试点期是多少年？", ["试点于2030年结束。"]) == "count"  # a year is no number of years
+
+
 def test_a_chinese_question_asking_what_a_figure_is_takes_any_figure():
     assert missing_answer_type("自然行动次级方案的实际支出是多少？", ["次级方案：自然行动；实际支出：33 366 000"]) is None
     assert missing_answer_type("科学-政策次级方案的执行率是多少？", ["执行率：88%"]) is None
