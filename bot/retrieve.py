@@ -39,7 +39,7 @@ CANDIDATES = 100  # each channel's best rows that are fused (at least 4k)
 BACKGROUND = 256  # passages per language whose cosines with a question are its language's background
 _FOLLOWUP = re.compile(
     r"^(那|那么|还有|另外|并且|而|and\b|what about|how about|and what|what of)|呢[?？]?$|它|它们|其|该|这个|这些|那个|上述|前者|后者"
-    r"|\b(it|its|they|their|them|that one|this one)\b"
+    r"|\b(it|its|they|their|them|that one|this one|he|she|him|her|his)\b|(?<!其)他(?![国人])|她"
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
 ANSWER_KIND_WINDOW = 5  # the passages reordered by the kind of answer they hold (see _answer_kind_bonus)

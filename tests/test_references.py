@@ -188,6 +188,13 @@ def test_a_question_naming_only_an_item_leans_on_the_previous_turn():
     assert not is_followup("第7段(c)项邀请的是谁？") and not is_followup("What does paragraph 7 (b) say?")
 
 
+def test_a_question_about_a_person_named_before_leans_on_the_previous_turn():
+    from bot.retrieve import is_followup
+
+    assert is_followup("Which country is he from?") and is_followup("她代表哪个国家？") and is_followup("他来自哪里？")
+    assert not is_followup("Which countries hosted the meeting?") and not is_followup("向他国提供了多少援助？")
+
+
 @pytest.mark.parametrize("question", ["第2段讲什么？", "what does annex i say?", "脚注14说什么？", "what is paragraph 10 about"])
 def test_a_question_asking_only_for_a_unit_says_nothing_beyond_it(question):
     assert beyond_references(question) == ""
