@@ -96,6 +96,7 @@ ANSWER_TYPES = (
                # or a meeting: "任期至缔约方大会第十七届会议为止", "until its seventeenth session"
                re.compile(DAY + r"|\d{4}\s*年?\s*(?:\d{1,2}\s*月\s*)?(?:年底|年末|底)?\s*(?:前|以前|之前)|(?:到|至)\s*\d{4}\s*年|(?:by|before|no later than|until)\s+"
                           r"(?:the end of\s+)?(?:\w+\s+)?\d{4}|(?:至|到)[^，。；]{0,24}(?:会议|届会)(?:为止|结束|之前|前)"
+                          r"|(?:延长至|延至|至|到)[^，。；]{0,16}第[一二三四五六七八九十百\d]+(?:届|次)(?:会议|届会)"
                           r"|(?:until|by|before)\s+(?:the end of\s+)?(?:its|the)\s+[\w-]+\s+(?:session|meeting)"),
                unless=re.compile(r"(?:多少|几|多长)个?(?:年|月|天|日|周|时间)|多长")),  # "期限至少是多少年": a duration
     # what happened after the document: it schedules meetings, it cannot report how they ended;
@@ -104,7 +105,7 @@ ANSWER_TYPES = (
     AnswerType("outcome",
                re.compile(r"最终(?!目标)|最后(?![一的个项段次])|后来|到头来|推迟|延期|取消|finally|eventually|ultimately|"
                           r"in the end|postpone|delayed|cancel"),
-               re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel"),
+               re.compile(r"最终|最后|后来|推迟|延期|取消|postpone|cancel|\bfinal\b"),
                re.compile(r"将|要在|要由|会在|会由|计划|打算|预计|\bwill\b|\bshall\b|going to|\bto be\b")),
     # practical arrangements a policy text does not cover
     AnswerType("practical",
@@ -125,6 +126,7 @@ _PERCENT = re.compile(r"\d\s*%|百分之")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
+_SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
 _FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
 _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
@@ -375,7 +377,8 @@ def _counts(question: str, text: str) -> bool:
         nouns = [] if _CJK.search(question) else _COUNTED_EN.findall(question)
         stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
-                   or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text))
+                   or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text)) \
+            or bool(_SHARE_EN.search(text))  # "how many experts may come from one region?" "no more than 25 per cent"
     if not _CJK.search(question):  # an English question over a Chinese text: a number of anything, or a share
         return bool(_COUNT.search(text) or _PERCENT.search(text))
     if not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers

@@ -201,6 +201,15 @@ def test_a_measure_asked_for_is_met_by_a_figure_in_that_unit_even_from_a_column_
     assert missing_answer_type("试点期是多少年？", ["试点于2030年结束。"]) == "count"  # a year is no number of years
 
 
+def test_until_a_numbered_session_is_a_deadline_a_final_review_is_no_outcome_and_a_share_counts():
+    assert missing_answer_type("专家组的任务期限延长至什么时候？", ["4．决定将专家组的任务期限延长至缔约方大会第十七届会议；"]) is None
+    assert missing_answer_type("专家组的任务期限延长至什么时候？", ["4．决定设立专家组。"]) == "deadline"
+    assert missing_answer_type("最终政府审查安排在什么时间？", ["(c) Final government review, from 5 January 2027"]) is None
+    assert missing_answer_type("How many of the experts may come from one region?",
+                               ["no more than 25 per cent of the selected experts should come from a single region"]) is None
+    assert missing_answer_type("How many of the experts may come from one region?", ["experts from every region"]) == "count"
+
+
 def test_a_chinese_question_asking_what_a_figure_is_takes_any_figure():
     assert missing_answer_type("自然行动次级方案的实际支出是多少？", ["次级方案：自然行动；实际支出：33 366 000"]) is None
     assert missing_answer_type("科学-政策次级方案的执行率是多少？", ["执行率：88%"]) is None
