@@ -87,3 +87,38 @@ def test_chinese_columns_are_aligned_as_shown_two_columns_to_a_character():
     rows = [p for p in parse(aligned_tables(CHINESE), "zh") if p.kind == "table_row"]
     assert [dict(p.columns) for p in rows] == [{"对话": "一", "主题": "水促进健康", "日期及时段": "12月2日下午"},
                                                {"对话": "二", "主题": "水促进可持续发展与繁荣", "日期及时段": "12月3日上午"}]
+
+
+GROUPED = """          Annex
+
+          Budget item                          2026        2027
+                                            (revised)  (provisional)
+          1. Meetings of the bodies
+             1.1 Sessions of the Plenary     1,615,000   1,680,000
+             1.2 Sessions of the Bureau and
+                 the Expert Panel              412,000     438,000
+          2. Secretariat
+             2.1 Staff costs                 1,012,000   1,250,000
+          Total                              3,039,000   3,368,000
+
+          4. The secretariat shall report on expenditures.
+"""
+
+
+def test_a_budget_s_group_names_wrapped_row_names_and_two_line_header_keep_one_row_each():
+    lines = aligned_tables(GROUPED).split("\n")[2:]
+    assert lines[:7] == ["Budget item\t2026 (revised)\t2027 (provisional)", "1. Meetings of the bodies\t",
+                         "1.1 Sessions of the Plenary\t1,615,000\t1,680,000",
+                         "1.2 Sessions of the Bureau and the Expert Panel\t412,000\t438,000", "2. Secretariat\t",
+                         "2.1 Staff costs\t1,012,000\t1,250,000", "Total\t3,039,000\t3,368,000"]
+    assert lines[8].strip() == "4. The secretariat shall report on expenditures."  # prose after it untouched
+    rows = {p.columns[0][1]: p for p in parse(aligned_tables(GROUPED), "en") if p.kind == "table_row"}
+    assert rows["1.2 Sessions of the Bureau and the Expert Panel"].columns[2] == ("2027 (provisional)", "438,000")
+    assert "2. Secretariat" in rows and not [p for p in parse(aligned_tables(GROUPED), "en") if p.kind == "paragraph"
+                                             and p.text.startswith("2.")]
+
+
+def test_footnotes_under_their_rule_are_no_table():
+    notes = "1. Welcomes the report.2\n\n__________\n2   The meeting is scheduled to\n    take place in Bonn.\n3   IPBES/11/9.\n"
+    assert aligned_tables(notes) == notes
+

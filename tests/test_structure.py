@@ -601,6 +601,56 @@ def test_lines_right_under_a_paragraph_ending_with_a_colon_are_its_list():
     assert [p.citation for p in parse(apart, "en") if p.kind == "text"] == ["after para. 5", "after para. 6"]
 
 
+LAYOUT_REPORT = """          Decision IPBES-11/1: Implementation of the rolling work
+          programme of the Platform up to 2030
+
+          The Plenary,
+
+                Welcoming the report of the Executive Secretary,1
+
+                                              I
+                                         Assessments
+
+                1.    Approves the summary for policymakers;
+
+          __________________
+          1   IPBES/11/5.
+
+                                        1
+\f
+          Decision IPBES-11/2: Financial arrangements
+
+          The Plenary,
+
+                1.    Approves the budget set out in the annex.2
+
+          Annex to decision IPBES-11/2
+
+          Budget item                          2024        2025
+          Staff costs                        1,012,000   1,250,000
+          Total                              1,255,000   1,504,000
+
+          __________________
+          2   As at 30 September 2024, 41 members had made cash
+              contributions.
+
+                                        2
+"""
+
+
+def test_a_report_exported_with_its_page_layout_keeps_its_decisions_sections_notes_and_tables():
+    from bot.sources.aligned import aligned_tables
+
+    units = {p.id: p for p in parse(aligned_tables(LAYOUT_REPORT), "en")}
+    assert units["dIPBES-11/1"].text.startswith("Decision IPBES-11/1: Implementation of the rolling work programme")
+    assert units["dIPBES-11/1-sI"].citation == "decision IPBES-11/1, section I"
+    assert units["dIPBES-11/1-p1"].section[-1] == "I Assessments"
+    assert units["dIPBES-11/1-fn1"].text == "IPBES/11/5." and units["dIPBES-11/2-p1"].citation == "decision IPBES-11/2, para. 1"
+    assert units["dIPBES-11/2-a1-t1-1"].citation == "decision IPBES-11/2, annex, table 1, Staff costs"
+    assert units["dIPBES-11/2-fn2"].text == "As at 30 September 2024, 41 members had made cash contributions."
+    assert not [p for p in units.values() if p.kind == "text"]  # no page number left, no loose line
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

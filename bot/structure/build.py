@@ -108,6 +108,7 @@ class Builder:
         self.before_comma = lookahead.wrapped_before_comma(lines)  # a line cut mid-phrase, the next ends with ","
         self.tab_rows = lookahead.tab_rows(lines)  # tab-separated cells, next to another such line
         self.chapters = lookahead.chapters(lines)  # "第一章 总则" with an article next: a treaty's chapter
+        self.under_rule = lookahead.under_footnote_rule(lines)  # below the rule over a page's footnotes
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -592,7 +593,7 @@ class Builder:
     def _plain_footnote(self, line: Line) -> bool:
         """English converters print footnote texts in plain digits ("3 See document …"): taken as a
         footnote when its number is the next one expected, or comes soon after with no unit left open."""
-        if self.language != "en" or self.innermost.kind == "table":
+        if self.language != "en" or self.innermost.kind == "table" and line.number not in self.under_rule:
             return False
         match = en.PLAIN_FOOTNOTE.match(line.text)
         if not match:

@@ -205,12 +205,13 @@ def _cover(line: str) -> bool:
     return bool(_COVER.match(line) or _SYMBOL.search(line) or en.DATE.fullmatch(line) or zh.DATE.match(line))
 
 
+_WRAPPED_LINE = 60  # a title line this long was cut at the margin: the next line, indented alike, goes on with it
 _FUNCTION_WORDS = ("of", "on", "the", "in", "its", "from", "and", "for", "to", "at", "with", "by")
 
 
 def _with_continuation(front: list[str], i: int, title: str) -> str:
     """A title wrapped over lines goes on while the next line starts in lower case or with a digit,
-    follows a dangling function word, or is a short tail of a long (margin-wrapped) line; a blank
+    follows a dangling function word, or follows a long (margin-wrapped) line indented alike; a blank
     line or a chapeau (a line ending in a comma that no dangling word reaches into) ends it."""
     previous = front[i]
     for k, line in enumerate(front[i + 1:i + 4], i + 1):
@@ -219,7 +220,7 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
         if not line or line.endswith((",", "，")) and not dangling:
             break
         same_indent = getattr(front, "indents", None) is None or front.indents[k] == front.indents[k - 1]
-        tail = len(line.split()) <= 2 and len(previous) >= 60 and same_indent
+        tail = len(previous) >= _WRAPPED_LINE and same_indent
         if line[:1].islower() or line[:1].isdigit() or dangling or tail:
             glue = "" if not (title[-1:] + line[:1]).isascii() else " "  # Chinese wraps without a space
             title, previous = title + glue + line, line

@@ -7,15 +7,20 @@ import re
 # "Decision 1/CMA.5", "Decision MC-6/7", with its title on the same line: "Decision 1/EA.8. Governance of sand";
 # a number of two plain parts only with its title ("Decision 3/4. Data exchange"): "Decision 99/7" alone on a line
 # may be a reference, and a decision's own heading is printed with its title
-DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,4}-\d{1,2})\s*/\s*"
+DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,8}-\d{1,2})\s*/\s*"
                       r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
                       r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
 # "Annex", "Annex II", or with its title after a colon or dash: "Annex: Terms of reference of the expert group"
-ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?(?:\s*[:–—]\s+[A-Z“\"][^.;]{0,120})?\s*\**$")
+# "Annex to decision IPBES-11/2", "Annex II to the present decision": whose annex it is may follow
+ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?"
+                   r"(?:\s+to\s+(?:the\s+present\s+(?:decision|resolution)|(?:decision|resolution)\s+[\w./-]+))?"
+                   r"(?:\s*[:–—]\s+[A-Z“\"][^.;]{0,120})?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")
 PART = re.compile(r"^(?:Part|PART)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")  # a treaty's parts hold its articles
-ROMAN_HEADING = re.compile(r"^([IVXL]{1,6})\.(?:\s+(\S.*))?$")  # the title may follow on the next line
+# the title may follow on the next line; a numeral alone on its line is a heading too ("I" over "Assessments",
+# as decisions centre their parts)
+ROMAN_HEADING = re.compile(r"^([IVXL]{1,6})(?:\.(?:\s+(\S.*))?)?$")
 LETTER_HEADING = re.compile(r"^([A-Z])\.(?:\s+(\S.*))?$")
 TABLE = re.compile(r"^Table\s+(\d{1,3})\b\s*[.:]?\s*(.*)$")
 CONTENTS = re.compile(r"^(?:Contents|CONTENTS|Table of contents)$")

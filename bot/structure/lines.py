@@ -70,6 +70,10 @@ def mark_furniture(lines: list[Line], structural: callable, symbol: str | None =
     for line in pages[min(pages)][-_EDGE_LINES:]:
         if _PAGE_NUMBER.match(line.text):
             line.furniture = True
+    for page, body in pages.items():  # the page's own number closing it, above only its job number: "1"
+        last = next((line for line in reversed(body) if not line.furniture), None)
+        if last is not None and last.text == str(page):
+            last.furniture = True
     # page 1 has the cover, not running headers: its lines repeated at the top of later pages stay
     edges = {page: body[:_EDGE_LINES] + body[-_EDGE_LINES:] for page, body in pages.items() if page > 1}
     shapes = Counter(shape for edge in edges.values() for shape in {_shape(line.text) for line in edge})

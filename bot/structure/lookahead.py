@@ -16,6 +16,9 @@ _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*
 _YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?$")  # "2026–2027": a title's last line
 
 
+_FOOTNOTE_RULE = re.compile(r"^_{5,}$")
+
+
 def lower_next(lines: list[Line]) -> set[int]:
     """Line numbers of the lines whose next line begins with a lower-case letter or is a year or years alone
     (it goes on with them: "…on early warning systems," / "2026–2027")."""
@@ -99,10 +102,11 @@ def lone_letters(lines: list[Line]) -> set[int]:
 
 def tab_rows(lines: list[Line]) -> set[int]:
     """Line numbers of table rows with no title above them: lines with cells separated by tabs ("A\tA.1 Red List
-    of Ecosystems", "1. Pre-planning\tDefine the boundaries"), two or more in a run (blank lines and footnotes
+    of Ecosystems", "1. Pre-planning\tDefine the boundaries", a group's name and an empty cell "3. Secretariat\t"),
+    two or more in a run (blank lines and footnotes
     between allowed); not a line whose first cell is a bullet or a label alone ("8 bis.\tText", "1.\tDecides")."""
-    candidates = [line.number for line in lines if line.token is not None and "\t" in line.text and not line.contents
-                  and _row_cell(line.token.kind, line.text.split("\t", 1)[0])]
+    candidates = [line.number for line in lines if line.token is not None and (_tabbed(line) or _named_group(line))
+                  and not line.contents and _row_cell(line.token.kind, line.text.split("\t", 1)[0])]
     found: set[int] = set()
     for previous, current in zip(candidates, candidates[1:]):
         between = lines[previous + 1:current]
@@ -110,6 +114,16 @@ def tab_rows(lines: list[Line]) -> set[int]:
                for line in between):
             found.update((previous, current))
     return found
+
+
+def _tabbed(line: Line) -> bool:
+    return "\t" in line.text
+
+
+def _named_group(line: Line) -> bool:
+    """A group's name in a table, its figures' cells left empty: "3. Secretariat\t" (see sources.aligned)."""
+    raw = line.raw.strip(" ")
+    return bool(line.text) and raw.endswith("\t") and not raw.startswith("\t")
 
 
 def _row_cell(kind: str, first: str) -> bool:
@@ -150,3 +164,15 @@ def chapters(lines: list[Line]) -> set[int]:
                 following[0].kind == "paragraph" or following[0].kind == "section" and following[0].style not in DIVISIONS):
             found.add(line.number)  # not a line of an outline ("Chapter 2: Trends" over "2.1. Description")
     return found
+
+
+def under_footnote_rule(lines: list[Line]) -> set[int]:
+    """Lines below the rule printed over a page's footnotes ("__________"), to the end of its page."""
+    under: set[int] = set()
+    rule_page = None
+    for line in lines:
+        if _FOOTNOTE_RULE.match(line.text):
+            rule_page = line.page
+        elif line.page == rule_page:
+            under.add(line.number)
+    return under
