@@ -722,6 +722,26 @@ def test_pdf_a_ruled_table_with_wrapped_header_and_cells_keeps_one_row_per_entry
                          "4. Operators shall report each disposal."]
 
 
+def test_pdf_a_table_with_a_rule_under_every_row_keeps_every_row():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.setLineWidth(0.6)
+        for y in (720, 700, 680, 650, 630):
+            c.line(LEFT, y, RIGHT, y)
+        for y, cells in [(707, ("Meeting", "Format", "Venue")), (687, ("First meeting", "Online", "-")),
+                         (667, ("Second meeting", "In person", "Montreal,")), (656, ("", "", "Canada")),
+                         (637, ("Third meeting", "Online", "-"))]:
+            for x, cell in zip((LEFT + 4, LEFT + 200, LEFT + 320), cells):
+                c.drawString(x, y, cell)
+        c.drawString(LEFT, 600, "5. The report shall be submitted.")
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[:5] == ["Meeting\tFormat\tVenue", "First meeting\tOnline\t-", "Second meeting\tIn person\tMontreal, Canada",
+                         "Third meeting\tOnline\t-", "5. The report shall be submitted."]
+
+
 def test_pdf_a_chinese_numbered_paragraph_atop_a_page_is_not_joined_to_the_last_one():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

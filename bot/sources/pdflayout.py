@@ -378,17 +378,34 @@ def ruled_tables(rules: tuple[Rule, ...], glyphs: list[Glyph], width: float, gri
     tables = []
     k = 0
     while k + 2 < len(hs):
-        top, middle, bottom = hs[k], hs[k + 1], hs[k + 2]
-        table = _ruled(top, middle, bottom, glyphs)
+        run = _same_extent(hs, k)
+        table, used = None, 3
+        for used in range(len(run), 2, -1):  # the most rules that read as one table: a rule under every row
+            table = _ruled(run[:used], glyphs)
+            if table is not None:
+                break
         if table is None:
             k += 1
             continue
         tables.append(table)
-        k += 3
+        k += used
     return tables
 
 
-def _ruled(top: tuple, middle: tuple, bottom: tuple, glyphs: list[Glyph]) -> Table | None:
+def _same_extent(hs: list[tuple], k: int) -> list[tuple]:
+    """The rules from hs[k] on that start and end where it does (at least three, whatever their extent)."""
+    run = hs[k:k + 3]
+    for h in hs[k + 3:]:
+        if not all(abs(h[i] - r[i]) <= 3 for r in run for i in (1, 2)):
+            break
+        run.append(h)
+    return run
+
+
+def _ruled(rules: list[tuple], glyphs: list[Glyph]) -> Table | None:
+    """A table between `rules`: its header between the first two, its rows below; with rules between the rows,
+    each band between two rules is a row."""
+    top, middle, bottom = rules[0], rules[1], rules[-1]
     x0, x1 = min(top[1], bottom[1]), max(top[2], bottom[2])
     inside = [g for g in glyphs if top[0] < (g.top + g.bottom) / 2 < bottom[0] and x0 - 2 <= g.x0 and g.x1 <= x1 + 2]
     header = [g for g in inside if (g.top + g.bottom) / 2 < middle[0]]
@@ -408,7 +425,8 @@ def _ruled(top: tuple, middle: tuple, bottom: tuple, glyphs: list[Glyph]) -> Tab
         return None
     columns = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [x1]
     cells = list(zip(columns, columns[1:]))
-    bounds = [top[0], middle[0]] + _row_bounds(_baselines(body)) + [bottom[0]]
+    between = [rule[0] for rule in rules[2:-1]]
+    bounds = [top[0], middle[0]] + (between or _row_bounds(_baselines(body))) + [bottom[0]]
     rows = [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
     return Table(x0, top[0], x1, bottom[0], columns, rows)
 
