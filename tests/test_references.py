@@ -293,7 +293,8 @@ def test_a_resolution_is_named_by_its_number():
 def test_a_decision_of_any_body_is_named_by_its_number():
     passages = [p("r", "d2-p3", "paragraph", "decision:2/EA.8", "para:3"), p("r", "d1-p3", "paragraph", "decision:1/EA.8", "para:3"),
                 p("m", "d-p8a", "item", "decision:MC-6/7", "para:8", "item:a"),
-                p("i", "d-p6b", "item", "decision:IPBES-11/1", "para:6", "item:b")]
+                p("i", "d-p6b", "item", "decision:IPBES-11/1", "para:6", "item:b"),
+                p("i", "d2-p6b", "item", "decision:IPBES-11/2", "para:6", "item:b")]
     resolver = Resolver(passages, [doc("r", "UNEP/EA.8/3", "Decisions", "en"), doc("m", "UNEP/MC/COP.6/Dec.7", "Budget", "en"),
                                    doc("i", "IPBES/11/12", "Report", "en")])
     assert resolver.resolve(normalize("What does paragraph 3 of decision 2/EA.8 say?")) == ["r:d2-p3"]
