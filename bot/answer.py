@@ -49,8 +49,9 @@ def best_sentence(index: Index, hit: Hit, row: int, query_vector: np.ndarray, qu
     label = clean_spaces(hit.passage.citation)
     named = [(len(normalize(UNIT.sub("", name))), cell) for name, cell in hit.passage.columns  # "它的任务授权是哪项决定？"
              if _names_column(asked, name) and cell in text and clean_spaces(cell) not in label]
-    if len({cell for _, cell in named}) > 1 and len(re.findall(r"[?？]", question)) > 1:
-        return text  # "预算是多少？由哪个机构牵头？": two columns asked for, the row with its column names
+    if named and (len({cell for _, cell in named}) > 1 and len(re.findall(r"[?？]", question)) > 1
+                  or len(set(_ASK_WORD.findall(asked))) > 1):
+        return text  # "预算是多少？由哪个机构牵头？", "以什么形式、在哪里举行？": two things asked, the row with its column names
     if named:  # the cell of the column the question names; of several ("total … for 2028-2029"), the longest name,
         longest = max(length for length, _ in named)  # unless several are as long ("2028—2029两年期": 2028, 2029),
         cells = {cell for length, cell in named if length == longest}  # which the whole row shows
@@ -120,6 +121,10 @@ def _table_after(following: list[Passage], passage: Passage) -> tuple[str, ...] 
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+# the words a question asks with: two of them ask two things ("how many households, and what allocation?")
+_ASK_WORD = re.compile(r"什么|哪里|哪儿|何时|何地|多少|几|谁|\b(?:what|where|when|which|who|how many|how much)\b")
 
 
 def _names_column(asked: str, name: str) -> bool:

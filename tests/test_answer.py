@@ -239,6 +239,8 @@ def test_a_column_named_in_other_words_order_and_two_columns_asked_for_at_once()
     assert ask("海洋空间规划技术支持活动由哪个机构牵头？") == "联合国开发计划署"
     assert ask("该活动的指示性预算是多少？由哪个机构牵头？") == passage.text  # shown with every column's name
     assert ask("该活动的指示性预算是多少？") == "6,300,000"
+    assert ask("该活动的指示性预算是多少，由谁牵头？") == passage.text  # one column named, two things asked
+    assert ask("What is the 指示性预算 and which agency leads it?") == passage.text
 
 
 def test_an_item_found_by_search_is_quoted_after_the_lead_in_it_completes():
