@@ -57,16 +57,22 @@ class Glossary:
 
     def translations(self, question: str) -> str:
         """The other language's terms for the terms of a (normalized) question, space-separated."""
-        found: list[str] = []
+        return " ".join(name for _, name in self.translation_pairs(question))
+
+    def translation_pairs(self, question: str) -> list[tuple[str, str]]:
+        """Each term of a (normalized) question with one of its names in the other language: (term, name). A
+        Chinese question's ordinals and numbers in English words come as their own terms."""
+        pairs: list[tuple[str, str]] = []
         stems = _stems(question)
         for i, first in enumerate(stems):
             for entry in self._by_first.get(first, ()):
                 if stems[i:i + len(entry.stems)] == entry.stems:
-                    found.extend(entry.chinese)
+                    pairs += [(entry.english, chinese) for chinese in entry.chinese]
         if _CJK.search(question):
-            # terms are looked for once numbers are in English: 第四十四届 is no "fourth" (第四)
-            found.extend(self.english_for(english_numbers(question)) + number_words(question))
-        return " ".join(found)
+            chinese = english_numbers(question)
+            pairs += [(term, entry.english) for entry in self.entries for term in entry.chinese if term and term in chinese]
+            pairs += [(word, word) for word in number_words(question)]
+        return pairs
 
     def english_for(self, chinese: str) -> list[str]:
         """The English terms of the entries whose Chinese terms the text holds ("巴黎协定": "paris agreement")."""

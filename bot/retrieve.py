@@ -246,9 +246,24 @@ class Retriever:
             if not text:
                 continue
             defining = _DEFINING_WORDS if _ASKS_DEFINITION.search(text.lower()) else ""
-            for token in set(self.tokenizer(text) + self.tokenizer(f"{self.glossary.translations(text)} {defining}")):
+            own = set(self.tokenizer(text) + self.tokenizer(defining))
+            for token, share in self._translated_tokens(text).items():
+                if token not in own:
+                    weights[token] = weights.get(token, 0.0) + weight * share
+            for token in own:
                 weights[token] = weights.get(token, 0.0) + weight
         return weights
+
+    def _translated_tokens(self, text: str) -> dict[str, float]:
+        """The tokens of the question's terms in the other language, each term weighing in its other name as
+        much as it does as written: "IPBES" (one token) is not outweighed by the eight of its Chinese name."""
+        shares: dict[str, float] = {}
+        for term, name in self.glossary.translation_pairs(text):
+            tokens = set(self.tokenizer(name))
+            share = min(1.0, max(len(set(self.tokenizer(term))), 1) / len(tokens)) ** 0.5 if tokens else 0.0
+            for token in tokens:
+                shares[token] = max(shares.get(token, 0.0), share)
+        return shares
 
     def _without_document_names(self, lexical_query: dict[str, float], text: str) -> dict[str, float]:
         """The lexical query less the words of the documents the question names ("resolution 80/45"): the name

@@ -166,6 +166,15 @@ def test_a_question_asking_what_a_term_means_looks_for_the_words_that_define_one
     assert "mean" in retriever.lexical_query("协定中湿地的定义是什么？")
 
 
+def test_a_term_weighs_in_its_translation_about_as_much_as_it_does_as_written(fake_bot):
+    """"SBSTTA" (one word) is not outweighed by the many words of its Chinese name; "recommend" (建议) keeps its weight."""
+    retriever = fake_bot.retriever
+    asked = retriever.lexical_query("What did SBSTTA recommend on the workshop?")
+    name = [t for t in retriever.tokenizer("科学、技术和工艺咨询附属机构") if t in asked]
+    assert len(name) >= 3 and all(asked[t] < 1.0 for t in name) and sum(asked[t] for t in name) < len(name)
+    assert asked["建议"] == 1.0 and asked["sbstta"] == 1.0
+
+
 def test_a_named_document_s_passages_are_preferred_but_not_its_cover_block(fake_bot):
     retriever = fake_bot.retriever
     rows = np.arange(len(retriever.passages))
