@@ -651,6 +651,17 @@ def test_a_report_exported_with_its_page_layout_keeps_its_decisions_sections_not
     assert not [p for p in units.values() if p.kind == "text"]  # no page number left, no loose line
 
 
+def test_a_titled_table_ends_at_the_next_decision_however_its_lines_are_indented():
+    text = ("\tDecision 6/CMA.4\n\tGuidance\n\t\t1.\tAdopts the table below;\n\tAnnex\n\t\tTable 1: Abbreviations\n"
+            "\t\tAbbreviation\tMeaning\n\t\tITMO\tinternationally transferred mitigation outcome\n\t\t10th plenary meeting\n"
+            "\tDecision 7/CMA.4\n\tGuidance on the mechanism\n\t\t1.\tDecides to elaborate the processes;\n"
+            "\tAnnex\n\t\t53.\tThe issuance fee shall be set at a maximum of USD 0.20.\n")
+    units = {p.id: p for p in parse(text, "en")}
+    assert units["d6/CMA.4-a1-t1-1"].citation == "decision 6/CMA.4, annex, table 1, ITMO"
+    assert units["d7/CMA.4-p1"].text == "1. Decides to elaborate the processes;"
+    assert units["d7/CMA.4-a1-53"].citation == "decision 7/CMA.4, annex, para. 53"
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

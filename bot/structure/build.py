@@ -25,6 +25,7 @@ _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
 _TITLED_ANNEX = re.compile(r"^(?:Annex|ANNEX|Appendix|APPENDIX|附件|附录)[^:：—–]{0,8}[:：—–]\s*\S")
 _LETTER_BEFORE = {"i": "h", "v": "u", "x": "w"}  # "(i)" after "(h)" is a letter, not a roman one
 _LIST_LINE_END = re.compile(r"(?:[;；]|; (?:and|or))$")  # a line of a list that goes on
+_NEVER_A_ROW = ("decision", "annex")  # headings no table row is, however a converter indents them
 _TITLE_MAX = 300  # a title line longer than this is running text
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
@@ -195,7 +196,8 @@ class Builder:
         if table is not None and cells is not None:
             self._table_line(table, line, cells)
             return
-        if table is not None and table.untitled != "pipe" and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):
+        if table is not None and table.untitled != "pipe" and token.kind not in _NEVER_A_ROW \
+                and ("\t" in line.raw.strip(" ") or _RULE.match(line.text)):  # "\tDecision 7/CMA.4" ends the table
             self._table_line(table, line, tab_cells(line))
             return
         if cells is not None and self._untitled_row(line, cells, "pipe"):
