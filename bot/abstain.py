@@ -126,6 +126,7 @@ _PERCENT = re.compile(r"\d\s*%|百分之")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
+_NOT_COUNTED = {"more", "many", "much", "such", "other"}  # "how many more years": years are counted
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
 _FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
@@ -332,7 +333,9 @@ def answer_text(passage: Passage) -> str:
     or caption's unit ("Estimated cost (USD)" | "250,000" → "250,000 USD", "表1：资金需求（百万美元）" | "18.3" →
     "18.3百万美元"): the row itself says only "250,000"."""
     units = []
-    caption = UNIT.search(passage.section[-1]) if passage.kind == "table_row" and passage.section else None
+    # the caption nearest the row that gives a unit: the table's, or its annex's ("Annex … Budget (United States dollars)")
+    caption = next((unit for title in reversed(passage.section) for unit in [UNIT.search(title)] if unit), None) \
+        if passage.kind == "table_row" else None
     for name, cell in passage.columns:
         unit = UNIT.search(name) or caption  # "表1：各国资金需求（百万美元）": the caption's unit serves every column
         if unit and re.search(r"\d", cell):
@@ -375,7 +378,8 @@ def _counts(question: str, text: str) -> bool:
     question counts ("how many members" → "12 members"); for a Chinese question any such number will do."""
     if not _CJK.search(text):
         nouns = [] if _CJK.search(question) else _COUNTED_EN.findall(question)
-        stems = {word[:5] for phrase in nouns for word in phrase.split() if len(word) >= 4}
+        stems = {word.removesuffix("s")[:5] for phrase in nouns for word in phrase.split()  # "years": "year"
+                 if len(word) >= 4 and word not in _NOT_COUNTED}
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
                    or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text)) \
             or bool(_SHARE_EN.search(text))  # "how many experts may come from one region?" "no more than 25 per cent"

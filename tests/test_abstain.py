@@ -177,6 +177,10 @@ def test_a_table_row_holds_the_amount_its_column_or_caption_names_the_currency_o
                       section=("Decision 3/5. Budget", "Budget for 2026–2027 (United States dollars)"),
                       columns=(("Budget line", "Staff costs"), ("2026", "520,000")))
     assert reason([Hit(dollars, 5.0, 0.9, 30.0)], "What is the budget for staff costs?") is None
+    annexed = Passage(id="d5-a1-t1-2", kind="table_row", citation="annex, table 1, B.", text="B. Technical assistance | 1,623,900",
+                      section=("Decision SC-12/5", "Annex Operational budget by programme (United States dollars)",
+                               "Programme Budget 2027"), columns=(("Programme", "B. Technical assistance"), ("Budget 2027", "1,623,900")))
+    assert reason([Hit(annexed, 5.0, 0.9, 30.0)], "What is the 2027 budget for technical assistance?") is None  # the annex's unit
 
 
 def test_a_share_may_be_written_in_tenths_or_as_a_fraction():
@@ -208,6 +212,9 @@ def test_until_a_numbered_session_is_a_deadline_a_final_review_is_no_outcome_and
     assert missing_answer_type("How many of the experts may come from one region?",
                                ["no more than 25 per cent of the selected experts should come from a single region"]) is None
     assert missing_answer_type("How many of the experts may come from one region?", ["experts from every region"]) == "count"
+    renewed = ["4. Endorses the centre for a further four-year period, from 1 January 2026"]
+    assert missing_answer_type("For how many more years was the centre confirmed?", renewed) is None  # "year" counted
+    assert missing_answer_type("For how many more members was the centre confirmed?", renewed) == "count"
 
 
 def test_a_chinese_question_asking_what_a_figure_is_takes_any_figure():
