@@ -742,6 +742,30 @@ def test_pdf_a_table_with_a_rule_under_every_row_keeps_every_row():
                          "Third meeting\tOnline\t-", "5. The report shall be submitted."]
 
 
+def test_pdf_a_budget_ruled_under_groups_of_rows_keeps_a_name_wrapped_above_its_figures_in_its_row():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.setLineWidth(0.6)
+        for y in (720, 700, 636, 618):
+            c.line(LEFT, y, RIGHT, y)
+        for y, cells in [(707, ("Programme", "2026", "2027")), (688, ("A. Conferences and meetings", "1,246,300", "1,272,100")),
+                         (676, ("B. Technical assistance and", "", "")), (664, ("    capacity-building", "1,588,400", "1,623,900")),
+                         (652, ("C. Overall management", "1,374,900", "1,418,200")), (624, ("Total", "4,209,600", "4,314,200"))]:
+            for x, cell in zip((LEFT + 4, LEFT + 250, LEFT + 350), cells):
+                c.drawString(x, y, cell)
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[:5] == ["Programme\t2026\t2027", "A. Conferences and meetings\t1,246,300\t1,272,100",
+                         "B. Technical assistance and capacity-building\t1,588,400\t1,623,900",
+                         "C. Overall management\t1,374,900\t1,418,200", "Total\t4,209,600\t4,314,200"]
+    from bot.structure import parse
+
+    rows = [p for p in parse("Annex\n\n" + "\n".join(lines), "en") if p.kind == "table_row"]
+    assert [p.columns[0][1] for p in rows][:2] == ["A. Conferences and meetings", "B. Technical assistance and capacity-building"]
+
+
 def test_pdf_a_chinese_numbered_paragraph_atop_a_page_is_not_joined_to_the_last_one():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

@@ -662,6 +662,14 @@ def test_a_titled_table_ends_at_the_next_decision_however_its_lines_are_indented
     assert units["d7/CMA.4-a1-53"].citation == "decision 7/CMA.4, annex, para. 53"
 
 
+def test_a_decision_printed_without_the_word_opens_its_decision():
+    text = ("4. The Conference adopted decisions SC-12/4 and SC-12/5.\n\nSC-12/4: Technical assistance and capacity-building\n\n"
+            "The Conference of the Parties,\n\n1. Welcomes the report;\n\nSC-12/5: Programme of work and budget\n\n1. Approves the budget.\n")
+    units = {p.id: p for p in parse(text, "en")}
+    assert units["dSC-12/4-p1"].citation == "decision SC-12/4, para. 1"
+    assert units["dSC-12/5-p1"].text == "1. Approves the budget."
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

@@ -118,7 +118,7 @@ def _block_end(lines: list[str], start: int) -> int:
 
 _MAX_LABEL_LINES = 3
 _LABEL_CHARS = 60
-_NEW_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|\(?[a-z]\))\s")  # "2.1 Assessments", "B. Travel"
+NEW_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|\(?[a-z]\))\s")  # a row's own label: "2.1 Assessments", "B. Travel"
 
 
 def _header_line(first: list[tuple[int, str]], cells: list[tuple[int, str]]) -> bool:
@@ -181,7 +181,7 @@ def _rewritten(block: list[str]) -> list[str]:
             row[column] = f"{row[column]} {cells[0][1]}".strip()
         else:
             row = [cell for _, cell in cells]
-            if pending and cells[0][0] > pending[0][0] and not _NEW_LABEL.match(cells[0][1]):
+            if pending and cells[0][0] > pending[0][0] and not NEW_LABEL.match(cells[0][1]):
                 row[0] = " ".join([text for _, text in pending] + [row[0]])
                 row_start = pending[0][0]
                 pending.clear()

@@ -37,6 +37,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
+from bot.sources.aligned import NEW_LABEL
+
 __all__ = ["Glyph", "Rule", "PageLayout", "render"]
 
 
@@ -263,6 +265,7 @@ class Table:
     rows: list[tuple[float, float, list[tuple[float, float]]]]  # (top, bottom, cells as (x0, x1))
     cells: dict[tuple[int, int], list[Glyph]] = field(default_factory=dict)
     spans: list[tuple[float, float]] = field(default_factory=list)  # the rows' (top, bottom)
+    group_starts: set[int] | None = None  # rows that no row above continues (a rule over them); None: every row
 
     def __post_init__(self) -> None:
         self.spans = [(top, bottom) for top, bottom, _ in self.rows]
@@ -278,18 +281,39 @@ class Table:
         self.cells.setdefault((r, c), []).append(g)
 
     def lines(self) -> list[str]:
-        out = []
+        rows: list[list[str]] = []
         for r, (_, _, cells) in enumerate(self.rows):
             row = [""] * max(len(self.columns) - 1, 1)
             for c, (a, _) in enumerate(cells):
                 text = join_lines([line.text for line in make_lines(self.cells.get((r, c), []))])
                 start = min(range(len(self.columns)), key=lambda i: abs(self.columns[i] - a))
                 row[min(start, len(row) - 1)] = text.replace("\t", " ")
+            if rows and self.group_starts is not None and r not in self.group_starts and _continues_row(rows[-1], row):
+                rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], row)]
+            elif any(row):
+                rows.append(row)
+        out = []
+        for row in rows:
             while row and not row[-1]:
                 row.pop()
             if row:
                 out.append("\t".join(row))
         return out
+
+
+def _continues_row(above: list[str], row: list[str]) -> bool:
+    """Whether a line goes on with the row above, a row's name wrapped over lines: its first cell empty and no
+    filled cell shared but the name's ("B. | Technical assistance and" over " | capacity-building | 1,588,400");
+    under a name alone, a line that starts no label of its own ("B. Technical assistance and" over
+    "capacity-building | 1,588,400"); or a lower-case word alone under a full row ("… lower | 450–650" / "band")."""
+    if not above[0] or not any(row):
+        return False
+    if not row[0]:
+        shared = [c for c, (a, b) in enumerate(zip(above, row)) if a and b]
+        return shared in ([], [next(c for c, cell in enumerate(row) if cell)])
+    if not any(above[1:]):
+        return not NEW_LABEL.match(row[0])
+    return not any(row[1:]) and row[0][:1].islower()
 
 
 def _nearest(spans: list[tuple[float, float]], v: float) -> int:
@@ -425,10 +449,23 @@ def _ruled(rules: list[tuple], glyphs: list[Glyph]) -> Table | None:
         return None
     columns = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [x1]
     cells = list(zip(columns, columns[1:]))
-    between = [rule[0] for rule in rules[2:-1]]
-    bounds = [top[0], middle[0]] + (between or _row_bounds(_baselines(body))) + [bottom[0]]
+    edges = [middle[0]] + [rule[0] for rule in rules[2:-1]] + [bottom[0]]
+    bands = [[g for g in body if a < (g.top + g.bottom) / 2 < b] for a, b in zip(edges, edges[1:])]
+    lines = [len(_baselines(band)) for band in bands]
+    # a rule under every row: each band a row, its lines a wrapped row; rules under groups of rows: the lines
+    # of each band are rows (or padded ones, see _row_bounds), a band's first row starting a group
+    per_row = len(bands) > 1 and sum(n <= 1 for n in lines) * 2 > len(bands)
+    bounds, starts = [top[0], middle[0]], {1}
+    for (a, b), band in zip(zip(edges, edges[1:]), bands):
+        if bounds[-1] != a:
+            bounds.append(a)
+            starts.add(len(bounds) - 2)
+        bounds += [] if per_row else _row_bounds(_baselines(band))
+    bounds.append(bottom[0])
     rows = [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
-    return Table(x0, top[0], x1, bottom[0], columns, rows)
+    table = Table(x0, top[0], x1, bottom[0], columns, rows)
+    table.group_starts = starts if not per_row else set(range(len(rows)))
+    return table
 
 
 def _row_bounds(bases: list[float]) -> list[float]:

@@ -83,6 +83,9 @@ def _decision(body: str, bare: str) -> Token | None:
     match = en.DECISION.match(bare)
     if match:
         return Token("decision", f"{match[2]}/{match[3]}", match[1].lower(), rest=body)
+    match = en.BARE_DECISION.match(bare)
+    if match:
+        return Token("decision", f"{match[1]}/{match[2]}", "decision", rest=body)
     match = zh.DECISION.match(bare)
     if match:
         return Token("decision", f"{match[1]}/{match[2]}", "resolution" if match[3] == "决议" else "decision",

@@ -10,6 +10,9 @@ import re
 DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,8}-\d{1,2})\s*/\s*"
                       r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
                       r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
+# a decision printed without the word, as the Basel, Rotterdam and Stockholm conventions print theirs:
+# "SC-12/4: Technical assistance and capacity-building" (a body's prefix, and the title on its line)
+BARE_DECISION = re.compile(r"^([A-Z]{2,8}-\d{1,2})\s*/\s*(\d{1,3})\s*[:.]\s+([A-Z“\"][^;]*?)\.?$")
 # "Annex", "Annex II", or with its title after a colon or dash: "Annex: Terms of reference of the expert group"
 # "Annex to decision IPBES-11/2", "Annex II to the present decision": whose annex it is may follow
 ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?"

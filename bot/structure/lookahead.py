@@ -8,7 +8,7 @@ from bot.structure.grammar import DIVISIONS, Token
 from bot.structure.lines import Line
 
 # "8 bis.", "12(e) ter.", "“26.": the label of an inserted or quoted paragraph; a bullet ("•", "o")
-_NUMBERED_CELL = re.compile(r"^\d{1,3}\.\s+[^\W\d]")  # "1. Pre-planning": a numbered name, read as a paragraph
+_NUMBERED_CELL = re.compile(r"^(?:\d{1,3}|[A-Z])\.\s+[^\W\d]")  # "1. Pre-planning", "A. Conferences": a numbered name
 _LABEL_CELL = re.compile(r"^(?:[“\"‘']?[\d(][\w() ]{0,14}\.|[^\w\s]|o)$")
 _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
@@ -129,7 +129,7 @@ def _named_group(line: Line) -> bool:
 def _row_cell(kind: str, first: str) -> bool:
     """Whether a line's first cell can open a table row: plain text that is no bullet or label alone, or a
     numbered name ("1. Pre-planning"; not "1.", whose tab only sets its text off)."""
-    if kind == "paragraph":
+    if kind in ("paragraph", "section"):  # read as a paragraph or a lettered heading
         return bool(_NUMBERED_CELL.match(first))
     return kind == "plain" and not _LABEL_CELL.match(first)
 
