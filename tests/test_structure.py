@@ -670,6 +670,19 @@ def test_a_decision_printed_without_the_word_opens_its_decision():
     assert units["dSC-12/5-p1"].text == "1. Approves the budget."
 
 
+def test_a_title_right_under_the_agenda_item_is_the_document_s_when_the_chapeau_follows_it():
+    text = ("联合国 环境规划署\tUNEP/EAS/IG.25/8\n东亚海区域海洋环境保护和开发公约\n缔约方全权代表会议\n2026年3月3日至5日，曼谷\n议程项目4\n"
+            "保护东亚海区域海洋环境免受塑料垃圾污染议定书\n序言\n本议定书各缔约方，\n兹协议如下：\n第一条\n用语\n")
+    assert detect(text).title == "保护东亚海区域海洋环境免受塑料垃圾污染议定书"
+
+
+def test_a_resolution_numbered_in_roman_numerals_takes_the_line_under_it_as_title():
+    text = ("CONVENTION ON WETLANDS\n15th Meeting of the Conference of the Contracting Parties\nVictoria Falls, 23–31 July 2025\n"
+            "Resolution XV.7\nStrengthening technical assistance for the restoration of peatlands\n1. RECALLING Resolution XIII.13;\n")
+    info = detect(text)
+    assert info.title == "Strengthening technical assistance for the restoration of peatlands" and info.kind == "resolution"
+
+
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():
     text = ("Decision 1/EA.8. Sand\n\n1. Requests a report.¹\n\nDecision 2/EA.8. Lead\n\n1. Urges Member States to act.²\n\n"
             "Decision 3/EA.8. Dates\n\n1. Decides the dates.\n\n¹ A first note.\n² A second note.\n")

@@ -134,6 +134,9 @@ def _title(front: list[str]) -> tuple[str | None, str]:
         titled = _ZH_DECISION_TITLE.match(line)
         if titled:
             return titled[1], "decision"
+        roman = _ROMAN_NUMBERED.match(line)  # "Resolution XV.7" over its title, as the Ramsar Convention numbers them
+        if roman and i + 1 < len(front) and front[i + 1]:
+            return _with_continuation(front, i + 1, front[i + 1]), roman[1].lower()
         if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
     start = _after_meeting_block(front)
@@ -150,6 +153,7 @@ _DRAFT_OR_DECISION = re.compile(r"\b(?:decision|resolution)\s+(?:-|\d{1,3})\s*/|
                                 re.I)
 # "第-/CP.31号决定 公正转型工作方案": a decision's title on its heading's line
 _ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号(?:决定|决议)\s+(\S.{1,80})$")
+_ROMAN_NUMBERED = re.compile(r"^(Resolution|Recommendation|Decision)\s+[IVXL]{1,6}\.\d{1,3}$")
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]\))?\s*$|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z][)）])?\s*$",
                           re.I)
 
@@ -171,7 +175,10 @@ def _after_meeting_block(front: list[str]) -> int:
         end = start  # a line or two up to a blank line, not the document's
         while end < len(front) and front[end] and end - start < 2 and not _DRAFT_OR_DECISION.search(front[end]):
             end += 1
-        start = end if end < len(front) else start
+        after = next((line for line in front[end:] if line and not _cover(line) and not _meeting_line(line)), "")
+        # unless no title would be left: the lines run on into the chapeau ("本议定书各缔约方，"), as a Word
+        # file without blank lines has them
+        start = end if end < len(front) and not after.endswith((",", "，", ":", "：")) else start
     return start
 
 
@@ -272,8 +279,8 @@ def _kind(symbol: str | None, source: str, text: str) -> str:
         return "decision"
     if "RES" in parts:
         return "resolution"
-    if source == "report":
-        return "report"
+    if source in ("report", "resolution", "recommendation"):
+        return source
     head = text[:_SAMPLE]
     if re.search(r"^\s*(?:Article 1|ARTICLE 1|第一条)(?:\s*[.:]?\s+\S.{0,60})?\s*$", head, re.MULTILINE) and not re.search(
             r"^\s*(?:Decision|第\s*\d)", head, re.MULTILINE):
