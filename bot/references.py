@@ -630,6 +630,9 @@ def _document_names(document) -> list[str]:
         number = re.search(r"/res/([\w.-]+/\d+)$", symbol)  # "A/RES/79/321": "resolution 79/321", "第79/321号决议"
         if number:
             names += [f"resolution {number[1]}", f"决议{number[1]}", f"{number[1]}号决议"]
+        number = re.fullmatch(r"resolution ([ivxl]+\.\d+)", symbol)  # a text's own number: "Resolution XV.7"
+        if number:
+            names += [f"决议{number[1]}", f"{number[1]}号决议"]
     title = normalize(document.title or "")
     if (len(_CJK_CHAR.findall(title)) >= 4 or (len(title) >= 6 and len(title.split()) >= 2)) and title != normalize(document.id):
         names.append(title)

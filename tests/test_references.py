@@ -290,6 +290,13 @@ def test_a_resolution_is_named_by_its_number():
     assert resolver.resolve(normalize("附件第3段讲什么？")) == ["r:a1-3", "d:a1-3"]
 
 
+def test_a_text_with_no_un_symbol_is_named_by_its_own_number():
+    passages = [p("w", "p5", "paragraph", "para:5"), p("c", "p5", "paragraph", "para:5")]
+    resolver = Resolver(passages, [doc("w", "Resolution XV.7", "Peatlands", "en"), doc("c", "CBD/COP/DEC/17/5", "物种", "zh")])
+    assert resolver.resolve(normalize("What does paragraph 5 of Resolution XV.7 say?")) == ["w:p5"]
+    assert resolver.resolve(normalize("决议XV.7第5段说什么？")) == ["w:p5"]
+
+
 def test_a_decision_of_any_body_is_named_by_its_number():
     passages = [p("r", "d2-p3", "paragraph", "decision:2/EA.8", "para:3"), p("r", "d1-p3", "paragraph", "decision:1/EA.8", "para:3"),
                 p("m", "d-p8a", "item", "decision:MC-6/7", "para:8", "item:a"),

@@ -681,6 +681,7 @@ def test_a_resolution_numbered_in_roman_numerals_takes_the_line_under_it_as_titl
             "Resolution XV.7\nStrengthening technical assistance for the restoration of peatlands\n1. RECALLING Resolution XIII.13;\n")
     info = detect(text)
     assert info.title == "Strengthening technical assistance for the restoration of peatlands" and info.kind == "resolution"
+    assert info.symbol == "Resolution XV.7"  # no UN symbol: cited by its own number
 
 
 def test_a_footnote_printed_after_the_next_decision_began_belongs_to_the_decision_citing_it():

@@ -46,7 +46,7 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     """Symbol, title, language, date and kind of `text`; fields the front matter lacks are None."""
     front = _front_lines(text)
     language = detect_language(text)
-    symbol = _symbol(front, file_name)
+    symbol = _symbol(front, file_name) or _own_number(front)
     title, source = _title(front)
     if title is None or source == "top line" and _decisions_in(text) == 1:
         # the body opens with "Decision 7/XX" and its title: a lone decision's title is the document's, rather
@@ -114,6 +114,11 @@ def _symbol(front: list[str], file_name: str) -> str | None:
     guess = re.sub(r"\.(zh|en|fr|es|ru|ar)?\.?\w*$", "", file_name.rsplit("/", 1)[-1]).replace("-", "/")
     match = _SYMBOL.fullmatch(guess) if guess.count("/") >= 2 else None
     return match[1] if match else None
+
+
+def _own_number(front: list[str]) -> str | None:
+    """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar)."""
+    return next((line for line in front if _ROMAN_NUMBERED.match(line)), None)
 
 
 def _title(front: list[str]) -> tuple[str | None, str]:
