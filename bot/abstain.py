@@ -409,11 +409,12 @@ class Abstention:
 
     def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
                glossary: Glossary | None = None, scoped: bool = False,
-               loaded: Callable[[list[str]], bool] | None = None) -> str | None:
+               loaded: Callable[[list[str]], bool] | None = None, named: frozenset[str] = frozenset()) -> str | None:
         """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
         `glossary` (the project's by default) gives the other names of a title or acronym; `scoped` says the
         answer was limited to a document the user chose; `loaded` tells whether any of a title's names
-        (normalized) is that of a loaded document or of a decision or annex in one."""
+        (normalized) is that of a loaded document or of a decision or annex in one; `named` holds the documents
+        the question names."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
@@ -431,6 +432,8 @@ class Abstention:
             return None
         if _asks_only_for_a_unit(question) or _names_a_missing_unit(question):  # "paragraph 999 of decision 1/CMA.5",
             return words["unit_scoped" if scoped else "unit"]  # "《京都议定书》第三条": none has it
+        if named and not any(h.passage.doc in named for h in hits[:CHECKED_HITS]):
+            return words["elsewhere"]  # "第16/23号决定设立的信托基金…": only another document speaks of one
         # an acronym a Chinese passage close to the question would spell out in Chinese is no sign of a name the
         # documents lack
         spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en
@@ -471,13 +474,15 @@ class Abstention:
 
 _REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
                "title": "已载入的文件中没有{}", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
-               "weak": "最相关的段落与问题关联较弱", "year_column": "表中没有{}年的数字"}
+               "weak": "最相关的段落与问题关联较弱", "year_column": "表中没有{}年的数字",
+               "elsewhere": "问题所指的文件中没有相关段落，相关内容只见于其他文件"}
 _REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
                "unit_scoped": "the chosen document has no numbered part asked for",
                "title": "{} is not among the loaded documents",
                "name": "the documents never mention {}",
                "kind": "the closest passages give no {}", "weak": "the closest passages are only loosely related",
-               "year_column": "the table gives no figure for {}"}
+               "year_column": "the table gives no figure for {}",
+               "elsewhere": "the document the question names says nothing on it; only other documents do"}
 _KIND_WORDS_EN = {"money": "amount of money", "share": "share or percentage", "person": "person's name",
                   "day": "specific date", "deadline": "date or year", "year": "year", "count": "such number",
                   "outcome": "later outcome", "practical": "practical arrangements of this kind"}

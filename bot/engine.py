@@ -96,8 +96,9 @@ class Bot:
         return self.decline_reason(question, hits) is not None
 
     def decline_reason(self, question: str, hits: list[Hit], language: str = "zh", scoped: bool = False) -> str | None:
+        named = frozenset(self.retriever.resolver.named_documents(normalize(question)))
         return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped,
-                                      self.retriever.resolver.names_loaded)
+                                      self.retriever.resolver.names_loaded, named)
 
     @property
     def names_text(self) -> str:

@@ -430,3 +430,14 @@ def test_a_count_in_ten_thousands_or_hundred_millions_and_a_month_deadline_are_a
 def test_an_amount_written_in_chinese_numerals_is_money():
     assert missing_answer_type("为此拨款多少美元？", ["3．决定从信托基金中拨款四十万美元用于区域讲习班；"]) is None
     assert missing_answer_type("为此拨款多少美元？", ["3．决定举办区域讲习班；"]) == "money"
+
+
+def test_a_question_naming_a_document_that_none_of_the_top_passages_is_from_is_declined():
+    from dataclasses import replace
+
+    pledges = replace(hit("5. Welcomes the initial pledges to the Trust Fund of 6.2 million dollars").passage, doc="habitat")
+    found = [Hit(pledges, 5.0, 0.9, 30.0)]
+    question = "第16/23号决定为外来入侵物种设立的信托基金金额是多少？"
+    assert Abstention().reason(found, question, named=frozenset({"cbd-16-23"})).startswith("问题所指的文件中没有")
+    assert Abstention().reason(found, question, named=frozenset({"habitat"})) is None
+    assert Abstention().reason(found, question) is None  # no document named
