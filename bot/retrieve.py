@@ -50,6 +50,10 @@ _DEFINING_WORDS = "means 是指 系指"
 # a question naming a treaty by what it is, not by a title in 《》: "协定规定的…", "湿地协定", "under the Agreement"
 _NAMES_A_TREATY = re.compile(r"(?:协定|公约|条约|议定书)(?![^《》]*》)"
                              r"|\bthe (?:agreement|convention|treaty|protocol)\b(?! (?:on|of|for|to)\b)")
+# a question that calls its document by its kind: "本建议的文号是什么？", "What does the resolution urge?"
+_NAMES_ITS_KIND = {"treaty": _NAMES_A_TREATY,
+                   "recommendation": re.compile(r"(?:本|该|这项|这份)建议|\b(?:the|this) recommendation\b(?! (?:on|of|for|to)\b)"),
+                   "resolution": re.compile(r"(?:本|该|这项|这份)决议|\b(?:the|this) resolution\b(?! (?:on|of|for|to)\b)")}
 _ANNEX_MENTION = re.compile(r"附件([一二三四五六七八九十]{1,3})|\bannex\s+([ivx]{1,5})\b")
 
 
@@ -123,7 +127,7 @@ class Retriever:
         doc_number = {doc: n for n, doc in enumerate(self.doc_ids)}
         self.doc_of_row = np.array([doc_number[p.doc] for p in self.passages], dtype=np.int32)
         languages = {d.id: d.language for d in index.documents}
-        self.treaties = {d.id for d in index.documents if d.kind == "treaty"}
+        self.of_kind = {kind: {d.id for d in index.documents if d.kind == kind} for kind in _NAMES_ITS_KIND}
         self.is_chinese = np.array([languages.get(p.doc, language_of(p.text)) == "zh" for p in self.passages])
         self.languages = [flag for flag in (True, False) if (self.is_chinese == flag).any()]  # zh first
         self.background = self._background_samples()
@@ -431,8 +435,10 @@ class Retriever:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the
         passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
         named = self.resolver.named_documents(text)
-        if not named and self.treaties and len(self.treaties) < len(self.doc_ids) and _NAMES_A_TREATY.search(text):
-            named = self.treaties  # "协定规定的…", "under the Agreement": the loaded treaty text, not decisions on it
+        for kind, names_it in _NAMES_ITS_KIND.items():  # "协定规定的…", "under the Agreement": the loaded treaty
+            docs = self.of_kind[kind]  # text, not decisions on it; "本建议…": the recommendation, when some are not
+            if not named and docs and len(docs) < len(self.doc_ids) and names_it.search(text):
+                named = docs
         if named:  # not its cover block, which matches the name and rarely answers the rest
             wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
             # unless asked when it was adopted, which a cover block or a closing line says

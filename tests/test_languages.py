@@ -185,6 +185,19 @@ def test_a_named_document_s_passages_are_preferred_but_not_its_cover_block(fake_
     assert bonus[kinds.index("paragraph")] == retriever.fusion.document_bonus
 
 
+def test_a_document_called_by_its_kind_is_preferred_when_others_are_of_other_kinds(two_languages):
+    retriever = two_languages.retriever
+    rows = np.arange(len(retriever.passages))
+    kind_of = {d.id: d.kind for d in two_languages.documents}
+    assert sorted(kind_of.values()) == ["recommendation", "report"]
+    zeros = np.zeros(len(rows), dtype=np.float32)
+    bonus = retriever._prefer_named(normalize("本建议请谁提供指导？"), zeros, rows)
+    body = [r for r, p in enumerate(retriever.passages) if p.kind == "paragraph"]
+    assert all(bonus[r] == (retriever.fusion.document_bonus if kind_of[retriever.passages[r].doc] == "recommendation"
+                            else 0) for r in body)
+    assert not retriever._prefer_named(normalize("缔约方请谁提供指导？"), zeros, rows).any()
+
+
 def test_a_named_document_s_name_chooses_the_document_not_the_passage(fake_bot):
     retriever = fake_bot.retriever
     text = normalize("What does CBD/WG2020/REC/1/1 say about the workshop in Bern?")
