@@ -31,14 +31,16 @@ from bot.structure.labels import Seg
 from bot.structure.labels import label as structure_label
 from bot.tokenize import Tokenizer
 
-FORMAT_VERSION = 2  # 2: documents are records, ids carry the document
+FORMAT_VERSION = 3  # 2: documents are records, ids carry the document; 3: digests of the embedded texts
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 TOKENS = "tokens.json"
 DENSE = "dense.faiss"
 SENTENCES = "sentences.jsonl"
 SENTENCE_VECTORS = "sentences.npy"
-DATA_FILES = (PASSAGES, TOKENS, DENSE, SENTENCES, SENTENCE_VECTORS)
+TEXT_KEYS = "text_keys.npy"  # a digest of each embedded text: passages' rows, then sentences'
+DATA_FILES = (PASSAGES, TOKENS, DENSE, SENTENCES, SENTENCE_VECTORS, TEXT_KEYS)
+KEY_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Index:
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
     documents: list[Document] = dataclasses.field(default_factory=list)
+    text_keys: np.ndarray | None = None  # (passages + sentences, KEY_BYTES) uint8, in the order of their vectors
     _sentence_rows: dict[int, list[int]] | None = dataclasses.field(default=None, repr=False)
 
     def sentences_of(self, row: int) -> list[int]:
@@ -66,6 +69,11 @@ class Index:
                 table.setdefault(sentence.row, []).append(k)
             self._sentence_rows = table
         return self._sentence_rows.get(row, [])
+
+
+def text_key(text: str) -> bytes:
+    """What an embedded text is known by: a new build embeds only texts whose key no earlier build has."""
+    return hashlib.sha256(text.encode("utf-8")).digest()[:KEY_BYTES]
 
 
 def expected_manifest(corpus_dir: Path | None, model: str) -> dict:
@@ -159,6 +167,15 @@ def _load_once(index_dir: Path, expected: dict) -> Index:
     for key, value in expected.items():
         if manifest.get(key) != value:
             raise IndexProblem(f"index is stale: {STALE_REASONS.get(key, key + ' changed')}")
+    _check_files(index_dir, manifest)
+    try:
+        return _read(index_dir, manifest)
+    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise IndexProblem(f"index cannot be read: {error}".splitlines()[0]) from error
+
+
+def _check_files(index_dir: Path, manifest: dict) -> None:
+    """IndexProblem unless every data file is there as the manifest recorded it."""
     files = manifest.get("files")
     if not isinstance(files, dict) or set(files) != set(DATA_FILES):
         raise IndexProblem("index manifest does not list its files")
@@ -171,10 +188,6 @@ def _load_once(index_dir: Path, expected: dict) -> Index:
             continue  # as written: same size and modification time; hashing it again would only cost time
         if _sha256(path) != digest:
             raise IndexProblem(f"index file {name} is damaged (checksum mismatch)")
-    try:
-        return _read(index_dir, manifest)
-    except (ValueError, KeyError, TypeError, RuntimeError) as error:
-        raise IndexProblem(f"index cannot be read: {error}".splitlines()[0]) from error
 
 
 def _read(index_dir: Path, manifest: dict) -> Index:
@@ -186,12 +199,15 @@ def _read(index_dir: Path, manifest: dict) -> Index:
     dense = faiss.read_index(str(index_dir / DENSE))
     sentences = [Sentence(**json.loads(line)) for line in _lines(index_dir / SENTENCES)]
     sentence_vectors = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+    text_keys = np.load(index_dir / TEXT_KEYS, allow_pickle=False)
     if not (len(passages) == len(tokens) == dense.ntotal == count):
         raise ValueError(f"row counts disagree: {len(passages)} passages, {len(tokens)} token rows, {dense.ntotal} vectors")
     if dense.d != manifest["dimension"] or sentence_vectors.shape != (len(sentences), dense.d):
         raise ValueError("vector dimensions disagree with the manifest")
+    if text_keys.shape != (count + len(sentences), KEY_BYTES):
+        raise ValueError("text keys disagree with the row counts")
     documents = [Document.from_dict(d) for d in manifest["documents"]]
-    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents)
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents, text_keys)
 
 
 def _lines(path: Path) -> list[str]:
@@ -283,6 +299,7 @@ class _Part:
     vectors: np.ndarray | None  # passage vectors, None until embedded
     sentences: list[tuple[int, str]]  # (passage position within the document, sentence)
     sentence_vectors: np.ndarray | None
+    keys: np.ndarray  # text keys of the passages' embedded texts, then of the sentences
     contexts: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -312,8 +329,31 @@ def _previous_parts(index_dir: Path, model: str) -> dict[str, _Part]:
             vectors=vectors[rows] if rows else np.zeros((0, index.dense.d), np.float32),
             sentences=[(position[index.sentences[k].row], index.sentences[k].text) for k in kept],
             sentence_vectors=index.sentence_vectors[kept] if kept else np.zeros((0, index.dense.d), np.float32),
+            keys=index.text_keys[rows + [len(index.passages) + k for k in kept]],
         )
     return parts
+
+
+def _vectors_embedded_before(index_dir: Path, model: str) -> dict[bytes, np.ndarray]:
+    """Every vector of the index on disk by its text's key, when the same model embedded it the same way: after
+    an upgrade of the parser most texts are the same, and only the others need the model (none when unreadable)."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        same = {"format": FORMAT_VERSION, "model": model, "embedding_version": EMBEDDING_VERSION}
+        if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in same.items()):
+            return {}
+        _check_files(index_dir, manifest)
+        import faiss
+
+        dense = faiss.read_index(str(index_dir / DENSE))
+        vectors = np.concatenate([dense.reconstruct_n(0, dense.ntotal),
+                                  np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)])
+        keys = np.load(index_dir / TEXT_KEYS, allow_pickle=False)
+    except (OSError, ValueError, TypeError, RuntimeError, IndexProblem):
+        return {}
+    if keys.shape != (len(vectors), KEY_BYTES):
+        return {}
+    return {key.tobytes(): vector for key, vector in zip(keys, vectors)}
 
 
 def previous_ids(index_dir: Path) -> dict[str, str]:
@@ -338,12 +378,14 @@ def _new_part(document: Document, tokenizer: Tokenizer) -> _Part:
     by_id = {p.id: p for p in passages}
     contexts = [context.context_text(p, by_id) for p in passages]
     sentences = [(n, s) for n, p in enumerate(passages) for s in context.quotable_sentences(p.text)]
+    keys = np.array([list(text_key(t)) for t in contexts + [s for _, s in sentences]], np.uint8).reshape(-1, KEY_BYTES)
     return _Part([_local(p, document) for p in passages], [tokenizer(c) for c in contexts], None, sentences, None,
-                 contexts)
+                 keys, contexts)
 
 
 def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reuse: bool = True) -> Index:
-    """Build the index; with `reuse`, documents unchanged since the index on disk keep their passages and vectors."""
+    """Build the index; with `reuse`, documents unchanged since the index on disk keep their passages and vectors,
+    and texts the index on disk already embedded (with this model) keep theirs."""
     started = time.perf_counter()
     documents, skipped = load_corpus(corpus_dir, previous_ids(index_dir))
     for line in skipped:
@@ -365,11 +407,11 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
                 fresh.append(part)
     if fresh:
         texts = [c for part in fresh for c in part.contexts] + [s for part in fresh for _, s in part.sentences]
+        known = _vectors_embedded_before(index_dir, embedder.name) if reuse else {}
         reused = len(documents) - len(fresh)
-        say(f"embedding {sum(len(p.passages) for p in fresh)} passages and {sum(len(p.sentences) for p in fresh)} "
-            f"sentences of {len(fresh)} document(s) with {embedder.name}"
-            + (f"; {reused} unchanged document(s) kept" if reused else ""))
-        vectors = _embed_once(embedder, texts, progress)
+        say(f"reading {sum(len(p.passages) for p in fresh)} passages and {sum(len(p.sentences) for p in fresh)} "
+            f"sentences of {len(fresh)} document(s)" + (f"; {reused} unchanged document(s) kept" if reused else ""))
+        vectors = _embed_once(embedder, texts, progress, known, say)
         at = sum(len(part.contexts) for part in fresh)
         start = 0
         for part in fresh:
@@ -381,15 +423,22 @@ def _build_locked(index_dir, corpus_dir, embedder, tokenizer, progress, say, reu
     return _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say)
 
 
-def _embed_once(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
-    """Vectors for texts, each distinct text embedded once: decisions repeat their formulas ("Requests the
-    secretariat to ..."), so about a sixth of a UN corpus's sentences are repeats."""
-    distinct = list(dict.fromkeys(texts))
-    vectors = embedder.embed_passages(distinct, progress=progress)
-    if len(distinct) == len(texts):
-        return vectors
-    position = {text: n for n, text in enumerate(distinct)}
-    return vectors[[position[text] for text in texts]]
+def _embed_once(embedder: Embedder, texts: list[str], progress: bool, known: dict[bytes, np.ndarray] | None = None,
+                say=print) -> np.ndarray:
+    """Vectors for texts, each distinct text embedded once and none the index on disk has (`known`): decisions
+    repeat their formulas ("Requests the secretariat to ..."), so about a sixth of a UN corpus's sentences are
+    repeats, and a parser upgrade leaves most texts as they were."""
+    known = known or {}
+    keys = {text: text_key(text) for text in texts}
+    missing = [text for text in keys if keys[text] not in known]
+    say(f"embedding {len(missing)} texts with {embedder.name}"
+        + (f"; {len(keys) - len(missing)} embedded before kept" if len(missing) < len(keys) else ""))
+    vectors = embedder.embed_passages(missing, progress=progress) if missing else None
+    found = dict(zip(missing, vectors)) if missing else {}
+    dimension = vectors.shape[1] if missing else (next(iter(known.values())).shape[0] if known else 0)
+    if not texts:
+        return np.zeros((0, dimension), np.float32)
+    return np.stack([found[text] if text in found else known[keys[text]] for text in texts]).astype(np.float32)
 
 
 def _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, started, say) -> Index:
@@ -403,6 +452,8 @@ def _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, starte
             passages.append(qualify(passage, document, several, len(passages)))
         sentences += [Sentence(first + n, text) for n, text in part.sentences]
     tokens = [t for part in parts for t in part.tokens]
+    text_keys = np.concatenate([p.keys[:len(p.passages)] for p in parts] + [p.keys[len(p.passages):] for p in parts]) \
+        if parts else np.zeros((0, KEY_BYTES), np.uint8)
     dimension = next((p.vectors.shape[1] for p in parts if p.vectors is not None and p.vectors.size), 0) or \
         int(getattr(embedder, "dim", 0) or 384)
     passage_vectors = np.concatenate([p.vectors for p in parts]).astype(np.float32) if parts else np.zeros((0, dimension), np.float32)
@@ -420,12 +471,12 @@ def _assemble(index_dir, corpus_dir, embedder, documents, parts, skipped, starte
         "skipped": skipped,
         "built_seconds": round(time.perf_counter() - started, 2),
     }
-    _write(index_dir, manifest, passages, tokens, dense, sentences, sentence_vectors)
+    _write(index_dir, manifest, passages, tokens, dense, sentences, sentence_vectors, text_keys)
     say(f"index written to {index_dir} ({len(passages)} passages, {manifest['built_seconds']} s)")
-    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents)
+    return Index(manifest, passages, tokens, dense, sentences, sentence_vectors, documents, text_keys)
 
 
-def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, sentence_vectors) -> None:
+def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, sentence_vectors, text_keys) -> None:
     import faiss
 
     _refuse_foreign_folder(index_dir)
@@ -442,6 +493,7 @@ def _write(index_dir: Path, manifest: dict, passages, tokens, dense, sentences, 
         for sentence in sentences:
             handle.write(json.dumps(dataclasses.asdict(sentence), ensure_ascii=False) + "\n")
     np.save(staging / SENTENCE_VECTORS, sentence_vectors, allow_pickle=False)
+    np.save(staging / TEXT_KEYS, np.ascontiguousarray(text_keys, dtype=np.uint8), allow_pickle=False)
     manifest["files"] = {name: _sha256(staging / name) for name in DATA_FILES}
     for name in DATA_FILES:
         _fsync(staging / name)
