@@ -742,6 +742,41 @@ def test_pdf_a_table_with_a_rule_under_every_row_keeps_every_row():
                          "Third meeting\tOnline\t-", "5. The report shall be submitted."]
 
 
+def test_pdf_a_table_under_a_page_header_rule_whose_names_wrap_in_most_rows_keeps_one_row_per_entry():
+    """A rule under the running header and a title above the table; a rule under every row, most names wrapped over
+    two lines; a header cell that runs close to the next column."""
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setLineWidth(0.6)
+        c.setFont("Times-Roman", 9)
+        c.drawRightString(RIGHT, 800, "E/RES/2026/15")
+        c.line(LEFT, 795, RIGHT, 795)  # the running header's rule, as long as the table's
+        c.setFont("Times-Bold", 12)
+        c.drawCentredString((LEFT + RIGHT) / 2, 760, "Annex")
+        c.drawCentredString((LEFT + RIGHT) / 2, 742, "Allocation of the programme's resources")
+        c.setFont("Times-Roman", 9)
+        for y in (720, 696, 666, 636, 606, 590):
+            c.line(LEFT, y, RIGHT, y)
+        x = (LEFT + 4, LEFT + 150, LEFT + 200, LEFT + 290)
+        for y, cells in [(710, ("Implementing entity", "Countries", "Allocation (millions", "Training places")),
+                         (700, ("", "", "of dollars)", "")),
+                         (684, ("Economic Commission for", "46", "21.6", "1 200")), (674, ("Africa", "", "", "")),
+                         (654, ("Economic and Social Commission", "34", "14.4", "900")), (644, ("for Asia and the Pacific", "", "", "")),
+                         (624, ("Economic Commission for", "12", "3.6", "250")), (614, ("Europe", "", "", "")),
+                         (595, ("Total", "92", "39.6", "2 350"))]:
+            for left, cell in zip(x, cells):
+                c.drawString(left, y, cell)
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    start = lines.index("Allocation of the programme's resources") + 1
+    assert lines[start:start + 5] == [
+        "Implementing entity\tCountries\tAllocation (millions of dollars)\tTraining places",
+        "Economic Commission for Africa\t46\t21.6\t1 200",
+        "Economic and Social Commission for Asia and the Pacific\t34\t14.4\t900",
+        "Economic Commission for Europe\t12\t3.6\t250", "Total\t92\t39.6\t2 350"]
+
+
 def test_pdf_a_budget_ruled_under_groups_of_rows_keeps_a_name_wrapped_above_its_figures_in_its_row():
     def draw(c: canvas.Canvas, number: int) -> None:
         c.setFont("Times-Roman", 10)

@@ -84,7 +84,7 @@ _BAND = 0.12  # top and bottom share of a page where running headers and footers
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$|^[ivxlc]{1,6}$", re.I)
 _JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b|^请回收$"
-                         r"|^[A-Z]\d{7}\s+\d{6}$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$", re.I)  # "K2700456 150327"
+                         r"|^[A-Z]\d{7}(?:\s+\d{6})?$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$", re.I)  # "K2700456 150327"
 _LETTERHEAD = re.compile(r"^United Nations$|^Nations Unies$|^联\s*合\s*国$")
 _RULE_TEXT = re.compile(r"^[_\-–—=*\s]{4,}$")
 _LABEL = re.compile(
@@ -280,12 +280,31 @@ class Table:
         c = _nearest(self.rows[r][2], cx)
         self.cells.setdefault((r, c), []).append(g)
 
+    def _runs_by_cell(self, r: int) -> dict[int, list[Glyph]]:
+        """Row r's glyphs by cell, each run of a line (glyphs closer than half an em) in the cell where it
+        starts: a header's cell may run past the line between its column and the next ("分配资金（百万")."""
+        glyphs = [g for (row, _), gs in self.cells.items() if row == r for g in gs]
+        bases = _baselines(glyphs)
+        lines: dict[int, list[Glyph]] = {}
+        for g in glyphs:
+            lines.setdefault(min(range(len(bases)), key=lambda k: abs(bases[k] - g.base)), []).append(g)
+        by_cell: dict[int, list[Glyph]] = {}
+        for line in lines.values():
+            run_cell, last = 0, None
+            for g in sorted(line, key=lambda g: g.x0):
+                if last is None or g.x0 - last.x1 > 0.5 * g.size:
+                    run_cell = _nearest(self.rows[r][2], (g.x0 + g.x1) / 2)
+                by_cell.setdefault(run_cell, []).append(g)
+                last = g
+        return by_cell
+
     def lines(self) -> list[str]:
         rows: list[list[str]] = []
         for r, (_, _, cells) in enumerate(self.rows):
             row = [""] * max(len(self.columns) - 1, 1)
+            by_cell = self._runs_by_cell(r)
             for c, (a, _) in enumerate(cells):
-                text = join_lines([line.text for line in make_lines(self.cells.get((r, c), []))])
+                text = join_lines([line.text for line in make_lines(by_cell.get(c, []))])
                 start = min(range(len(self.columns)), key=lambda i: abs(self.columns[i] - a))
                 row[min(start, len(row) - 1)] = text.replace("\t", " ")
             if rows and self.group_starts is not None and r not in self.group_starts and _continues_row(rows[-1], row):
@@ -402,18 +421,25 @@ def ruled_tables(rules: tuple[Rule, ...], glyphs: list[Glyph], width: float, gri
     tables = []
     k = 0
     while k + 2 < len(hs):
-        run = _same_extent(hs, k)
-        table, used = None, 3
-        for used in range(len(run), 2, -1):  # the most rules that read as one table: a rule under every row
-            table = _ruled(run[:used], glyphs)
-            if table is not None:
-                break
-        if table is None:
-            k += 1
+        table, used = _widest_table(hs, k, glyphs)
+        if table is None or used < _widest_table(hs, k + 1, glyphs)[1]:
+            k += 1  # no table, or a stray rule above one (a page's header rule): the table starts at the next
             continue
         tables.append(table)
         k += used
     return tables
+
+
+def _widest_table(hs: list[tuple], k: int, glyphs: list[Glyph]) -> tuple[Table | None, int]:
+    """The table starting at rule k that uses the most rules (a rule under every row), and how many it uses."""
+    if k + 2 >= len(hs):
+        return None, 0
+    run = _same_extent(hs, k)
+    for used in range(len(run), 2, -1):
+        table = _ruled(run[:used], glyphs)
+        if table is not None:
+            return table, used
+    return None, 0
 
 
 def _same_extent(hs: list[tuple], k: int) -> list[tuple]:
@@ -439,33 +465,55 @@ def _ruled(rules: list[tuple], glyphs: list[Glyph]) -> Table | None:
     if len(_baselines(header)) > 4:  # a header of a few lines: a box of text between rules is no table
         return None
     size = _main_size(inside)
-    spans: list[list[float]] = []
-    for g in sorted(inside, key=lambda g: g.x0):
-        if spans and g.x0 - spans[-1][1] < size:
-            spans[-1][1] = max(spans[-1][1], g.x1)
-        else:
-            spans.append([g.x0, g.x1])
+    # the columns are read off the body, whose cells keep apart, when it has some: a header's cell may run up
+    # to the next one ("分配资金（百万" | "培训名额")
+    if len(_column_spans(header, size)) < 2:
+        return None  # a title between two rules (a page's header rule and a table's top), not a header of cells
+    spans = _column_spans(body, size) if len(_baselines(body)) >= 2 else []
+    if len(spans) < 2:
+        spans = _column_spans(inside, size)
     if len(spans) < 2:
         return None
     columns = [x0] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [x1]
     cells = list(zip(columns, columns[1:]))
     edges = [middle[0]] + [rule[0] for rule in rules[2:-1]] + [bottom[0]]
     bands = [[g for g in body if a < (g.top + g.bottom) / 2 < b] for a, b in zip(edges, edges[1:])]
-    lines = [len(_baselines(band)) for band in bands]
     # a rule under every row: each band a row, its lines a wrapped row; rules under groups of rows: the lines
     # of each band are rows (or padded ones, see _row_bounds), a band's first row starting a group
-    per_row = len(bands) > 1 and sum(n <= 1 for n in lines) * 2 > len(bands)
+    per_row = len(bands) > 1 and sum(_one_row(band, columns) for band in bands) * 2 > len(bands)
     bounds, starts = [top[0], middle[0]], {1}
     for (a, b), band in zip(zip(edges, edges[1:]), bands):
         if bounds[-1] != a:
             bounds.append(a)
-            starts.add(len(bounds) - 2)
+            starts.add(len(bounds) - 1)
         bounds += [] if per_row else _row_bounds(_baselines(band))
     bounds.append(bottom[0])
     rows = [(a, b, cells) for a, b in zip(bounds, bounds[1:])]
     table = Table(x0, top[0], x1, bottom[0], columns, rows)
     table.group_starts = starts if not per_row else set(range(len(rows)))
     return table
+
+
+def _column_spans(glyphs: list[Glyph], size: float) -> list[list[float]]:
+    """The x extents where glyphs stand with no gap of an em or more between them: a table's columns."""
+    spans: list[list[float]] = []
+    for g in sorted(glyphs, key=lambda g: g.x0):
+        if spans and g.x0 - spans[-1][1] < size:
+            spans[-1][1] = max(spans[-1][1], g.x1)
+        else:
+            spans.append([g.x0, g.x1])
+    return spans
+
+
+def _one_row(band: list[Glyph], columns: list[float]) -> bool:
+    """Whether a band between two rules is one row: a line, or lines after the first that fill at most half
+    the cells it fills (a name or title wrapped in its cell: "非洲经济委员会（非洲经委 | 46 | 21.6" / "会）")."""
+    bases = _baselines(band)
+    if len(bases) <= 1:
+        return True
+    filled = [{bisect_right(columns, (g.x0 + g.x1) / 2) for g in band if abs(g.base - base) < 0.5 * g.size}
+              for base in bases]
+    return all(len(cells) * 2 <= len(filled[0]) for cells in filled[1:])
 
 
 def _row_bounds(bases: list[float]) -> list[float]:
