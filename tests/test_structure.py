@@ -884,3 +884,84 @@ def test_the_date_after_distr_is_the_date_of_issue_however_long_the_cover_line()
     text = ("United Nations\tA/HRC/RES/62/7\nGeneral Assembly\tDistr.: General 17 July 2026 Original: English\n"
             "Human Rights Council\n62/7. The human rights to water\n1. Calls upon States to act.\n")
     assert detect(text).date == "2026-07-17"
+
+
+# -- texts without a UN symbol, and instruments inside other texts ----------------------------------------
+
+CITES_RESOLUTION = """濒危野生动植物种国际贸易公约
+
+第Conf. 20.9号决议
+
+花梨木类树种标本贸易的管理
+
+缔约方大会第二十届会议（2025年11月24日至12月5日，撒马尔罕）通过
+
+回顾关于非致危性判定的第Conf. 16.7（Rev. CoP17）号决议；
+
+认识到许多分布国缺乏开展非致危性判定所需的森林资源清查数据和木材鉴定能力；
+
+缔约方大会
+
+一、定义
+
+1. 决定就本决议而言，“花梨木类物种”系指黄檀属物种；
+"""
+
+
+def test_a_resolution_numbered_by_its_convention_is_cited_by_that_number_and_its_preamble_comes_first():
+    info = detect(CITES_RESOLUTION)
+    assert (info.symbol, info.title, info.kind) == ("第Conf. 20.9号决议", "花梨木类树种标本贸易的管理", "resolution")
+    english = detect("Convention on International Trade\n\nResolution Conf. 20.9\n\nManagement of trade in rosewood\n")
+    assert (english.symbol, english.title) == ("Resolution Conf. 20.9", "Management of trade in rosewood")
+    passages = parse(CITES_RESOLUTION, "zh")
+    assert [(p.kind, p.label) for p in passages][1:5] == [
+        ("preamble", "序言第1段"), ("preamble", "序言第2段"), ("text", "序言第2段之后"), ("heading", "第一节")]
+
+
+def test_an_instrument_under_the_note_that_transmits_it_has_its_preamble():
+    text = "\n".join([
+        "ECA/SDR/IGM/2025/4", "Distr.: General", "12 November 2025", "Agenda item 5",
+        "Adoption and opening for signature of the regional agreement",
+        "Regional Agreement on Early Warning in the Sahel", "Note by the secretariat",
+        "1. The text of the Regional Agreement reproduced below was adopted by consensus on 5 November 2025.",
+        "2. The Agreement is issued without formal editing.",
+        "Regional Agreement on Early Warning in the Sahel", "The Parties to this Agreement,",
+        "Conscious that the Sahel is warming at a rate approximately 1.5 times faster than the global average,^{1}",
+        "^{1} Intergovernmental Panel on Climate Change, Climate Change 2021.",
+        "Recalling the United Nations Convention to Combat Desertification and the Paris Agreement,",
+        "Have agreed as follows:", "Article 1", "Use of terms", "For the purposes of this Agreement:", "(a) “Party” means a State;"])
+    assert detect(text).title == "Regional Agreement on Early Warning in the Sahel"  # not "Note by the secretariat"
+    passages = parse(text, "en")
+    preambles = [p for p in passages if p.kind == "preamble"]
+    assert [p.label for p in preambles[:2]] == ["preamble, para. 1", "preamble, para. 2"]
+    assert preambles[1].text.startswith("Recalling the United Nations Convention")  # not "after footnote 1"
+
+
+def test_chinese_resolution_numbered_by_year_with_a_wrapped_title_a_run_on_clause_and_an_annex_titled_in_guillemets():
+    text = "\n".join(["E/RES/2026/15", "经济及社会理事会", "2026/15. 加强国家统计能力以支持《2030年可持续发展议程》",
+                      "的后续落实和评估", "经济及社会理事会，", "认识到《开普敦可持续发展数据全球行动计划》在指导国家统计能力建设方面的作用，",
+                      "并欢迎2024年11月举行的第五届联合国世界数据论坛的成果，", "强调官方统计基本原则的重要性，",
+                      "1. 欢迎统计委员会核可方案；", "附件《2027—2030年区域统计能力建设方案》的资源分配", "1. 方案分三期执行。"])
+    assert detect(text).title == "加强国家统计能力以支持《2030年可持续发展议程》的后续落实和评估"
+    passages = parse(text, "zh")
+    assert [p.label for p in passages if p.kind == "preamble"] == ["序言第1段", "序言第2段"]  # "并欢迎…" goes on
+    assert any(p.label == "附件 第1段" for p in passages)
+
+
+def test_a_decision_numbered_by_its_body_s_prefix_gives_its_title_after_a_full_width_colon():
+    text = "UNEP/MC/COP.6/Dec.4\n关于汞的水俣公约缔约方大会 第六次会议 2025年11月3日至7日，日内瓦 议程项目5(d) 需由缔约方大会采取行动的事项\n" \
+           "缔约方大会第六次会议通过的决定\nMC-6/4：手工和小规模采金\n缔约方大会，\n1. 欢迎各缔约方的努力；\n"
+    assert detect(text).title == "手工和小规模采金"
+
+
+def test_tab_rows_named_by_roman_numerals_are_rows_and_print_footers_with_a_page_number_are_furniture():
+    text = "\n".join(["Annex", "Phase\tPeriod\tBudget", "I. Scoping\t2026\t1.8", "II. Data collection\t2027–2028\t5.4",
+                      "III. Synthesis\t2028–2029\t3.1", "Total\t\t10.3"])
+    rows = [p for p in parse(text, "en") if p.kind == "table_row"]
+    assert [p.columns[0][1] for p in rows] == ["I. Scoping", "II. Data collection", "III. Synthesis", "Total"]
+    paged = "A/RES/80/1\n1. Requests the secretariat to report to the Conference of the\n\n2    GE.26-15402\n\fA/RES/80/1\n" \
+            "Parties at its next session;\n2. Decides to act.\nK2525871\n"
+    read = parse(paged, "en")
+    first = next(p for p in read if p.kind == "paragraph")
+    assert "GE.26" not in " ".join(p.text for p in read) and "K2525871" not in " ".join(p.text for p in read)
+    assert first.text.endswith("Conference of the Parties at its next session;")

@@ -19,6 +19,21 @@ from bot.structure.text import clean, ends_with_comma, is_open, roman_value, to_
 
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
+_CLAUSE_CHARS = 20
+
+
+def _body_named(bare: str) -> bool:
+    """A line naming the adopting body after the preamble, as CITES prints it: "缔约方大会" (short, no punctuation),
+    "THE CONFERENCE OF THE PARTIES TO THE CONVENTION" (capitals)."""
+    if not bare or not bare[-1].isalnum() or re.search(r"\d", bare):
+        return False
+    return bare.isupper() and len(bare) <= 80 or bool(re.fullmatch(r"[\u4e00-\u9fff]{2,12}", bare))
+
+
+def _clause(text: str) -> bool:
+    """A preamble's clause: a sentence's part ending with a semicolon ("回顾…；", "Recalling …;"), no title line."""
+    bare = clean(text)
+    return len(bare) >= _CLAUSE_CHARS and bare[-1] in ";；"
 _RULE = re.compile(r"^[-|:\s]*-{3,}[-|:\s]*$")
 _BARE_NUMBER = re.compile(r"^[1-9]\d{0,2}$")  # a footnote number printed alone above its text
 _FURNITURE_CELL = re.compile(r"^[-|:\s]*$")
@@ -110,6 +125,7 @@ class Builder:
         self.tab_rows = lookahead.tab_rows(lines)  # tab-separated cells, next to another such line
         self.chapters = lookahead.chapters(lines)  # "第一章 总则" with an article next: a treaty's chapter
         self.under_rule = lookahead.under_footnote_rule(lines)  # below the rule over a page's footnotes
+        self.over_preamble = lookahead.over_preamble(lines)  # a chapeau with preamble clauses under it
         self.root = Scope("root")
         self.scopes: list[Scope] = [self.root]
         self.drafts: list[Draft] = []
@@ -229,6 +245,9 @@ class Builder:
         if token.kind in _BODY_START or (token.kind == "item" and frame.kind == "article"):
             return False
         text = line.text
+        if frame.kind == "root" and self.header is not None and self.root_chapeau and _clause(text):
+            frame.phase = "preamble"  # "回顾…；" under the title with no chapeau above it (the CITES order: the
+            return False  # preamble first, "The Conference of the Parties" after it)
         if frame.kind == "root":
             if self.header is None:
                 self.header = self._add("header", ("header", "", "", ""), None, None)
@@ -295,6 +314,9 @@ class Builder:
         if self.open is not None and self.open.kind == "preamble" and self._continues(self.open, text):
             self.open.add(line, text)
             return True
+        if frame.preambles and _body_named(clean(text)):
+            self._text(line)  # the body adopting the text, named after its preamble: "缔约方大会" / "THE CONFERENCE OF
+            return True  # THE PARTIES TO THE CONVENTION"
         frame.preambles += 1
         self.open = self._add("preamble", ("preamble", str(frame.preambles), "", ""), line, text)
         return True
@@ -306,6 +328,8 @@ class Builder:
         if draft.kind in ("paragraph", "item") and ends_with_comma(draft.parts[-1], self.language):
             return True  # a numbered unit ends with ";", "." or ":"; a comma ends a preamble paragraph, not one
             # ("… new pledges from Austria, Ireland," + "Luxembourg and the Republic of Korea;")
+        if draft.kind == "preamble" and text[:1] == "并":
+            return True  # no Chinese clause opens on "and": "认识到…的作用，" / "并欢迎…的成果，" is one paragraph
         return self.language == "en" and text[:1].islower()
 
     # -- containers --------------------------------------------------------------------------
@@ -541,6 +565,8 @@ class Builder:
             self._open_section(frame, line, f"h{frame.titles}", text, "title", 4)
             return
         self._text(line)
+        if line.number in self.over_preamble and scope is frame:
+            frame.phase = "preamble"  # the instrument a note transmits opens: "The Parties to this Agreement,"
 
     @staticmethod
     def _list_under(draft: Draft, line: Line) -> bool:

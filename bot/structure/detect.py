@@ -12,7 +12,10 @@ from bot.structure.lines import pipe_cells
 _SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")  # ICCD/COP(16)/23
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|[IVXL]{1,6})/\d{1,3}(?:\.\s+|．\s*)(\S.*)$")
+# "1/1. Title", "Decision 15/4. Title", "2026/15. Title" (as the Economic and Social Council numbers its resolutions)
+_NUMBERED_TITLE = re.compile(r"^(?:(?:Decision|Recommendation|Resolution)\s+)?(?:\d{1,3}|(?:19|20)\d\d|[IVXL]{1,6})/\d{1,3}(?:\.\s+|．\s*)(\S.*)$")
+# a decision numbered by its body's prefix, the title after a colon: "MC-6/4：手工和小规模采金", "SC-12/4: Technical assistance"
+_PREFIXED_TITLE = re.compile(r"^(?:第\s*)?[A-Z]{2,8}-\d{1,2}\s*/\s*\d{1,3}\s*(?:号(?:决定|决议))?\s*[:：]\s*(\S.{1,120})$")
 _REPORT = re.compile(r"^(?:Report|Draft report)\b|^[^()（）\d]{2,60}报告[，,]?$")
 _BODY = {"contents", "decision", "annex", "article", "section", "paragraph", "table", "item"}
 _COVER = re.compile(r"^(?:(?i:United Nations)|联合国|Nations Unies|Distr\..*|GENERAL|General|Original:.*|ORIGINAL:.*"
@@ -117,8 +120,9 @@ def _symbol(front: list[str], file_name: str) -> str | None:
 
 
 def _own_number(front: list[str]) -> str | None:
-    """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar)."""
-    return next((line for line in front if _ROMAN_NUMBERED.match(line)), None)
+    """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar),
+    "Resolution Conf. 20.9", "第Conf. 20.9号决议" (CITES)."""
+    return next((line for line in front if _OWN_NUMBERED.match(line)), None)
 
 
 def _title(front: list[str]) -> tuple[str | None, str]:
@@ -136,17 +140,21 @@ def _title(front: list[str]) -> tuple[str | None, str]:
         decision = en.DECISION.match(line)
         if decision and decision[4]:  # "Decision 1/EA.8. Governance of sand": the title on its line
             return decision[4], "decision"
-        titled = _ZH_DECISION_TITLE.match(line)
+        titled = _ZH_DECISION_TITLE.match(line) or _PREFIXED_TITLE.match(line)
         if titled:
             return titled[1], "decision"
-        roman = _ROMAN_NUMBERED.match(line)  # "Resolution XV.7" over its title, as the Ramsar Convention numbers them
-        if roman and i + 1 < len(front) and front[i + 1]:
-            return _with_continuation(front, i + 1, front[i + 1]), roman[1].lower()
+        own = _OWN_NUMBERED.match(line)  # "Resolution XV.7" over its title, as the Ramsar Convention numbers them
+        below = next((k for k in range(i + 1, min(i + 3, len(front))) if front[k]), None)
+        if own and below is not None and not _cover(front[below]) and not _meeting_line(front[below]):
+            return _with_continuation(front, below, front[below]), _OWN_KIND[own[1] or own[2]]
         if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
     start = _after_meeting_block(front)
-    return next((line for line in front[start:] if line and not _cover(line) and not _meeting_line(line)), None), \
-        "first line" if start else "top line"
+    found = next((k for k in range(start, len(front)) if front[k] and not _cover(front[k]) and not _meeting_line(front[k])), None)
+    if found is not None and _AUTHOR_LINE.match(front[found]) and found > 0 and front[found - 1] \
+            and not _cover(front[found - 1]) and not _meeting_line(front[found - 1]):
+        found -= 1  # "Note by the secretariat" under a title the agenda item's lines were taken to hold
+    return (front[found] if found is not None else None), "first line" if start else "top line"
 
 
 # the meeting a cover block names, above the title: "Eighth session", "Nairobi, 8–12 March 2027", "Agenda item 4"
@@ -158,7 +166,12 @@ _DRAFT_OR_DECISION = re.compile(r"\b(?:decision|resolution)\s+(?:-|\d{1,3})\s*/|
                                 re.I)
 # "第-/CP.31号决定 公正转型工作方案": a decision's title on its heading's line
 _ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号(?:决定|决议)\s+(\S.{1,80})$")
-_ROMAN_NUMBERED = re.compile(r"^(Resolution|Recommendation|Decision)\s+[IVXL]{1,6}\.\d{1,3}$")
+# a text's own number where it has no UN symbol: "Resolution XV.7", "Resolution Conf. 20.9 (Rev. CoP19)",
+# "第Conf. 20.9号决议", "第XV.7号决议"
+_OWN_NUMBER = r"(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[^)）]{1,20}[)）])?"
+_OWN_NUMBERED = re.compile(rf"^(?:(Resolution|Recommendation|Decision)\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
+_OWN_KIND = {"Resolution": "resolution", "Recommendation": "recommendation", "Decision": "decision",
+             "决议": "resolution", "建议": "recommendation", "决定": "decision"}
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]\))?\s*$|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z][)）])?\s*$",
                           re.I)
 
@@ -203,6 +216,8 @@ def _after_place_and_date(front: list[str], dated: list[int]) -> int:
 
 
 _TITLE_CHARS = 150
+# the line under a UN document's title that says who wrote it: "Note by the secretariat", "Report of the Secretary-General"
+_AUTHOR_LINE = re.compile(r"^(?:Note|Report|Submission|Proposal|Statement) (?:by|of) the [\w -]{3,40}$|^[^，。]{2,20}的说明$")
 
 
 def _place_and_date(line: str) -> bool:
@@ -219,6 +234,7 @@ def _cover(line: str) -> bool:
 
 _WRAPPED_LINE = 60  # a title line this long was cut at the margin: the next line, indented alike, goes on with it
 _FUNCTION_WORDS = ("of", "on", "the", "in", "its", "from", "and", "for", "to", "at", "with", "by")
+_CHINESE_CONTINUATION = "的之和与及或并而以于等"
 
 
 def _with_continuation(front: list[str], i: int, title: str) -> str:
@@ -233,7 +249,9 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
             break
         same_indent = getattr(front, "indents", None) is None or front.indents[k] == front.indents[k - 1]
         tail = len(previous) >= _WRAPPED_LINE and same_indent
-        if line[:1].islower() or line[:1].isdigit() or dangling or tail:
+        # a Chinese line cannot open on a particle or conjunction: "的后续落实和评估" goes on with the line above
+        particle = line[:1] in _CHINESE_CONTINUATION and not previous.endswith(("。", "；", "，", "：", ":"))
+        if line[:1].islower() or line[:1].isdigit() or dangling or tail or particle:
             glue = "" if not (title[-1:] + line[:1]).isascii() else " "  # Chinese wraps without a space
             title, previous = title + glue + line, line
         else:

@@ -7,8 +7,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-_JOB_NUMBER = re.compile(r"^(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$"
-                         r"|^[A-Z]\d{7}\s+\d{6}$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$")  # "K2700456 150327", "25-06789 (E) 120325"
+# "GE.26-15402 3", "2 GE.26-15402" (a page's number and its job number on the footer's line), "K2700456 150327",
+# "K2525871", "25-06789 (E) 120325"
+_JOB_NUMBER = re.compile(r"^(?:\d{1,4}\s+)?(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$"
+                         r"|^[A-Z]\d{7}(?:\s+\d{6})?$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$")
 # the UN print footer's recycling note, and the rule printed over a page's footnotes
 _FOOTER = re.compile(r"^(?:Please recycle|请回收|Merci de recycler|_{5,})$")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$")

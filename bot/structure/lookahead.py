@@ -8,7 +8,8 @@ from bot.structure.grammar import DIVISIONS, Token
 from bot.structure.lines import Line
 
 # "8 bis.", "12(e) ter.", "“26.": the label of an inserted or quoted paragraph; a bullet ("•", "o")
-_NUMBERED_CELL = re.compile(r"^(?:\d{1,3}|[A-Z])\.\s+[^\W\d]")  # "1. Pre-planning", "A. Conferences": a numbered name
+# "1. Pre-planning", "A. Conferences", "II. Data collection", "二、数据收集": a numbered name
+_NUMBERED_CELL = re.compile(r"^(?:(?:\d{1,3}|[A-Z]|[IVXL]{1,6})\.\s+|[一二三四五六七八九十]{1,3}、\s*)[^\W\d]")
 _LABEL_CELL = re.compile(r"^(?:[“\"‘']?[\d(][\w() ]{0,14}\.|[^\w\s]|o)$")
 _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*[.．、]\s*$")
 
@@ -48,6 +49,29 @@ def wrapped_before_comma(lines: list[Line]) -> set[int]:
         if following.rstrip()[-1:] in (",", "，") and _FUNCTION_WORD_END.search(line.text):
             found.add(line.number)
         following = line.text
+    return found
+
+
+_CHAPEAU_CHARS = 100  # "The Parties to this Agreement,", "The Conference of the Parties,", "大会，"
+_CLAUSE_CHARS = 40  # a preamble paragraph is a sentence's clause of some length
+_END_MARKER = re.compile(r"\^\{[\d,\s]+\}$")
+
+
+def over_preamble(lines: list[Line]) -> set[int]:
+    """Line numbers of short lines ending with a comma over a long clause ending with a comma or semicolon, and
+    another among the next four lines: a chapeau over its preamble ("The Parties to this Agreement," / "Conscious that …," / "Recalling
+    …,"), where a text opens inside another (a treaty under the secretariat's note that transmits it)."""
+    texts = [(line.number, line.text.strip()) for line in lines if line.text.strip() and not line.furniture]
+    found: set[int] = set()
+    def clause(text: str) -> bool:
+        text = _END_MARKER.sub("", text)  # "… the global average,^{1}"
+        return len(text) >= _CLAUSE_CHARS and text[-1:] in (",", "，", ";", "；")
+
+    for k, (number, text) in enumerate(texts[:-2]):
+        following = [t for _, t in texts[k + 1:k + 5]]  # a footnote may stand between clauses
+        if len(text) <= _CHAPEAU_CHARS and text[-1] in ",，" and (text[:1].isupper() or "\u4e00" <= text[:1] <= "\u9fff") \
+                and clause(following[0]) and sum(map(clause, following)) >= 2:
+            found.add(number)
     return found
 
 
