@@ -138,8 +138,11 @@ def beyond_references(question: str) -> str:
 
 
 # a document named by what it is, where the units asked for stand: "of the grassland fire agreement", 《…协定》
+# or by its own number: "第conf. 20.9号决议", "resolution xv.7"
 _DOCUMENT_PHRASE = re.compile(r"\b(?:of|in|under) the (?:[a-z][\w'’-]* ){0,5}(?:agreement|convention|protocol|treaty|"
-                              r"decision|resolution|recommendation|report)\b|《[^《》]{1,40}》")
+                              r"decision|resolution|recommendation|report)\b|《[^《》]{1,40}》"
+                              r"|第?\s*(?:conf\.\s*)?(?:[ivxl]+|\d{1,3})\.\d{1,3}\s*号(?:决议|建议|决定)"
+                              r"|\b(?:of )?(?:resolution|recommendation|decision)\s+(?:conf\.\s*)?(?:[ivxl]+|\d{1,3})\.\d{1,3}\b")
 
 
 _BARE_ARTICLE = 20  # an article's passage this short is only its heading: its text is in its paragraphs
@@ -630,9 +633,7 @@ def _document_names(document) -> list[str]:
         number = re.search(r"/res/([\w.-]+/\d+)$", symbol)  # "A/RES/79/321": "resolution 79/321", "第79/321号决议"
         if number:
             names += [f"resolution {number[1]}", f"决议{number[1]}", f"{number[1]}号决议"]
-        number = re.fullmatch(r"resolution ([ivxl]+\.\d+)", symbol)  # a text's own number: "Resolution XV.7"
-        if number:
-            names += [f"决议{number[1]}", f"{number[1]}号决议"]
+        names += _own_number_names(symbol)
     title = normalize(document.title or "")
     if (len(_CJK_CHAR.findall(title)) >= 4 or (len(title) >= 6 and len(title.split()) >= 2)) and title != normalize(document.id):
         names.append(title)
@@ -640,6 +641,23 @@ def _document_names(document) -> list[str]:
     if file_name and file_name not in names:
         names.append(file_name)
     return names
+
+
+_OWN_NUMBER = r"((?:conf\.\s*)?(?:[ivxl]+|\d{1,3})\.\d{1,3})"
+_KINDS = {"resolution": "决议", "recommendation": "建议", "decision": "决定"}
+
+
+def _own_number_names(symbol: str) -> list[str]:
+    """A text's own number, as a question may write it: "Resolution XV.7" (Ramsar), "第Conf. 20.9号决议" (CITES)
+    → "resolution conf. 20.9", "决议conf.20.9", "conf. 20.9号决议" …"""
+    english = re.match(rf"(resolution|recommendation|decision) {_OWN_NUMBER}", symbol)
+    chinese = re.match(rf"第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定)", symbol)
+    if not (english or chinese):
+        return []
+    kind = english[1] if english else next(k for k, v in _KINDS.items() if v == chinese[2])
+    number = (english or chinese).group(2 if english else 1)
+    numbers = {number, re.sub(r"\.\s+", ".", number), re.sub(r"^conf\.(?=\d)", "conf. ", number)}
+    return sorted({name for n in numbers for name in (f"{kind} {n}", f"{_KINDS[kind]}{n}", f"{n}号{_KINDS[kind]}")})
 
 
 def _file_name(doc_id: str) -> str:

@@ -460,3 +460,12 @@ def test_a_treaty_s_part_is_named_as_a_division():
     assert read_segments(normalize("Which articles are in Part II of the Agreement?")) == [("section", "2")]
     assert read_segments(normalize("第二部分包括哪些条款？")) == [("section", "2")]
     assert read_segments(normalize("Part two: Action taken by the Conference")) == []
+
+
+def test_a_convention_s_own_resolution_number_names_it_as_written_in_either_language():
+    passages = [p("c", "s3", "heading", "section:3"), p("e", "s3", "heading", "section:3"),
+                p("c", "p7", "paragraph", "para:7"), p("e", "p7", "paragraph", "para:7")]
+    resolver = Resolver(passages, [doc("c", "第Conf. 20.9号决议", "花梨木类树种标本贸易的管理", "zh"),
+                                   doc("e", "E/RES/2026/15", "统计", "zh")])
+    assert resolver.resolve(normalize("第Conf. 20.9号决议第三节讲的是什么？")) == ["c:s3"]
+    assert resolver.resolve(normalize("What does paragraph 7 of Resolution Conf.20.9 say?")) == ["c:p7"]
