@@ -123,9 +123,14 @@ _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+(?:\.\d+)?\s*[万亿]?|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _PERCENT = re.compile(r"\d\s*%|百分之")
+# a number of something a Chinese text names after it ("46受益国家数目", a cell and its column), not a date or a unit's number
+_CELL_FIGURE = re.compile(r"(?<![\d.,第])(?!(?:19|20)\d\d)\d[\d,.]*(?=[\u4e00-\u9fff])(?![年月日号段条款项章节页])")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
-_COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)[\u4e00-\u9fff]")  # "多少名成员", "几次", "多少国家"
+# "多少名成员", "几次", "多少国家"; not a verb or particle after it ("至少有多少要用于…", "多少是…")
+_COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)(?![要是用可能会被将给的呢吗])[\u4e00-\u9fff]")
+# a part of a whole is asked for, which a share answers: "不低于政府总支出的多少", "资源中至少有多少"
+_PART_ASKED = re.compile(r"的多少|占[^，。？?]{0,12}多少|[里中][^，。？?]{0,6}多少")
 _NOT_COUNTED = {"more", "many", "much", "such", "other"}  # "how many more years": years are counted
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
@@ -168,24 +173,58 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
         term = word.rstrip("s") if len(word) > 3 and word.endswith("s") else word
         if _ROMAN.match(term):
             continue
-        renderings = [term.lower()] + glossary.renderings(term.lower())
+        renderings = [term.lower()] + glossary.renderings(term.lower()) + _named_by_acronym(term.lower(), glossary)
         if not any(normalize(rendering) in document for rendering in renderings):
             return word  # neither the acronym nor any name the glossary gives it is in the document
     return unknown_proper_name(question, document)
 
 
-_MINOR_WORD = r"(?:of|the|and|for|on|to|in|with)\s+"
+_SKIPPED_WORDS = frozenset({"of", "the", "and", "for", "on", "to", "in", "with", "united", "nations"})
+_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
 def _spelled_out(acronym: str, document: str) -> bool:
-    """Whether the (normalized) text has words whose initials make the acronym ("CDM": "clean development
-    mechanism"), small words between them aside. Read in the passages found, not in a whole corpus, where
-    chance sequences abound ("IPCC": "in particular climate change")."""
+    """Whether the (normalized) text has words that spell the acronym, by their initials ("CDM": "clean development
+    mechanism") or by their first syllables ("ECOSOC": "economic and social council"), small words and "United
+    Nations" between them aside ("OHCHR": "office of the united nations high commissioner for human rights"). Read in
+    the passages found or in a glossary term, not in a whole corpus, where chance sequences abound ("IPCC": "in
+    particular climate change")."""
     letters = acronym.lower()
-    if not 2 <= len(letters) <= 6 or not letters.isalpha():
+    if not 2 <= len(letters) <= 8 or not letters.isalpha():
         return False
-    words = rf"\s+(?:{_MINOR_WORD})*".join(rf"{letter}[a-z'-]{{2,}}" for letter in letters)
-    return re.search(rf"\b{words}\b", document) is not None
+    words = _WORD.findall(document)
+    return any(word[0] == letters[0] and _spells(letters, words[start:], False)
+               for start, word in enumerate(words))
+
+
+def _spells(letters: str, words: list[str], whole: bool, taken: tuple[int, ...] = ()) -> bool:
+    """Whether the words begin with (`whole`: are) words spelling `letters`: each word of three letters or more
+    gives its initial, or each but the last its first two letters or more; skippable words may give none."""
+    if not letters:
+        return not (whole and words) and (all(n == 1 for n in taken) or all(n >= 2 for n in taken[:-1]))
+    if not words:
+        return False
+    word = words[0]
+    for n in range(min(len(letters), len(word)), 0, -1):
+        if len(word) >= 3 and word[:n] == letters[:n] and _spells(letters[n:], words[1:], whole, taken + (n,)):
+            return True
+    return bool(taken) and word in _SKIPPED_WORDS and _spells(letters, words[1:], whole, taken)
+
+
+def _named_by_acronym(acronym: str, glossary: Glossary) -> list[str]:
+    """The names, in both languages, of the glossary terms the acronym spells out whole ("ecosoc": "economic and
+    social council", 经济及社会理事会, 经社理事会), and those of the terms sharing a Chinese name with an entry for
+    the acronym ("ohchr" → 人权高专办 → "office of the united nations high commissioner for human rights")."""
+    names = [term for entry in glossary.entries if _spelled_whole(acronym, entry.english)
+             for term in (entry.english, *entry.chinese)]
+    chinese = set(glossary.renderings(acronym))
+    names += [term for entry in glossary.entries if chinese & set(entry.chinese) for term in (entry.english, *entry.chinese)]
+    return names
+
+
+def _spelled_whole(acronym: str, term: str) -> bool:
+    words = _WORD.findall(term)
+    return len(words) >= 2 and _spells(acronym, words, True)
 
 
 def unknown_proper_name(question: str, document: str) -> str | None:
@@ -349,10 +388,11 @@ def missing_answer_type(question: str, passages: list[str]) -> str | None:
     """The kind of answer the question asks for when none of the passages holds one, else None."""
     asked = normalize(question)
     texts = [(normalize(p), p) for p in (_OWN_LABEL.sub("", passage) for passage in passages)]
+    part = bool(_PART_ASKED.search(asked)) and any(_PERCENT.search(t) for t, _ in texts)
     for kind in ANSWER_TYPES:
-        if kind.declines and kind.asked_by(asked) and not any(kind.held_by(*t) for t in texts):
+        if kind.declines and kind.asked_by(asked) and not part and not any(kind.held_by(*t) for t in texts):
             return kind.name
-    if _asks_count(asked) and not any(_counts(asked, t) for t, _ in texts):
+    if _asks_count(asked) and not part and not any(_counts(asked, t) for t, _ in texts):
         return "count"
     return None
 
@@ -383,12 +423,13 @@ def _counts(question: str, text: str) -> bool:
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
                    or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text)) \
             or bool(_SHARE_EN.search(text))  # "how many experts may come from one region?" "no more than 25 per cent"
-    if not _CJK.search(question):  # an English question over a Chinese text: a number of anything, or a share
-        return bool(_COUNT.search(text) or _PERCENT.search(text))
+    if not _CJK.search(question):  # an English question over a Chinese text: a number of anything, or a share, or
+        # a figure in a table's column, which answer_text gives its column's name ("46 受益国家数目")
+        return bool(_COUNT.search(text) or _PERCENT.search(text) or _CELL_FIGURE.search(text))
     if not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
         return bool(_FIGURE.search(text))
     measure = _MEASURE_ASKED.search(question)
-    if measure and re.search(rf"(?<![\d.])(?!(?:19|20)\d\d\D)\d[\d,.]*\s*{measure.group(1)}", text):
+    if measure and not re.fullmatch(_COUNTER, measure.group(1)) and re.search(rf"(?<![\d.第])(?!(?:19|20)\d\d\D)(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*{measure.group(1)}", text):
         # "多少吨" → "350吨" (a unit from its column's name); a year is no number of years
         return True
     counted = _COUNTED.search(question)

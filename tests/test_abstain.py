@@ -441,3 +441,20 @@ def test_a_question_naming_a_document_that_none_of_the_top_passages_is_from_is_d
     assert Abstention().reason(found, question, named=frozenset({"cbd-16-23"})).startswith("问题所指的文件中没有")
     assert Abstention().reason(found, question, named=frozenset({"habitat"})) is None
     assert Abstention().reason(found, question) is None  # no document named
+
+
+def test_an_acronym_is_known_by_the_name_it_abbreviates_in_either_language():
+    english = normalize("Taking note of the report of the Office of the United Nations High Commissioner for Human Rights,")
+    assert unknown_name("Which report of OHCHR is cited?", english) is None  # initials, "United Nations" aside
+    assert unknown_name("Which report of OHCHR is cited?", normalize("Taking note of the report of the Secretary-General,")) == "OHCHR"
+    chinese = normalize("经济及社会理事会2026年6月10日通过的决议")
+    assert unknown_name("When was the ECOSOC resolution adopted?", chinese) is None  # first syllables: economic, social, council
+    assert unknown_name("When was the UNESCO resolution adopted?", chinese) == "UNESCO"
+
+
+def test_a_share_answers_how_much_of_a_whole_and_a_chinese_numeral_counts_years():
+    assert missing_answer_type("预算拨款应不低于政府总支出的多少？", ["将预算拨款维持在不低于政府总支出0.15%的水平；"]) is None
+    assert missing_answer_type("方案的钱里，至少有多少要花在最不发达国家？", ["确保至少70%的资源用于最不发达国家；"]) is None
+    assert missing_answer_type("预算拨款应不低于政府总支出的多少？", ["将预算拨款维持在合理水平；"]) == "money"
+    assert missing_answer_type("清查数据不得早于多少年前？", ["以完成时间不早于五年前的森林资源清查数据为依据；"]) is None
+    assert missing_answer_type("清查数据不得早于多少年前？", ["以最近的森林资源清查数据为依据；"]) == "count"
