@@ -124,7 +124,8 @@ _COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+(?:\.\d+)?\s*[万亿]?|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _PERCENT = re.compile(r"\d\s*%|百分之")
 # a number of something a Chinese text names after it ("46受益国家数目", a cell and its column), not a date or a unit's number
-_CELL_FIGURE = re.compile(r"(?<![\d.,第])(?!(?:19|20)\d\d)\d[\d,.]*(?=[\u4e00-\u9fff])(?![年月日号段条款项章节页])")
+# (set apart by a space from what stands before it, as answer_text sets the cells it names: "2027 46受益国家数目")
+_CELL_FIGURE = re.compile(r"(?<=[^\u4e00-\u9fff]\s)(?!(?:19|20)\d\d)\d[\d,.]*(?=[\u4e00-\u9fff])(?![年月日号段条款项章节页])")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?（(]")
 _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 # "多少名成员", "几次", "多少国家"; not a verb or particle after it ("至少有多少要用于…", "多少是…")
