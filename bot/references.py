@@ -323,10 +323,13 @@ class Resolver:
         self.decision_docs: dict[Segment, str] = {}
         self.document_names: list[tuple[str, str]] = []  # (normalized name, doc id)
         self.container_names: list[tuple[str, str, tuple[Segment, ...]]] = []  # (name, doc, path prefix)
+        titles: dict[str, str] = {}
         for document in documents:
             self.language[document.id] = document.language
             for name in _document_names(document):
                 self.document_names.append((name, document.id))
+            titles[document.id] = normalize(document.title or "")
+        self.titles = titles
         for passage in passages:
             path = tuple(canonical(s) for s in passage.path)
             if not path:
@@ -390,8 +393,31 @@ class Resolver:
                    for known in [n for n, _ in self.document_names] + [c for c, _, _ in self.container_names])
 
     def named_documents(self, question: str) -> set[str]:
-        """Documents the question names by symbol or title (normalized question)."""
-        return {doc for name, doc in self.document_names if name in question}
+        """Documents the question names by symbol or title (normalized question), or by a word of its title that no
+        other loaded document's title has, before what it is: "the heat resolution", "花梨木决议"."""
+        named = {doc for name, doc in self.document_names if name in question}
+        return named or self._named_by_title_word(question)
+
+    def _named_by_title_word(self, question: str) -> set[str]:
+        if len(self.titles) < 2:
+            return set()
+        named: set[str] = set()
+        for match in _KIND_NAMED_EN.finditer(question):
+            for word in match[1].split():
+                holders = {doc for doc, title in self.titles.items() if len(word) >= 4 and word not in _TITLE_STOPWORDS
+                           and re.search(rf"\b{re.escape(word)}", title)}
+                if len(holders) == 1:
+                    named |= holders
+        for match in _KIND_NAMED_ZH.finditer(question):
+            words = match[1]
+            for start in range(len(words) - _MIN_TITLE_CHARS + 1):  # the longest tail found in one title
+                holders = {doc for doc, title in self.titles.items() if words[start:] in title}
+                if len(holders) == 1:
+                    named |= holders
+                    break
+                if holders:
+                    break
+        return named
 
     def resolve(self, question: str, previous_doc: str | None = None, language: str | None = None,
                 scope: Iterable[str] | None = None, limit: int = 10) -> list[str]:
@@ -617,6 +643,18 @@ def _container_title(text: str) -> str:
     for _ in range(2):
         title = _DESIGNATION.sub("", title).strip(" .:：")
     return title
+
+
+# a document called by a word of its title before what it is: "the heat resolution", "the sahel regional agreement",
+# "花梨木决议", "可持续氮管理决议" (not "本决议", "该协定": those call it by its kind alone)
+_KINDS_EN = r"(?:resolution|decision|recommendation|agreement|protocol|convention|treaty|report)"
+_KIND_NAMED_EN = re.compile(rf"\b((?:[a-z][a-z-]+ ){{1,2}}){_KINDS_EN}\b")
+_KIND_NAMED_ZH = re.compile(r"(?<![本该这此其])([\u4e00-\u9fff]{3,10})(?:决议|决定|建议|协定|议定书|公约|条约|报告)")
+_MIN_TITLE_CHARS = 3
+_TITLE_STOPWORDS = frozenset({"this", "that", "these", "present", "draft", "same", "above", "following", "related",
+                              "relevant", "whole", "under", "with", "from", "into", "about", "which", "what", "does",
+                              "united", "nations", "general", "assembly", "council", "conference", "parties", "global",
+                              "international", "regional", "national", "framework"})
 
 
 def _document_names(document) -> list[str]:

@@ -469,3 +469,15 @@ def test_a_convention_s_own_resolution_number_names_it_as_written_in_either_lang
                                    doc("e", "E/RES/2026/15", "统计", "zh")])
     assert resolver.resolve(normalize("第Conf. 20.9号决议第三节讲的是什么？")) == ["c:s3"]
     assert resolver.resolve(normalize("What does paragraph 7 of Resolution Conf.20.9 say?")) == ["c:p7"]
+
+
+def test_a_document_is_named_by_a_word_of_its_title_no_other_title_has_before_what_it_is():
+    passages = [p(d, "p7", "paragraph", "para:7") for d in ("c", "e", "h", "s")]
+    resolver = Resolver(passages, [doc("c", "第Conf. 20.9号决议", "花梨木类树种标本贸易的管理", "zh"),
+                                   doc("e", "E/RES/2026/15", "加强国家统计能力", "zh"),
+                                   doc("h", "A/HRC/RES/60/14", "Human rights and extreme heat", "en"),
+                                   doc("s", "ECA/SDR/IGM/2025/4", "Regional Agreement on extreme heat in the Sahel", "en")])
+    assert resolver.resolve(normalize("花梨木决议第7段规定了什么？")) == ["c:p7"]
+    assert resolver.named_documents(normalize("How does the Sahel regional agreement define a heat event?")) == {"s"}
+    assert resolver.named_documents(normalize("What does the heat resolution say?")) == set()  # two titles have "heat"
+    assert resolver.named_documents(normalize("本决议第7段规定了什么？")) == set()  # by its kind alone
