@@ -649,7 +649,8 @@ def _container_title(text: str) -> str:
 # "花梨木决议", "可持续氮管理决议" (not "本决议", "该协定": those call it by its kind alone)
 _KINDS_EN = r"(?:resolution|decision|recommendation|agreement|protocol|convention|treaty|report)"
 _KIND_NAMED_EN = re.compile(rf"\b((?:[a-z][a-z-]+ ){{1,2}}){_KINDS_EN}\b")
-_KIND_NAMED_ZH = re.compile(r"(?<![本该这此其])([\u4e00-\u9fff]{3,10})(?:决议|决定|建议|协定|议定书|公约|条约|报告)")
+# (决定 and 建议 are verbs as often as nouns: "缔约方会议决定了什么？")
+_KIND_NAMED_ZH = re.compile(r"(?<![本该这此其])([\u4e00-\u9fff]{3,10})(?:决议|协定|议定书|公约|条约|报告)")
 _MIN_TITLE_CHARS = 3
 _TITLE_STOPWORDS = frozenset({"this", "that", "these", "present", "draft", "same", "above", "following", "related",
                               "relevant", "whole", "under", "with", "from", "into", "about", "which", "what", "does",
