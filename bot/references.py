@@ -30,7 +30,7 @@ _ORDINAL_UNIT = re.compile(
 )
 _CONTAINERS = ("decision", "annex", "appendix", "article", "section")
 # "1/CMA.5", "MC-6/3", "16/31", and a draft's "-/CP.31"
-_DECISION = r"((?:\d{1,3}|-)/[a-z]{2,5}\.\d{1,2}|[a-z]{2,8}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2})"
+_DECISION = r"((?:\d{1,3}|-)/[a-z]{2,5}\.\d{1,2}|[a-z]{2,8}-\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}|\b[ivxl]{1,8}/\d{1,3}|\b[a-z]{2,8}\.\d{1,3}/\d{1,3})"
 
 # Each pattern yields one or more segments; they are read in the order they appear in the question.
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (

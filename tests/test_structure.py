@@ -213,10 +213,11 @@ def test_treaty_articles_paragraphs_and_items(en_treaty):
 
 
 def test_treaty_preamble_and_closing_formula(en_treaty):
-    assert [p.id for p in en_treaty.values() if p.kind == "preamble"] == ["pre1", "pre2", "pre3", "pre4"]
-    assert en_treaty["pre4"].text == "Have agreed as follows:"
-    closing = [p for p in en_treaty.values() if p.kind == "text"]
-    assert [p.text for p in closing] == ["DONE at Bonn this fifteenth day of June two thousand and twenty-four."]
+    assert [p.id for p in en_treaty.values() if p.kind == "preamble"] == ["pre1", "pre2", "pre3"]
+    closing = [p for p in en_treaty.values() if p.kind == "text"]  # the formula opening the articles is no preamble paragraph
+    assert [(p.text, p.label) for p in closing] == [
+        ("Have agreed as follows:", "after preamble, para. 3"),
+        ("DONE at Bonn this fifteenth day of June two thousand and twenty-four.", "after Article 7")]
 
 
 def test_detect_english_treaty():
@@ -291,8 +292,8 @@ def test_chinese_treaty(zh_treaty):
     ]
     assert zh_treaty["art1"].text == "第一条 定义 为本协定的目的："
     assert zh_treaty["art7"].text == "第七条 对本协定不得作任何保留。"
-    assert [p.label for p in zh_treaty.values() if p.kind == "preamble"] == ["序言第1段", "序言第2段", "序言第3段",
-                                                                            "序言第4段"]
+    assert [p.label for p in zh_treaty.values() if p.kind == "preamble"] == ["序言第1段", "序言第2段", "序言第3段"]
+    assert [p.label for p in zh_treaty.values() if p.text.startswith("兹协议如下")] == ["序言第3段之后"]
 
 
 def test_detect_chinese_treaty_and_seed():
@@ -965,3 +966,93 @@ def test_tab_rows_named_by_roman_numerals_are_rows_and_print_footers_with_a_page
     first = next(p for p in read if p.kind == "paragraph")
     assert "GE.26" not in " ".join(p.text for p in read) and "K2525871" not in " ".join(p.text for p in read)
     assert first.text.endswith("Conference of the Parties at its next session;")
+
+
+def test_decisions_numbered_in_roman_numerals_with_their_preamble_first_and_the_body_named_after_it():
+    text = "\n".join([
+        "UNEP/OzL.Pro.37/12", "Report of the Thirty-Seventh Meeting of the Parties to the Montreal Protocol",
+        "1. The meeting was attended by representatives of 154 Parties.",
+        "Decision XXXVII/1: Financial reports and budgets for the Montreal Protocol",
+        "Recalling decision XXXVI/22 on the financial reports and budgets for the Montreal Protocol,",
+        "Taking note of the financial report on the Trust Fund for the Montreal Protocol,",
+        "The Thirty-Seventh Meeting of the Parties decides:",
+        "1. To approve the revised 2025 budget in the amount of $6,184,942;",
+        "Decision XXXVII/2: Critical-use exemptions for methyl bromide for 2026",
+        "Noting that three Parties submitted critical-use nominations for 2026,",
+        "The Thirty-Seventh Meeting of the Parties decides:", "1. To permit the critical-use exemptions set out below;"])
+    passages = parse(text, "en")
+    labels = [(p.kind, p.label) for p in passages]
+    assert ("preamble", "decision XXXVII/1, preamble, para. 1") in labels
+    assert ("text", "decision XXXVII/1, after preamble, para. 2") in labels  # "… decides:" is no preamble paragraph
+    assert ("paragraph", "decision XXXVII/2, para. 1") in labels
+    heading = next(p for p in passages if p.kind == "heading" and p.label == "decision XXXVII/1")
+    assert "Recalling" not in heading.text
+    from bot.references import read_segments
+    from bot.textnorm import normalize
+
+    assert read_segments(normalize("What does paragraph 1 of decision XXXVII/2 say?")) == [("decision", "xxxvii/2"), ("para", "1")]
+
+
+def test_a_text_copied_out_of_a_pdf_without_form_feeds_has_its_pages_furniture_and_notes_read():
+    text = "\n".join([
+        "                                          A/RES/80/163", "联合国", "大  会      Distr.: General", "80/163. 防治沙尘暴",
+        "    大会，",
+        "    注意到联合国环境大会2019年3月15日关于防治沙尘暴的第4/10号决议，2",
+        "    关切地注意到沙尘暴每年影响150多个国家，对约3.3亿人的健康造成不利影响，",
+        "    1. 注意到秘书长的报告；",
+        "    2. 欢迎联合国防治沙尘暴联盟开展的工作，并鼓励该联盟在2026年12月31日之前制定一项",
+        "────────────────", "1 联合国，《条约汇编》，第1954卷，第33480号。", "2 见A/74/25，附件一。",
+        "25-21873 (C)", "*2521873*",
+        "A/RES/80/163                                                        防治沙尘暴",
+        "联合国全系统防治沙尘暴行动计划；", "    3. 吁请会员国加强沙尘暴源区的监测；",
+        "2/3                                                               25-21873",
+        "                                                                         A/RES/80/163", "防治沙尘暴",
+        "    4. 决定召开一次高级别会议。", "25-21873                                                                  3/3"])
+    passages = parse(text, "zh")
+    texts = [p.text for p in passages]
+    assert not any("25-21873" in t or t in ("A/RES/80/163 防治沙尘暴", "防治沙尘暴") for t in texts)
+    assert [p.label for p in passages if p.kind == "preamble"] == ["序言第1段", "序言第2段"]  # "…决议，2" ends its clause
+    assert [p.label for p in passages if p.kind == "footnote"] == ["脚注1", "脚注2"]
+    second = next(p for p in passages if p.label == "第2段")
+    assert second.text.endswith("行动计划；") and second.pages == (1, 2)
+    assert next(p for p in passages if p.label == "第4段").pages == (3,)
+
+
+def test_a_decision_that_is_an_annex_of_a_report_with_its_notes_in_brackets():
+    text = "\n".join([
+        "UNITED NATIONS                                              UNEP/MED IG.27/22",
+        "                                                            Annex IV",
+        "                                                            Distr.: General", "12 December 2025", "",
+        "Agenda item 4: Thematic decisions", "", "Decision IG.27/4", "",
+        "Marine litter: updated Regional Plan on Marine Litter Management", "",
+        "The 24th Meeting of the Contracting Parties,", "",
+        "Recalling decision IG.21/7 by which the Regional Plan on Marine Litter Management was adopted,[1]", "",
+        "Noting that plastics account for up to 82 per cent of the litter items recorded on beaches,[2]", "",
+        "Concerned that an estimated 229,000 tonnes of plastic enter the Mediterranean Sea each year,", "",
+        "1. Adopts the updated Regional Plan;", "", "UNEP/MED IG.27/22", "Page 4", "",
+        "2. Requests the Contracting Parties to update their National Action Plans by 31 December 2027;", "",
+        "[1] UNEP(DEPI)/MED IG.21/9, annex II, decision IG.21/7.", "[2] 2023 Mediterranean Quality Status Report."])
+    info = detect(text)
+    assert (info.symbol, info.title, info.kind) == (
+        "UNEP/MED IG.27/22", "Marine litter: updated Regional Plan on Marine Litter Management", "decision")
+    from bot.sources.text import bracket_footnotes
+
+    passages = parse(bracket_footnotes(text), "en")
+    labels = [p.label for p in passages]
+    assert "decision IG.27/4, preamble, para. 3" in labels and "decision IG.27/4, para. 2" in labels
+    assert not any(label.startswith("annex") for label in labels)  # "Annex IV" on the cover heads nothing
+    notes = [p for p in passages if p.kind == "footnote"]
+    assert [p.label for p in notes] == ["decision IG.27/4, footnote 1", "decision IG.27/4, footnote 2"]
+    assert [p.cited_by for p in notes] == [("dIG.27/4-pre1",), ("dIG.27/4-pre2",)]  # linked to the clauses citing them
+    assert not any(p.text in ("UNEP/MED IG.27/22", "Page 4") for p in passages)
+
+
+def test_a_lone_decision_numbered_by_its_body_s_prefix_titles_the_document_under_a_sub_item_s_agenda_title():
+    text = "\n".join(["UNEP/CHW.17/28", "Distr.: General", "12 June 2025", "Conference of the Parties to the Basel Convention",
+                      "Seventeenth meeting", "Geneva, 28 April–9 May 2025", "Agenda item 4 (b) (iii)",
+                      "Matters related to the implementation of the Convention: technical guidelines",
+                      "Decision adopted by the Conference of the Parties to the Basel Convention at its seventeenth meeting",
+                      "BC-17/5: Environmentally sound management of waste lithium-ion batteries",
+                      "The Conference of the Parties,", "1. Adopts the technical guidelines;"])
+    info = detect(text)
+    assert (info.title, info.kind) == ("Environmentally sound management of waste lithium-ion batteries", "decision")

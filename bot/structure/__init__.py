@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from bot.records import Passage
 from bot.structure.build import Builder
-from bot.structure.detect import DocumentInfo, detect, detect_language
-from bot.structure.grammar import classify
+from bot.structure.detect import DocumentInfo, detect, detect_language, is_cover_annex
+from bot.structure.grammar import Token, classify
 from bot.structure.lines import mark_contents, mark_furniture, split_lines, unwrap_pipes
 from bot.structure.lookahead import mark_stray_numbers
 from bot.structure.settle import Settler
@@ -28,11 +28,15 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
     detected when not given; it decides labels and how wrapped lines are joined."""
     lines = split_lines(text)
     unwrap_pipes(lines)
-    symbol = detect(text).symbol if "\f" in text else None
-    mark_furniture(lines, lambda text: classify(text).kind != "plain", symbol)
+    info = detect(text)
+    mark_furniture(lines, lambda text: classify(text).kind != "plain", info.symbol, info.title)
+    above: list[str] = []
     for line in lines:
         if line.text and not line.furniture:
             line.token = classify(line.text)
+            if line.token.kind == "annex" and is_cover_annex(line.text, above):
+                line.token = Token("plain")  # "Annex IV" under the symbol on the cover
+            above.append(line.text)
     mark_contents(lines, _starts_body)
     mark_stray_numbers(lines)
     language = language if language in ("zh", "en") else detect_language(text)

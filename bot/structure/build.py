@@ -20,6 +20,10 @@ from bot.structure.text import clean, ends_with_comma, is_open, roman_value, to_
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _CLAUSE_CHARS = 20
+_PLAIN_NOTE_ZH = re.compile(r"^([1-9]\d{0,2})\s+([^\d\s].*)$")  # under the rule: "1 联合国，《条约汇编》…"
+_OPENING_CHARS = 120
+# an English preamble clause opens on a participle ("Recalling", "Also noting", "Taking note"), a chapeau on its body
+_PARTICIPLE_CLAUSE = re.compile(r"^(?:(?:[A-Z][a-z]+ly|Also|Further)\s+)?(?:[A-Z]?[a-z]+ing)\b.{20,}[,;]$")
 
 
 def _body_named(bare: str) -> bool:
@@ -248,6 +252,9 @@ class Builder:
         if frame.kind == "root" and self.header is not None and self.root_chapeau and _clause(text):
             frame.phase = "preamble"  # "回顾…；" under the title with no chapeau above it (the CITES order: the
             return False  # preamble first, "The Conference of the Parties" after it)
+        if frame.kind == "decision" and frame.title and _PARTICIPLE_CLAUSE.match(clean(text)):
+            frame.phase = "preamble"  # "Decision XXXVII/1: Title" / "Recalling decision XXXVI/1 …,": the Montreal
+            return False  # Protocol's order, its chapeau ("The Meeting of the Parties decides:") after the preamble
         if frame.kind == "root":
             if self.header is None:
                 self.header = self._add("header", ("header", "", "", ""), None, None)
@@ -314,6 +321,10 @@ class Builder:
         if self.open is not None and self.open.kind == "preamble" and self._continues(self.open, text):
             self.open.add(line, text)
             return True
+        if frame.preambles and clean(text)[-1:] in (":", "：") and len(clean(text)) <= _OPENING_CHARS \
+                and not _PARTICIPLE_CLAUSE.match(clean(text)[:-1] + ","):
+            self._text(line)  # what opens the body after the preamble: "The Meeting of the Parties decides:",
+            return True  # "Have agreed as follows:", "兹协议如下："
         if frame.preambles and _body_named(clean(text)):
             self._text(line)  # the body adopting the text, named after its preamble: "缔约方大会" / "THE CONFERENCE OF
             return True  # THE PARTIES TO THE CONVENTION"
@@ -621,9 +632,10 @@ class Builder:
     def _plain_footnote(self, line: Line) -> bool:
         """English converters print footnote texts in plain digits ("3 See document …"): taken as a
         footnote when its number is the next one expected, or comes soon after with no unit left open."""
-        if self.language != "en" or self.innermost.kind == "table" and line.number not in self.under_rule:
-            return False
-        match = en.PLAIN_FOOTNOTE.match(line.text)
+        if self.language != "en" and line.number not in self.under_rule \
+                or self.innermost.kind == "table" and line.number not in self.under_rule:
+            return False  # a Chinese one only under the rule over a page's notes: "1 联合国，《条约汇编》…"
+        match = en.PLAIN_FOOTNOTE.match(line.text) or (_PLAIN_NOTE_ZH.match(line.text) if self.language == "zh" else None)
         if not match:
             return False
         number, last = int(match[1]), self._footnote_scope().last_footnote

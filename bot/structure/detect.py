@@ -9,7 +9,8 @@ from bot.structure import grammar_zh as zh
 from bot.structure.grammar import classify
 from bot.structure.lines import pipe_cells
 
-_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:/(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")  # ICCD/COP(16)/23
+# ICCD/COP(16)/23; "UNEP/MED IG.27/22" (a space before a meeting's series, as the Barcelona Convention prints it)
+_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:(?:/| (?=[A-Z]{2,8}\.\d))(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # "1/1. Title", "Decision 15/4. Title", "2026/15. Title" (as the Economic and Social Council numbers its resolutions)
@@ -51,7 +52,8 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     language = detect_language(text)
     symbol = _symbol(front, file_name) or _own_number(front)
     title, source = _title(front)
-    if title is None or source == "top line" and _decisions_in(text) == 1:
+    if title is None or (source == "top line" or source == "first line" and not _COLLECTION.match(title)) \
+            and _decisions_in(text) == 1:
         # the body opens with "Decision 7/XX" and its title: a lone decision's title is the document's, rather
         # than the cover's first line ("Test Organization"); a title under the meeting lines stays
         title, source = next((found for found in [_opening_title(text)] if found[0]), (title, source))
@@ -59,11 +61,16 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
                         file_name)
 
 
+# a cover's title for texts it collects ("Decisions adopted by the Assembly at its eighth session"), which stays
+# the title when only one follows; "Decision adopted by …" (one) gives way to that decision's own title
+_COLLECTION = re.compile(r"^(?:Decisions|Resolutions|Recommendations) adopted\b|^.{0,40}通过的(?:各项)?(?:决定|决议|建议)$")
+
+
 def _decisions_in(text: str) -> int:
     """How many decision (or resolution) headings the text has."""
     lines = (" ".join(raw.split()) for raw in text.split("\n"))
     return sum(1 for line in lines if line.startswith(("Decision", "DECISION", "Resolution", "RESOLUTION", "第"))
-               and (en.DECISION.match(line) or zh.DECISION.match(line)))
+               and (en.DECISION.match(line) or zh.DECISION.match(line)) or en.BARE_DECISION.match(line))
 
 
 def _opening_title(text: str) -> tuple[str | None, str]:
@@ -74,14 +81,24 @@ def _opening_title(text: str) -> tuple[str | None, str]:
         decision = en.DECISION.match(line)
         if decision and decision[4]:  # "Decision 1/EA.8. Governance of sand": the title on its line
             return decision[4], "decision"
+        bare = en.BARE_DECISION.match(line)
+        if bare:  # "BC-17/5: Environmentally sound management of waste lithium-ion batteries"
+            return bare[3], "decision"
         if decision or zh.DECISION.match(line):
             following = lines[i + 1] if i + 1 < len(lines) else ""
             if following and classify(following).kind not in _BODY and not following.endswith((",", "，", ":", "：")):
                 return following, "decision"
             break
-        if classify(line).kind in _BODY:
+        if classify(line).kind in _BODY and not is_cover_annex(line, lines[:i]):
             break
     return None, "first line"
+
+
+def is_cover_annex(line: str, above: list[str]) -> bool:
+    """"Annex IV" in a cover block, a line or two under the symbol: the document is that annex of a report, and the
+    line no heading of its body."""
+    return bool(en.ANNEX.match(line) or zh.ANNEX.match(line)) and any(
+        _SYMBOL.search(previous) for previous in [a for a in above if a][-2:]) and len([a for a in above if a]) <= 3
 
 
 def _front_lines(text: str) -> list[str]:
@@ -92,7 +109,7 @@ def _front_lines(text: str) -> list[str]:
     for raw in text.removeprefix("\ufeff")[:_SAMPLE].replace("\r\n", "\n").replace("\f", "\n").split("\n"):
         cells = pipe_cells(raw.strip())
         line = " ".join(" ".join(cell for cell in cells if cell).split()) if cells is not None else " ".join(raw.split())
-        if line and classify(line).kind in _BODY:
+        if line and classify(line).kind in _BODY and not is_cover_annex(line, lines):
             break
         lines.append(line)
         indents.append(raw[:len(raw) - len(raw.lstrip())])
@@ -172,8 +189,8 @@ _OWN_NUMBER = r"(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[
 _OWN_NUMBERED = re.compile(rf"^(?:(Resolution|Recommendation|Decision)\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
 _OWN_KIND = {"Resolution": "resolution", "Recommendation": "recommendation", "Decision": "decision",
              "决议": "resolution", "建议": "recommendation", "决定": "decision"}
-_AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]\))?\s*$|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z][)）])?\s*$",
-                          re.I)
+_AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{1,4}\))*\s*$"
+                          r"|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z]{1,4}[)）])*\s*$", re.I)  # "Agenda item 4 (b) (iii)"
 
 
 def _meeting_line(line: str) -> bool:

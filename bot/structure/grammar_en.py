@@ -7,8 +7,11 @@ import re
 # "Decision 1/CMA.5", "Decision MC-6/7", with its title on the same line: "Decision 1/EA.8. Governance of sand";
 # a number of two plain parts only with its title ("Decision 3/4. Data exchange"): "Decision 99/7" alone on a line
 # may be a reference, and a decision's own heading is printed with its title
-DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,8}-\d{1,2})\s*/\s*"
-                      r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
+# "Decision XXXVII/1: Title" (the Montreal Protocol's parties number their meetings in Roman numerals, as the
+# CBD once did: "Decision X/2")
+# "Decision IG.27/4" (the Barcelona Convention's meetings: "IG.27")
+DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,8}-\d{1,2}|[IVXL]{1,8}|[A-Z]{2,8}\.\d{1,3})\s*/\s*"
+                      r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}|(?<=[IVXL]/)\d{1,3}|(?<=\.\d/)\d{1,3}|(?<=\.\d\d/)\d{1,3}"
                       r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
 # a decision printed without the word, as the Basel, Rotterdam and Stockholm conventions print theirs:
 # "SC-12/4: Technical assistance and capacity-building" (a body's prefix, and the title on its line)

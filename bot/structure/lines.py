@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 # "GE.26-15402 3", "2 GE.26-15402" (a page's number and its job number on the footer's line), "K2700456 150327",
 # "K2525871", "25-06789 (E) 120325"
-_JOB_NUMBER = re.compile(r"^(?:\d{1,4}\s+)?(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$"
-                         r"|^[A-Z]\d{7}(?:\s+\d{6})?$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$")
+# and, beside them, the page's number as "2/3": "2/3    25-21873", "25-21873    3/3"
+_JOB_NUMBER = re.compile(r"^(?:\d{1,4}(?:\s*/\s*\d{1,4})?\s+)?(?:GE\.\d{2}-\d{4,6}(?:\s*\(\w\))?|\*\d{7,}\*)(?:\s+.*)?$"
+                         r"|^[A-Z]\d{7}(?:\s+\d{6})?$"
+                         r"|^(?:\d{1,4}\s*/\s*\d{1,4}\s+)?\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
 # the UN print footer's recycling note, and the rule printed over a page's footnotes
-_FOOTER = re.compile(r"^(?:Please recycle|请回收|Merci de recycler|_{5,})$")
+_FOOTER = re.compile(r"^(?:Please recycle|请回收|Merci de recycler|_{5,}|[─━]{5,})$")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$")
 _DIGITS = re.compile(r"\d+")
+_PAGE_WORD = re.compile(r"^Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?$")
 _TOC_ENTRY = re.compile(r"(?:\t\s*[\d–\-]*\s*\t\s*\d{1,3}|\t\s*\d{1,3}|\.{4,}\s*\|?\s*\d{1,3}\s*\|?"
                         r"|(?:\.\s){4,}\.?\s*(?:\d{1,3}\s*[–-]\s*\d{1,3}\s+)?\d{1,3})\s*$")  # ". . . . 1-3 2" in a PDF
 _PIPE_RULE = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$")
@@ -37,15 +40,25 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Lines with their page numbers; a form feed starts a new page and is removed."""
+    """Lines with their page numbers; a form feed starts a new page and is removed. A text without form feeds
+    (copied out of a PDF) starts a new page after each page's foot: its job number or "2/3" page number."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    lines, page = [], 1
+    feeds = "\f" in text
+    lines, page, after_foot = [], 1, False
     for number, raw in enumerate(text.split("\n")):
+        stripped = raw.strip()
+        if not feeds and stripped:
+            foot = bool(_JOB_NUMBER.match(stripped) or _PAGE_OF.match(stripped))
+            page += after_foot and not foot
+            after_foot = foot
         line_page = page + (1 if raw.startswith("\f") else 0)
         page += raw.count("\f")
         raw = raw.replace("\f", "")
         lines.append(Line(number, line_page if raw.strip() else page, raw, raw.strip()))
     return lines
+
+
+_PAGE_OF = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")  # "2/3"
 
 
 def pipe_cells(text: str) -> list[str] | None:
@@ -55,14 +68,20 @@ def pipe_cells(text: str) -> list[str] | None:
     return [cell.strip() for cell in text[1:-1].split("|")]
 
 
-def mark_furniture(lines: list[Line], structural: callable, symbol: str | None = None) -> None:
+def mark_furniture(lines: list[Line], structural: callable, symbol: str | None = None, title: str | None = None) -> None:
     """Mark page furniture. Job numbers, the recycling note and footnote rules always; with form feeds, also page numbers, the document's
     symbol at the top or bottom of a page after the first, and any line that stands there on two or
     more pages (digits ignored: the running header, "3/32") unless the grammar reads it as a unit
-    (`structural`): a running header is never numbered."""
+    (`structural`): a running header is never numbered; and the document's `title` alone there."""
+    previous = None
     for line in lines:
         if line.text and (_JOB_NUMBER.match(line.text) or _FOOTER.match(line.text)):
             line.furniture = True
+        if line.text and _PAGE_WORD.match(line.text):  # "Page 4" is no text's, wherever it stands, nor the
+            line.furniture = True  # symbol right above it: a page's head copied without its page break
+            if previous is not None and symbol is not None and previous.text == symbol:
+                previous.furniture = True
+        previous = line if line.text else previous
     pages: dict[int, list[Line]] = {}
     for line in lines:
         if line.text:
@@ -86,9 +105,16 @@ def mark_furniture(lines: list[Line], structural: callable, symbol: str | None =
             under_heading = at > 0 and structural(body[at - 1].text)  # "(Agenda item 14)" under "V. …": its heading's
             repeated = shapes[_shape(line.text)] >= 2 and len(line.text) < 120 and not structural(line.text) \
                 and not under_heading
-            running_symbol = symbol is not None and line.text.rstrip("* ") == symbol
-            if _PAGE_NUMBER.match(line.text) or repeated or running_symbol:
+            running_symbol = symbol is not None and (line.text.rstrip("* ") == symbol or _beside(symbol, line.raw))
+            running_title = title is not None and line.text == title and not structural(line.text)
+            if _PAGE_NUMBER.match(line.text) or repeated or running_symbol or running_title:
                 line.furniture = True
+
+
+def _beside(symbol: str, raw: str) -> bool:
+    """A running head of two parts set apart by a wide space, one of them the symbol: "A/RES/80/163      防治沙尘暴"."""
+    parts = [part.strip() for part in re.split(r"\s{3,}|\t", raw.strip()) if part.strip()]
+    return len(parts) == 2 and symbol in parts and max(len(part) for part in parts) <= 60
 
 
 def _shape(text: str) -> str:

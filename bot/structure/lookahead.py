@@ -17,7 +17,7 @@ _BARE_HEADING = re.compile(r"^\s*[IVXLA-Z一二三四五六七八九十]{1,6}\s*
 _YEARS = re.compile(r"^(?:19|20)\d\d(?:\s*[–-]\s*(?:19|20)?\d\d)?$")  # "2026–2027": a title's last line
 
 
-_FOOTNOTE_RULE = re.compile(r"^_{5,}$")
+_FOOTNOTE_RULE = re.compile(r"^(?:_{5,}|[─━]{5,})$")
 
 
 def lower_next(lines: list[Line]) -> set[int]:

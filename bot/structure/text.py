@@ -73,13 +73,13 @@ def _latin(char: str) -> bool:
 
 
 _TRAILING_MARKER = re.compile(r"(?<=[,.;:])\d{1,3}(?:,\d{1,3})*$")  # "Biosafety,6": a marker in plain digits
+_TRAILING_MARKER_ZH = re.compile(r"(?<=[，。；：])\d{1,2}$")  # "…第4/10号决议，2": a superscript flattened
 
 
 def is_open(text: str, language: str) -> bool:
     """True when a unit's last line stops mid-sentence, so the next plain line continues it."""
     text = clean(text)
-    if language == "en":
-        text = _TRAILING_MARKER.sub("", text)
+    text = (_TRAILING_MARKER if language == "en" else _TRAILING_MARKER_ZH).sub("", text)
     closers = CLOSERS_EN if language == "en" else CLOSERS_ZH
     return bool(text) and text[-1] not in closers
 
@@ -87,8 +87,7 @@ def is_open(text: str, language: str) -> bool:
 def ends_with_comma(text: str, language: str) -> bool:
     """Whether a unit's last line stops at a comma (after any footnote marker in plain digits)."""
     text = clean(text)
-    if language == "en":
-        text = _TRAILING_MARKER.sub("", text)
+    text = (_TRAILING_MARKER if language == "en" else _TRAILING_MARKER_ZH).sub("", text)
     return text.endswith((",", "，"))
 
 
