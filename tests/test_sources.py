@@ -777,6 +777,27 @@ def test_pdf_a_table_under_a_page_header_rule_whose_names_wrap_in_most_rows_keep
         "Economic Commission for Europe\t12\t3.6\t250", "Total\t92\t39.6\t2 350"]
 
 
+def test_pdf_a_header_set_flush_right_over_its_figures_stays_over_them():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.setLineWidth(0.6)
+        for y in (720, 700, 660):
+            c.line(LEFT, y, RIGHT, y)
+        right_edges = (LEFT + 310, LEFT + 400)  # "Revised 2025" starts left of the figures under it
+        for y, cells in [(707, ("Budget line", "Revised 2025", "Approved 2026")),
+                         (687, ("1. Secretariat staff costs (Nairobi)", "3,218,400", "3,301,650")),
+                         (667, ("2. Meetings of the Parties and the Open-ended Working Group", "1,120,000", "1,185,000"))]:
+            c.drawString(LEFT + 4, y, cells[0])
+            for edge, cell in zip(right_edges, cells[1:]):
+                c.drawRightString(edge, y, cell)
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[:3] == ["Budget line\tRevised 2025\tApproved 2026", "1. Secretariat staff costs (Nairobi)\t3,218,400\t3,301,650",
+                         "2. Meetings of the Parties and the Open-ended Working Group\t1,120,000\t1,185,000"]
+
+
 def test_pdf_a_budget_ruled_under_groups_of_rows_keeps_a_name_wrapped_above_its_figures_in_its_row():
     def draw(c: canvas.Canvas, number: int) -> None:
         c.setFont("Times-Roman", 10)

@@ -281,8 +281,8 @@ class Table:
         self.cells.setdefault((r, c), []).append(g)
 
     def _runs_by_cell(self, r: int) -> dict[int, list[Glyph]]:
-        """Row r's glyphs by cell, each run of a line (glyphs closer than half an em) in the cell where it
-        starts: a header's cell may run past the line between its column and the next ("分配资金（百万")."""
+        """Row r's glyphs by cell, each run of a line (glyphs closer than half an em) in the cell its middle is
+        in: a header's cell may run past the line between its column and the next ("分配资金（百万")."""
         glyphs = [g for (row, _), gs in self.cells.items() if row == r for g in gs]
         bases = _baselines(glyphs)
         lines: dict[int, list[Glyph]] = {}
@@ -290,12 +290,14 @@ class Table:
             lines.setdefault(min(range(len(bases)), key=lambda k: abs(bases[k] - g.base)), []).append(g)
         by_cell: dict[int, list[Glyph]] = {}
         for line in lines.values():
-            run_cell, last = 0, None
+            runs: list[list[Glyph]] = []
             for g in sorted(line, key=lambda g: g.x0):
-                if last is None or g.x0 - last.x1 > 0.5 * g.size:
-                    run_cell = _nearest(self.rows[r][2], (g.x0 + g.x1) / 2)
-                by_cell.setdefault(run_cell, []).append(g)
-                last = g
+                if not runs or g.x0 - runs[-1][-1].x1 > 0.5 * g.size:
+                    runs.append([])
+                runs[-1].append(g)
+            for run in runs:  # where the run's middle stands: a right-aligned header ("Revised 2025") over its figures
+                cell = _nearest(self.rows[r][2], (run[0].x0 + run[-1].x1) / 2)
+                by_cell.setdefault(cell, []).extend(run)
         return by_cell
 
     def lines(self) -> list[str]:
