@@ -458,3 +458,9 @@ def test_a_share_answers_how_much_of_a_whole_and_a_chinese_numeral_counts_years(
     assert missing_answer_type("预算拨款应不低于政府总支出的多少？", ["将预算拨款维持在合理水平；"]) == "money"
     assert missing_answer_type("清查数据不得早于多少年前？", ["以完成时间不早于五年前的森林资源清查数据为依据；"]) is None
     assert missing_answer_type("清查数据不得早于多少年前？", ["以最近的森林资源清查数据为依据；"]) == "count"
+
+
+def test_a_state_is_known_by_its_short_name_in_the_other_language():
+    # 瑞士 is Switzerland as UN texts usually call it, not only the Swiss Confederation
+    assert unknown_name("瑞士提出在哪里举办外交会议？", "we thank the government of switzerland for its offer") is None
+    assert unknown_name("瑞士提出在哪里举办外交会议？", "we thank the government of norway for its offer") == "瑞士"
