@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.glossary import Glossary, default_glossary, proper_names
+from bot.glossary import Glossary, default_glossary, proper_names, specific_terms
 from bot.records import Hit, Passage
 from bot.references import asks_only_for_units, names_unit_as_topic, read_segments, to_int
 from bot.textnorm import normalize
@@ -248,6 +248,32 @@ def unknown_proper_name(question: str, document: str) -> str | None:
     return None
 
 
+def unknown_in_named(question: str, text: str) -> str | None:
+    """A specific term of the question (a State, an organization, a substance, a species: see
+    glossary.specific_terms) that the text of the documents it names mentions by none of its names, else None."""
+    asked = normalize(question)
+    terms = specific_terms()
+    for entry in terms:
+        names = [entry.english, *entry.chinese]
+        written = next((name for name in names if _names_in(name, asked, alone=True)), None)  # not 中国 in 发展中国家
+        if not written or _INSTRUMENT.search(entry.english):
+            continue  # a treaty's name says which process a document belongs to, in words it need not repeat
+        names += [other.english for other in terms if set(other.chinese) & set(entry.chinese)]  # ohchr: its full name
+        if not any(_names_in(name, text) for name in names) and not _spelled_out(entry.english, text):
+            shown = re.search(re.escape(written), question, re.IGNORECASE)
+            return shown[0] if shown else written
+    return None
+
+
+_INSTRUMENT = re.compile(r"\b(?:convention|protocol|agreement|treaty|accord|amendment)\b")
+
+
+def _names_in(name: str, text: str, alone: bool = False) -> bool:
+    if _CJK.search(name):
+        return _mentions(name, text) if alone else name in text
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?:s|es)?(?![\w-])", text) is not None
+
+
 def _mentions(name: str, document: str) -> bool:
     """Whether the document mentions a name on its own: a Chinese name seen only in the middle of a longer
     glossary term ("中国" in 发展中国家; not in 77国集团和中国, which names it) is not mentioned."""
@@ -451,12 +477,13 @@ class Abstention:
 
     def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
                glossary: Glossary | None = None, scoped: bool = False,
-               loaded: Callable[[list[str]], bool] | None = None, named: frozenset[str] = frozenset()) -> str | None:
+               loaded: Callable[[list[str]], bool] | None = None, named: frozenset[str] = frozenset(),
+               named_text: str = "") -> str | None:
         """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
         `glossary` (the project's by default) gives the other names of a title or acronym; `scoped` says the
         answer was limited to a document the user chose; `loaded` tells whether any of a title's names
         (normalized) is that of a loaded document or of a decision or annex in one; `named` holds the documents
-        the question names."""
+        the question names, `named_text` their text (normalized, English in lower case)."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
@@ -476,6 +503,9 @@ class Abstention:
             return words["unit_scoped" if scoped else "unit"]  # "《京都议定书》第三条": none has it
         if named and not any(h.passage.doc in named for h in hits[:CHECKED_HITS]):
             return words["elsewhere"]  # "第16/23号决定设立的信托基金…": only another document speaks of one
+        absent = unknown_in_named(question, named_text) if named_text else None
+        if absent:  # "东北亚…公约对汞排放规定了什么减排目标？": the convention the question names never mentions mercury
+            return words["name_in"].format(absent)
         # an acronym a Chinese passage close to the question would spell out in Chinese is no sign of a name the
         # documents lack
         spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en
@@ -514,11 +544,11 @@ class Abstention:
         return self.reason(hits, question, document) is not None
 
 
-_REASONS_ZH = {"none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
+_REASONS_ZH = {"name_in": "问题所指的文件没有提到{}", "none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
                "title": "已载入的文件中没有{}", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
                "weak": "最相关的段落与问题关联较弱", "year_column": "表中没有{}年的数字",
                "elsewhere": "问题所指的文件中没有相关段落，相关内容只见于其他文件"}
-_REASONS_EN = {"none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
+_REASONS_EN = {"name_in": "the document the question names never mentions {}", "none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
                "unit_scoped": "the chosen document has no numbered part asked for",
                "title": "{} is not among the loaded documents",
                "name": "the documents never mention {}",

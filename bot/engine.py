@@ -46,6 +46,7 @@ class Bot:
         self.documents: list[Document] = list(index.documents)
         self.by_doc: dict[str, Document] = {d.id: d for d in self.documents}
         self._names_text: str | None = None
+        self._doc_texts: dict[frozenset[str], str] = {}
 
     @classmethod
     def open(cls, config: Config, embedder: Embedder | None = None, rebuild: bool = False,
@@ -96,9 +97,23 @@ class Bot:
         return self.decline_reason(question, hits) is not None
 
     def decline_reason(self, question: str, hits: list[Hit], language: str = "zh", scoped: bool = False) -> str | None:
-        named = frozenset(self.retriever.resolver.named_documents(normalize(question)))
+        resolver = self.retriever.resolver
+        named = frozenset(resolver.named_documents(normalize(question)))
+        holding = named | {resolver.decision_docs[s] for s in resolver.named_containers(normalize(question))
+                           if s in resolver.decision_docs}  # "… under decision BC-17/5": the report holding it
         return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped,
-                                      self.retriever.resolver.names_loaded, named)
+                                      resolver.names_loaded, named, self._text_of(frozenset(holding)))
+
+    def _text_of(self, docs: frozenset[str]) -> str:
+        """The named documents' text as names are looked up in it (see names_text)."""
+        if not docs:
+            return ""
+        if docs not in self._doc_texts:
+            self._doc_texts[docs] = "\n".join(
+                [normalize(p.text) if self.by_doc[p.doc].language == "zh" else p.text.lower()
+                 for p in self.index.passages if p.doc in docs]
+                + [normalize(self.by_doc[d].title or "") for d in docs if d in self.by_doc])
+        return self._doc_texts[docs]
 
     @property
     def names_text(self) -> str:

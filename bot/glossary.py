@@ -157,5 +157,14 @@ def proper_names() -> tuple[Entry, ...]:
 
 
 @lru_cache(maxsize=1)
+def specific_terms() -> tuple[Entry, ...]:
+    """Terms that name one thing: the proper names, and the environment vocabulary's substances, species, places
+    and instruments (glossary_environment.tsv), English terms of five letters or more or of several words ("lead"
+    is also a verb)."""
+    entries = proper_names() + tuple(_read(DATA_DIR / "glossary_environment.tsv"))
+    return tuple(e for e in entries if len(e.english) >= 5 or " " in e.english)
+
+
+@lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
     return Glossary.load()

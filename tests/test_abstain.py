@@ -464,3 +464,32 @@ def test_a_state_is_known_by_its_short_name_in_the_other_language():
     # 瑞士 is Switzerland as UN texts usually call it, not only the Swiss Confederation
     assert unknown_name("瑞士提出在哪里举办外交会议？", "we thank the government of switzerland for its offer") is None
     assert unknown_name("瑞士提出在哪里举办外交会议？", "we thank the government of norway for its offer") == "瑞士"
+
+
+def test_a_specific_term_the_named_document_never_mentions():
+    from bot.abstain import unknown_in_named
+
+    convention = normalize("第七条 缔约方应在2030年前将二氧化硫排放量削减30%。")
+    assert unknown_in_named("东北亚公约对汞排放规定了什么减排目标？", convention) == "汞"
+    assert unknown_in_named("东北亚公约对二氧化硫规定了什么目标？", convention) is None
+    decision = "7. invites parties, including germany and norway, to provide financial resources."
+    assert unknown_in_named("How much did Japan pledge under decision BC-17/5?", decision) == "Japan"
+    assert unknown_in_named("How much did Norway pledge under decision BC-17/5?", decision) is None
+    spelled = "taking note of the report of the office of the united nations high commissioner for human rights"
+    assert unknown_in_named("Which OHCHR report does resolution 60/14 cite?", spelled) is None
+    assert unknown_in_named("湿地公约第XV.7号决议要求什么？", "requests the panel to prepare guidance on peatland wetlands") is None  # by its treaty's name
+
+
+def test_a_question_naming_a_decision_is_declined_for_a_state_its_report_never_mentions(tmp_path):
+    from tests.test_followups import bot_on
+
+    bot = bot_on(tmp_path, "en-decisions.txt")
+    answer = bot.ask("How much did Japan contribute under decision 3/CMA.6?")
+    assert answer.abstained and "Japan" in answer.text
+
+
+def test_a_name_inside_a_longer_term_of_the_question_is_not_asked_about():
+    from bot.abstain import unknown_in_named
+
+    text = "developing country parties shall use the notation key fx when applying flexibility."
+    assert unknown_in_named("第5/CMA.3号决定要求发展中国家缔约方使用哪个标注符号？", text) is None  # 中国 in 发展中国家
