@@ -798,6 +798,31 @@ def test_pdf_a_header_set_flush_right_over_its_figures_stays_over_them():
                          "2. Meetings of the Parties and the Open-ended Working Group\t1,120,000\t1,185,000"]
 
 
+def test_pdf_a_grid_ruled_inside_only_under_a_header_ruled_above_and_below_keeps_every_column():
+    """reportlab's INNERGRID under a header with LINEABOVE and LINEBELOW: rules between the columns from the first
+    body row down, none at the table's sides."""
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 9)
+        c.setLineWidth(0.6)
+        for y in (720, 700, 670, 640):
+            c.line(LEFT, y, LEFT + 420, y)
+        for x in (LEFT + 80, LEFT + 250, LEFT + 370):
+            c.line(x, 700, x, 640)
+        columns = (LEFT + 4, LEFT + 84, LEFT + 254, LEFT + 374)
+        for y, cells in [(707, ("Contact group", "Parts of the draft text", "Co-chairs", "Meetings")),
+                         (688, ("Group 1", "Parts I and II: objective, scope", "Mr. Asante and Ms. Solberg", "9")),
+                         (658, ("Group 2", "Part III: financial mechanism", "Ms. Raman and Mr. Martel", "8"))]:
+            for x, cell in zip(columns, cells):
+                c.drawString(x, y, cell)
+
+    from bot.sources.pdf import read_pdf
+
+    lines = read_pdf(_pdf(draw, pages=1), "en.pdf").text.splitlines()
+    assert lines[:3] == ["Contact group\tParts of the draft text\tCo-chairs\tMeetings",
+                         "Group 1\tParts I and II: objective, scope\tMr. Asante and Ms. Solberg\t9",
+                         "Group 2\tPart III: financial mechanism\tMs. Raman and Mr. Martel\t8"]
+
+
 def test_pdf_a_budget_ruled_under_groups_of_rows_keeps_a_name_wrapped_above_its_figures_in_its_row():
     def draw(c: canvas.Canvas, number: int) -> None:
         c.setFont("Times-Roman", 10)

@@ -360,7 +360,7 @@ def _merge(segments: list[tuple[float, float, float]], tol: float = 2.0) -> list
     return [tuple(s) for s in out]  # type: ignore[misc]
 
 
-def find_tables(rules: tuple[Rule, ...]) -> list[Table]:
+def find_tables(rules: tuple[Rule, ...], height: float = 0.0) -> list[Table]:
     hs = _merge([((r.top + r.bottom) / 2, r.x0, r.x1) for r in rules if r.horizontal])
     vs = _merge([((r.x0 + r.x1) / 2, r.top, r.bottom) for r in rules if not r.horizontal])
     parent = list(range(len(hs) + len(vs)))
@@ -386,12 +386,35 @@ def find_tables(rules: tuple[Rule, ...]) -> list[Table]:
             continue
         table = _grid(h_group, v_group)
         if table is not None:
-            tables.append(table)
+            tables.append(_with_header_above(table, [h for h in hs if h[0] > _BAND * height]))
     return sorted(tables, key=lambda t: t.top)
+
+
+_HEADER_HEIGHT = 60  # points: a header row of three or four lines
+
+
+def _with_header_above(table: Table, hs: list[tuple[float, float, float]]) -> Table:
+    """A grid whose rules between columns start under its header row (Word and reportlab draw a header ruled
+    above and below only): the rule as wide as the grid just above it tops a header row of every column (not the
+    rule under a page's running head, which `hs` leaves out)."""
+    above = [y for y, a, b in hs if 2 < table.top - y <= _HEADER_HEIGHT and abs(a - table.x0) <= 3 and abs(b - table.x1) <= 3]
+    if not above:
+        return table
+    top = max(above)
+    table.rows.insert(0, (top, table.top, list(zip(table.columns, table.columns[1:]))))
+    table.top = top
+    table.spans = [(a, b) for a, b, _ in table.rows]
+    return table
 
 
 def _grid(hs: list, vs: list) -> Table | None:
     columns = sorted({round(x, 1) for x, _, _ in vs})
+    # a grid drawn inside only (rules between the columns, none at the table's sides): its sides are where its
+    # horizontal rules end
+    edges = [round(min(a for _, a, _ in hs), 1), round(max(b for _, _, b in hs), 1)]
+    inner_only = bool(columns) and columns[0] - edges[0] > 6 and edges[1] - columns[-1] > 6
+    if inner_only:
+        columns = [edges[0]] + columns + [edges[1]]
     columns = [x for k, x in enumerate(columns) if k == 0 or x - columns[k - 1] > 2]
     if len(columns) < 2:
         return None
@@ -404,6 +427,8 @@ def _grid(hs: list, vs: list) -> Table | None:
         height = bottom - top
         xs = sorted(x for x, a, b in vs
                     if min(b, bottom) - max(a, top) >= 0.6 * height)
+        if inner_only:  # the sides; a row no inner rule crosses (the header) takes every column
+            xs = columns if not xs else [edges[0]] + xs + [edges[1]]
         xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 2]
         if len(xs) >= 2:
             rows.append((top, bottom, list(zip(xs, xs[1:]))))
@@ -579,7 +604,7 @@ def render(pages: list[PageLayout]) -> str:
     """The markup for a document's pages."""
     laid: list[tuple[list[Table], list[Line]]] = []
     for page in pages:
-        tables = find_tables(page.rules)
+        tables = find_tables(page.rules, page.height)
         tables += ruled_tables(page.rules, page.glyphs, page.width, tables)
         loose = []
         for g in page.glyphs:
