@@ -972,6 +972,7 @@ def test_decisions_numbered_in_roman_numerals_with_their_preamble_first_and_the_
     text = "\n".join([
         "UNEP/OzL.Pro.37/12", "Report of the Thirty-Seventh Meeting of the Parties to the Montreal Protocol",
         "1. The meeting was attended by representatives of 154 Parties.",
+        "III. Decisions adopted by the Thirty-Seventh Meeting of the Parties",
         "Decision XXXVII/1: Financial reports and budgets for the Montreal Protocol",
         "Recalling decision XXXVI/22 on the financial reports and budgets for the Montreal Protocol,",
         "Taking note of the financial report on the Trust Fund for the Montreal Protocol,",
@@ -979,12 +980,15 @@ def test_decisions_numbered_in_roman_numerals_with_their_preamble_first_and_the_
         "1. To approve the revised 2025 budget in the amount of $6,184,942;",
         "Decision XXXVII/2: Critical-use exemptions for methyl bromide for 2026",
         "Noting that three Parties submitted critical-use nominations for 2026,",
-        "The Thirty-Seventh Meeting of the Parties decides:", "1. To permit the critical-use exemptions set out below;"])
+        "The Thirty-Seventh Meeting of the Parties decides:", "1. To permit the critical-use exemptions set out below;",
+        "IV. Date and venue of the Thirty-Eighth Meeting of the Parties",
+        "2. The Parties accepted the offer of the Government of Uzbekistan to host the next meeting."])
     passages = parse(text, "en")
     labels = [(p.kind, p.label) for p in passages]
     assert ("preamble", "decision XXXVII/1, preamble, para. 1") in labels
     assert ("text", "decision XXXVII/1, after preamble, para. 2") in labels  # "… decides:" is no preamble paragraph
     assert ("paragraph", "decision XXXVII/2, para. 1") in labels
+    assert ("heading", "section IV") in labels and ("paragraph", "para. 2") in labels  # the report's own, after them
     heading = next(p for p in passages if p.kind == "heading" and p.label == "decision XXXVII/1")
     assert "Recalling" not in heading.text
     from bot.references import read_segments

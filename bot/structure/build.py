@@ -93,6 +93,7 @@ class Scope:
     preambles: int = 0
     tables: int = 0
     last_letter: str = ""  # the last lettered heading, to read "I." after "H."
+    last_roman: int = 0  # the last section numbered in Roman numerals directly under it
     titles: int = 0  # unnumbered headings so far
     annexes: dict[str, int] = field(default_factory=dict)  # annexes and appendices so far
     paragraphs: list[Draft] = field(default_factory=list)
@@ -385,6 +386,14 @@ class Builder:
         level = {"part": -1, "chapter": 0, "cn": 1, "roman": 1, "letter": 2}.get(style, 3)
         if style in DIVISIONS:  # a chapter or part closes the article before it
             frame = self._pop_to(("root", "decision", "resolution", "annex", "appendix"))
+        number = roman_value(value) if style == "roman" else None
+        root = self.scopes[0]
+        if number and frame.kind in ("decision", "resolution") and root.last_roman \
+                and number == root.last_roman + 1 and number != frame.last_roman + 1:
+            frame = self._pop_to(("root",))  # the report's own "IV. Date and venue of the next meeting" after the
+            # decisions its section III set out, not a section of the last one
+        if number:
+            frame.last_roman = number
         self._open_section(frame, line, value, token.mark, style, level)
 
     def _open_section(self, frame: Scope, line: Line, value: str, mark: str, style: str, level: int) -> None:
