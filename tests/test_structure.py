@@ -1060,3 +1060,17 @@ def test_a_lone_decision_numbered_by_its_body_s_prefix_titles_the_document_under
                       "The Conference of the Parties,", "1. Adopts the technical guidelines;"])
     info = detect(text)
     assert (info.title, info.kind) == ("Environmentally sound management of waste lithium-ion batteries", "decision")
+
+
+def test_a_long_caption_that_names_its_unit_gives_the_table_its_title_and_its_rows_their_currency():
+    from bot.abstain import answer_text, missing_answer_type
+
+    text = "\n".join([
+        "1. To approve the 2026 budget, as set out in the table below;",
+        "Trust Fund for the Montreal Protocol: revised 2025, approved 2026 and indicative 2027 budgets (United States dollars)",
+        "Budget line\tRevised 2025\tApproved 2026\tIndicative 2027",
+        "Programme support costs (13 per cent)\t711,542\t737,964\t750,344", "Total\t6,184,942\t6,414,614\t6,522,224"])
+    rows = [p for p in parse(text, "en") if p.kind == "table_row"]
+    assert rows[0].section[-1].endswith("budgets (United States dollars)")
+    assert missing_answer_type("How much are programme support costs in the indicative 2027 budget?",
+                               [answer_text(rows[0])]) is None

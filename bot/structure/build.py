@@ -691,7 +691,10 @@ class Builder:
         text = last.parts[0]
         form = "|" in text or "\t" in last.lines[0].raw.strip() or "__" in text  # a row or a form's blank line
         form = form or text.lstrip()[:1] in "[(（"  # a note ("[English only]") or an item's line
-        return last if not form and _title_like(text, words=15, chars=100) else None
+        # a caption naming its unit may run longer: "Trust Fund …: revised 2025, approved 2026 and indicative 2027
+        # budgets (United States dollars)"
+        unit = bool(re.search(r"[(（][^()（）]{2,40}[)）]\s*$", text))
+        return last if not form and _title_like(text, words=25 if unit else 15, chars=160 if unit else 100) else None
 
     def _row_of(self, table: Scope, line: Line, token: Token) -> bool:
         """Does `line` belong to the untitled table: a pipe row of a pipe table, or for a tab table
