@@ -64,7 +64,7 @@ ANSWER_TYPES = (
     AnswerType("money",
                # in English the question must ask for the budget or cost itself: "what was the total budget",
                # not "in the programme budget decision, at what level …"
-               re.compile(r"多少钱|多少资金|多少经费|(?:资金|费用|成本|经费)[^，。？?]{0,8}多少|美元|欧元|预算|经费|数额|金额|出资|出了多少|捐|拨款|how much money|"
+               re.compile(r"多少钱|多少资金|多少经费|(?:资金|费用|成本|经费)[^，。？?]{0,8}多少|美元|欧元|预算|经费|数额|金额|出资|出了多少(?![名个位人项次国家种份])|捐|拨款|how much money|"
                           r"\bwhat (?:[\w'-]+ ){0,5}?(?:budget|cost)s?\b|\bhow (?:large|big|much) (?:[\w'-]+ ){0,4}?(?:budget|cost)s?\b|"
                           r"how much (?:funding |financing |finance )?(?:did|does|will|was|is)\b.*\b(?:give|pay|contribut|spend|"
                           r"fund|donat|pledg|allocat|provid|receiv)|how much (?:funding|financing|finance)\b"),
@@ -135,6 +135,7 @@ _PART_ASKED = re.compile(r"的多少|占[^，。？?]{0,12}多少|[里中][^，�
 _NOT_COUNTED = {"more", "many", "much", "such", "other"}  # "how many more years": years are counted
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
+_UNIT_SIGNS = {"度": "(?:度|°|℃)"}  # "热了多少度？" — "1.48°C"
 _FIGURE = re.compile(r"(?<![第\d])\d|[一二两三四五六七八九十百千]+\s*(?:万|亿|%|个|名|项)")
 _COUNTED_EN = re.compile(r"(?:how many|number of)\s+((?:[a-z-]+\s+){0,2}[a-z-]+)")  # up to three words counted
 # in English a count is a number that is not a reference or a year: "12 members", "twenty-four", not "paragraph 5"
@@ -456,7 +457,8 @@ def _counts(question: str, text: str) -> bool:
     if not _COUNTER_ASKED.search(question):  # "实际支出是多少？": any figure answers
         return bool(_FIGURE.search(text))
     measure = _MEASURE_ASKED.search(question)
-    if measure and not re.fullmatch(_COUNTER, measure.group(1)) and re.search(rf"(?<![\d.第])(?!(?:19|20)\d\d\D)(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*{measure.group(1)}", text):
+    unit = _UNIT_SIGNS.get(measure.group(1), measure.group(1)) if measure else ""
+    if measure and not re.fullmatch(_COUNTER, measure.group(1)) and re.search(rf"(?<![\d.第])(?!(?:19|20)\d\d\D)(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*{unit}", text):
         # "多少吨" → "350吨" (a unit from its column's name); a year is no number of years
         return True
     counted = _COUNTED.search(question)

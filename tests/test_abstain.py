@@ -493,3 +493,9 @@ def test_a_name_inside_a_longer_term_of_the_question_is_not_asked_about():
 
     text = "developing country parties shall use the notation key fx when applying flexibility."
     assert unknown_in_named("第5/CMA.3号决定要求发展中国家缔约方使用哪个标注符号？", text) is None  # 中国 in 发展中国家
+
+
+def test_how_many_people_chosen_is_a_count_and_degrees_are_met_by_a_temperature():
+    assert missing_answer_type("奖学金方案选出了多少名研究员？", ["欢迎奖学金方案选出42名研究员；"]) is None  # not 出了多少(钱)
+    assert missing_answer_type("地球比工业化以前热了多少度？", ["全球平均气温比工业化前高约1.48°C；"]) is None
+    assert missing_answer_type("地球比工业化以前热了多少度？", ["全球平均气温创新高；"]) == "count"

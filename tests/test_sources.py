@@ -881,3 +881,13 @@ def test_docx_a_line_break_parts_a_heading_but_only_wraps_a_long_paragraph(tmp_p
     path.write_bytes(_docx({"word/document.xml": _document(body.replace(
         _cell("Share"), '<w:tc><w:tcPr/><w:p><w:r><w:t>Share</w:t><w:br/><w:t>(%)</w:t></w:r></w:p></w:tc>'))}))
     assert read_source(path).text == f"Annex\nSchedule of contributions\n{long_text.strip()} and so on.\nParty\tShare (%)\n"
+
+
+def test_footnotes_written_in_brackets_become_notes_only_when_every_note_is_marked():
+    from bot.sources.text import bracket_footnotes
+
+    text = "Noting the Standard Material Transfer Agreement[1];\nAcknowledging the report for 2024–2025[2];\n\n[1] As at 30 September 2025.\n[2] IT/GB-11/25/10.1 Rev.1.\n"
+    assert bracket_footnotes(text) == ("Noting the Standard Material Transfer Agreement^{1};\nAcknowledging the report for "
+                                       "2024–2025^{2};\n\n^{1} As at 30 September 2025.\n^{2} IT/GB-11/25/10.1 Rev.1.\n")
+    unmarked = "Noting the report;\n\n[1] As at 30 September 2025.\n"
+    assert bracket_footnotes(unmarked) == unmarked  # a list numbered in brackets, not notes

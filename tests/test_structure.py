@@ -1074,3 +1074,18 @@ def test_a_long_caption_that_names_its_unit_gives_the_table_its_title_and_its_ro
     assert rows[0].section[-1].endswith("budgets (United States dollars)")
     assert missing_answer_type("How much are programme support costs in the indicative 2027 budget?",
                                [answer_text(rows[0])]) is None
+
+
+def test_a_resolution_numbered_in_capitals_by_its_convention_with_its_preamble_under_the_cover():
+    text = "\n".join(["  CONVENTION ON                                   Distribution: General", "  MIGRATORY SPECIES", "",
+                      "                    RESOLUTION 15.12", "",
+                      "       BYCATCH OF MIGRATORY SPECIES AND ABANDONED, LOST OR OTHERWISE",
+                      "                    DISCARDED FISHING GEAR", "",
+                      "      Recalling Resolution 12.22 (Rev.COP14) on Bycatch and Resolution 12.20 on",
+                      "  Management of Marine Debris,", "",
+                      "      Aware that bycatch in fisheries is the single greatest threat to many species,", "",
+                      "  1. Urges Parties to adopt best-practice bycatch mitigation measures;"])
+    info = detect(text, "CMS-Resolution-15.12.txt")
+    assert (info.symbol, info.title, info.kind) == (
+        "Resolution 15.12", "BYCATCH OF MIGRATORY SPECIES AND ABANDONED, LOST OR OTHERWISE DISCARDED FISHING GEAR", "resolution")
+    assert [p.label for p in parse(text, "en") if p.kind == "preamble"] == ["preamble, para. 1", "preamble, para. 2"]

@@ -35,7 +35,7 @@ def markdown_footnotes(text: str) -> str:
 
 
 _BRACKET_NOTE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]+(?=\S)", re.M)  # "[1] UNEP(DEPI)/MED IG.21/9, annex II."
-_BRACKET_MARK = re.compile(r"(?<=[^\s\d\[])\[(\d{1,3})\]")  # "… worldwide,[1]"
+_BRACKET_MARK = re.compile(r"(?<=[^\s\[])\[(\d{1,3})\]")  # "… worldwide,[1]", "… 2024–2025[2]"
 
 
 def bracket_footnotes(text: str) -> str:

@@ -20,6 +20,13 @@ from bot.structure.text import clean, ends_with_comma, is_open, roman_value, to_
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _CLAUSE_CHARS = 20
+_LINE_OF_TEXT = 50  # a line this long is a sentence's, not a cover's or a title's
+# how UN preamble clauses open, as the UN editorial manual lists them: with no chapeau above them (the CMS and CITES
+# order), the first one ends the cover
+_PREAMBLE_OPENING = re.compile(r"^(?:(?:Also|Further|Further also|Deeply|Gravely|Seriously)\s+)?(?:Recalling|Noting|Recogni[sz]ing|"
+                               r"Welcoming|Acknowledging|Reaffirming|Emphasi[sz]ing|Stressing|Bearing in mind|Taking note|"
+                               r"Having|Aware|Concerned|Mindful|Convinced|Considering|Expressing|Underlining|Affirming)\b",
+                               re.IGNORECASE)
 _PLAIN_NOTE_ZH = re.compile(r"^([1-9]\d{0,2})\s+([^\d\s].*)$")  # under the rule: "1 联合国，《条约汇编》…"
 _OPENING_CHARS = 120
 # an English preamble clause opens on a participle ("Recalling", "Also noting", "Taking note"), a chapeau on its body
@@ -250,7 +257,8 @@ class Builder:
         if token.kind in _BODY_START or (token.kind == "item" and frame.kind == "article"):
             return False
         text = line.text
-        if frame.kind == "root" and self.header is not None and self.root_chapeau and _clause(text):
+        if frame.kind == "root" and self.header is not None and self.root_chapeau and (
+                _clause(text) or len(clean(text)) >= _LINE_OF_TEXT and _PREAMBLE_OPENING.match(clean(text))):
             frame.phase = "preamble"  # "回顾…；" under the title with no chapeau above it (the CITES order: the
             return False  # preamble first, "The Conference of the Parties" after it)
         if frame.kind == "decision" and frame.title and _PARTICIPLE_CLAUSE.match(clean(text)):

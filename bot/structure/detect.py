@@ -50,7 +50,8 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
     """Symbol, title, language, date and kind of `text`; fields the front matter lacks are None."""
     front = _front_lines(text)
     language = detect_language(text)
-    symbol = _symbol(front, file_name) or _own_number(front)
+    # the text's own number before a symbol its file name only looks like ("CMS-Resolution-15.12.txt")
+    symbol = _symbol(front, "") or _own_number(front) or _symbol([], file_name)
     title, source = _title(front)
     if title is None or (source == "top line" or source == "first line" and not _COLLECTION.match(title)) \
             and _decisions_in(text) == 1:
@@ -139,7 +140,8 @@ def _symbol(front: list[str], file_name: str) -> str | None:
 def _own_number(front: list[str]) -> str | None:
     """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar),
     "Resolution Conf. 20.9", "第Conf. 20.9号决议" (CITES)."""
-    return next((line for line in front if _OWN_NUMBERED.match(line)), None)
+    line = next((line for line in front if _OWN_NUMBERED.match(line)), None)
+    return re.sub(r"^(RESOLUTION|RECOMMENDATION|DECISION)\b", lambda m: m[1].capitalize(), line) if line else None
 
 
 def _title(front: list[str]) -> tuple[str | None, str]:
@@ -163,7 +165,7 @@ def _title(front: list[str]) -> tuple[str | None, str]:
         own = _OWN_NUMBERED.match(line)  # "Resolution XV.7" over its title, as the Ramsar Convention numbers them
         below = next((k for k in range(i + 1, min(i + 3, len(front))) if front[k]), None)
         if own and below is not None and not _cover(front[below]) and not _meeting_line(front[below]):
-            return _with_continuation(front, below, front[below]), _OWN_KIND[own[1] or own[2]]
+            return _with_continuation(front, below, front[below]), _OWN_KIND[(own[1] or own[2]).lower()]
         if (decision or zh.DECISION.match(line)) and i + 1 < len(front):
             return next((later for later in front[i + 1:] if later), None), "decision"
     start = _after_meeting_block(front)
@@ -186,8 +188,8 @@ _ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号
 # a text's own number where it has no UN symbol: "Resolution XV.7", "Resolution Conf. 20.9 (Rev. CoP19)",
 # "第Conf. 20.9号决议", "第XV.7号决议"
 _OWN_NUMBER = r"(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[^)）]{1,20}[)）])?"
-_OWN_NUMBERED = re.compile(rf"^(?:(Resolution|Recommendation|Decision)\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
-_OWN_KIND = {"Resolution": "resolution", "Recommendation": "recommendation", "Decision": "decision",
+_OWN_NUMBERED = re.compile(rf"^(?:((?i:resolution|recommendation|decision))\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
+_OWN_KIND = {"resolution": "resolution", "recommendation": "recommendation", "decision": "decision",
              "决议": "resolution", "建议": "recommendation", "决定": "decision"}
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{1,4}\))*\s*$"
                           r"|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z]{1,4}[)）])*\s*$", re.I)  # "Agenda item 4 (b) (iii)"
@@ -268,7 +270,8 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
         tail = len(previous) >= _WRAPPED_LINE and same_indent
         # a Chinese line cannot open on a particle or conjunction: "的后续落实和评估" goes on with the line above
         particle = line[:1] in _CHINESE_CONTINUATION and not previous.endswith(("。", "；", "，", "：", ":"))
-        if line[:1].islower() or line[:1].isdigit() or dangling or tail or particle:
+        capitals = line.isupper() and previous.isupper() and len(previous) >= _WRAPPED_LINE // 2  # a title set in capitals
+        if line[:1].islower() or line[:1].isdigit() or dangling or tail or particle or capitals:
             glue = "" if not (title[-1:] + line[:1]).isascii() else " "  # Chinese wraps without a space
             title, previous = title + glue + line, line
         else:

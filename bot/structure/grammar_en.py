@@ -36,7 +36,8 @@ MONTHS = ("January February March April May June July August September October N
 DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(MONTHS)})\s+(\d{{4}})\b")
 # A footnote text in plain digits, as text converters leave it: "12 See document FCCC/SBI/2021/10."
 # (after spaces, not a tab: "19\tSee …" is a table row; two words at least, or a symbol: "1 FCCC/SBI/2021/10.")
-PLAIN_FOOTNOTE = re.compile(rf"^([1-9]\d{{0,2}}) +(?!(?:{'|'.join(MONTHS)})\b)([^\d\s](?:\S*\s+\S.*|\S*/\S*))$")
+# a note's text opens on a word, a quotation or a bracket, never on other punctuation (": 0" is no note)
+PLAIN_FOOTNOTE = re.compile(rf"^([1-9]\d{{0,2}}) +(?!(?:{'|'.join(MONTHS)})\b)((?:[^\W\d_]|[“\"‘'(（《\[])(?:\S*\s+\S.*|\S*/\S*))$")
 TREATY_FORMULA = re.compile(r"^Have agreed as follows\s*:?$", re.IGNORECASE)
 
 
