@@ -20,6 +20,7 @@ from bot.structure.text import clean, ends_with_comma, is_open, roman_value, to_
 CONTAINERS = ("root", "decision", "resolution", "annex", "appendix", "article")
 _BODY_START = ("decision", "annex", "article", "section", "paragraph", "table")
 _CLAUSE_CHARS = 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _LINE_OF_TEXT = 50  # a line this long is a sentence's, not a cover's or a title's
 # how UN preamble clauses open, as the UN editorial manual lists them: with no chapeau above them (the CMS and CITES
 # order), the first one ends the cover
@@ -653,7 +654,7 @@ class Builder:
                 or self.innermost.kind == "table" and line.number not in self.under_rule:
             return False  # a Chinese one only under the rule over a page's notes: "1 联合国，《条约汇编》…"
         match = en.PLAIN_FOOTNOTE.match(line.text) or (_PLAIN_NOTE_ZH.match(line.text) if self.language == "zh" else None)
-        if not match:
+        if not match or _CONTROL.search(line.text):  # no note holds a control character ("1" over "A\x0b0")
             return False
         number, last = int(match[1]), self._footnote_scope().last_footnote
         unit_open = self.open is not None and is_open(self.open.parts[-1], self.language)
