@@ -106,13 +106,13 @@ def test_the_total_is_capped_and_users_stop_at_the_deadline(stand_in):
 
 
 def test_users_who_pause_to_read_ask_less_often(stand_in):
-    # half a second of warm-up first, not counted: a test process still busy with the test before it (a CI run
-    # once saw 1 s a reply for a second) must not make the back-to-back users look as slow as the readers
-    back_to_back = run_load(stand_in.url, os.getpid(), users=2, duration=1.0, warmup=0.5, questions=QUESTIONS)
-    reading = run_load(stand_in.url, os.getpid(), users=2, duration=1.0, warmup=0.5, questions=QUESTIONS, think=0.5)
+    reading = run_load(stand_in.url, os.getpid(), users=2, duration=1.0, questions=QUESTIONS, think=0.5)
+    # the better of two back-to-back seconds: a test process still busy with the test before it once made one
+    # such second as slow as the readers' (1 s a reply, in a CI run)
+    back_to_back = max((run_load(stand_in.url, os.getpid(), users=2, duration=1.0, questions=QUESTIONS) for _ in range(2)),
+                       key=lambda report: report.requests)
     assert reading.think == 0.5 and "pause of 0.5 s" in reading.lines()[0]
-    assert reading.requests >= 2  # each user asks at once, then pauses
-    assert reading.measured_requests < back_to_back.measured_requests / 3  # about 3 each in a second against dozens
+    assert 2 <= reading.requests < back_to_back.requests / 3  # about 3 each in a second against dozens
 
 
 def test_the_warm_up_does_not_spend_the_cap(stand_in):
