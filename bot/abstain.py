@@ -270,8 +270,10 @@ _INSTRUMENT = re.compile(r"\b(?:convention|protocol|agreement|treaty|accord|amen
 
 
 def _names_in(name: str, text: str, alone: bool = False) -> bool:
+    if name not in text:  # the cheap test first: this runs for every specific term on each question naming a document
+        return False
     if _CJK.search(name):
-        return _mentions(name, text) if alone else name in text
+        return _mentions(name, text) if alone else True
     return re.search(rf"(?<![\w-]){re.escape(name)}(?:s|es)?(?![\w-])", text) is not None
 
 
