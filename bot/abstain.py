@@ -10,11 +10,12 @@ Thresholds are chosen by bench/calibrate.py on bench/calibration.jsonl, never on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.glossary import Glossary, default_glossary, proper_names, specific_terms
+from bot.meetings import ordinal_to_int, ordinal_words
 from bot.records import Hit, Passage
 from bot.references import asks_only_for_units, names_unit_as_topic, read_segments, to_int
 from bot.textnorm import normalize
@@ -335,6 +336,77 @@ def unknown_instance(question: str, document: str) -> str | None:
 _INSTANCE = re.compile(r"第([一二三四五六七八九十百零\d]+)(次|届)([\u4e00-\u9fff]{4,6})")
 
 
+def unknown_ordinal(question: str, text: str, corpus: str = "") -> str | None:
+    """An English question's numbered instance ("the thirty-seventh Meeting of States Parties", "the 8th
+    session") that the (lower-case) text speaks of only under other numbers ("thirty-sixth meeting", "sixth
+    session"); else None. The text counts an ordinal for each of the few words after it ("second periodic
+    review") and for each noun of a list ("the sixth and seventh meetings"). None as well when another text of
+    the (lower-case) corpus speaks of it: the search missed it, and the answer is not known to be missing."""
+    asked: dict[tuple[int, int], list[str]] = {}  # each ordinal of the question: the words after it
+    ordinals: dict[int, str] = {}  # as the question writes them
+    words = _WORD.findall(question.lower())
+    for n, noun, at in _ordinals(question.lower(), reach=2):
+        asked.setdefault((n, at), []).append(noun)
+        ordinals[n] = words[at]
+    if not asked:
+        return None
+    seen = _numbered(text)
+    for (n, _), nouns in asked.items():
+        # every word after it numbered in the text, never by this number ("first biennial transparency reports"
+        # over a text numbering only its "fourth biennial reports" is another series)
+        if all(seen.get(noun) and n not in seen[noun] for noun in nouns) \
+                and not _numbers_anywhere(n, nouns[0], corpus):
+            return " ".join([ordinals[n], *nouns])
+    return None
+
+
+@lru_cache(maxsize=8)
+def _numbered(text: str) -> dict[str, frozenset[int]]:
+    """The numbers a text gives each word after an ordinal."""
+    seen: dict[str, set[int]] = {}
+    for n, noun, _ in _ordinals(text, reach=_ORDINAL_REACH):
+        seen.setdefault(noun, set()).add(n)
+    return {noun: frozenset(numbers) for noun, numbers in seen.items()}
+
+
+def _ordinals(text: str, reach: int) -> Iterator[tuple[int, str, int]]:
+    """(number, noun, position) for each ordinal in a lower-case text and each of the `reach` words after it
+    (past other ordinals and the words joining a list of them), nouns in the singular."""
+    words = _WORD.findall(text)
+    for i, word in enumerate(words):
+        if not _is_ordinal(word):
+            continue
+        n = ordinal_to_int(word)
+        j = i + 1
+        while j < len(words) and (words[j] in _LIST_JOINS or _is_ordinal(words[j])):
+            j += 1
+        for noun in words[j:j + reach]:
+            if noun in _NOT_NOUNS:
+                break
+            yield n, noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun, i
+
+
+def _numbers_anywhere(n: int, noun: str, corpus: str) -> bool:
+    """Whether the corpus numbers `noun` by n, in figures or words ("34th meeting", "thirty-fourth meetings")."""
+    written = "|".join(re.escape(w) for w in (ordinal_words(n), f"{n}{_suffix(n)}") if w)
+    return re.search(rf"\b(?:{written})\s+(?:[\w-]+\s+){{0,{_ORDINAL_REACH - 1}}}{re.escape(noun)}", corpus) is not None
+
+
+def _suffix(n: int) -> str:
+    return "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _is_ordinal(word: str) -> bool:
+    return word[-2:] in ("st", "nd", "rd", "th") and (ordinal_to_int(word) or 0) in range(1, 201)
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z]+)?")
+_LIST_JOINS = frozenset({"and", "or", "to", "through"})
+_NOT_NOUNS = frozenset("s of the a an in on at for by with from as is was be time times half quarter place "
+                       "preambular operative paragraph paragraphs line sentence".split())
+_ORDINAL_REACH = 3
+
+
 def unknown_year(question: str, document: str) -> str | None:
     """A year the question names that the (normalized) document neither mentions nor spans with a range
     ("2026—2030年", "2021-2030") — "行动计划中2031年的预算" over a plan for 2026—2030 — else None."""
@@ -482,12 +554,13 @@ class Abstention:
     def reason(self, hits: list[Hit], question: str, document: str = "", language: str = "zh",
                glossary: Glossary | None = None, scoped: bool = False,
                loaded: Callable[[list[str]], bool] | None = None, named: frozenset[str] = frozenset(),
-               named_text: str = "") -> str | None:
+               named_text: str = "", hits_text: str = "") -> str | None:
         """Why the bot should decline (a short phrase in `language`, "zh" or "en"), or None to answer;
         `glossary` (the project's by default) gives the other names of a title or acronym; `scoped` says the
         answer was limited to a document the user chose; `loaded` tells whether any of a title's names
         (normalized) is that of a loaded document or of a decision or annex in one; `named` holds the documents
-        the question names, `named_text` their text (normalized, English in lower case)."""
+        the question names, `named_text` their text (normalized, English in lower case), `hits_text` that of
+        the documents the top passages are from."""
         english = not _CJK.search(question)
         words = _REASONS_EN if language == "en" else _REASONS_ZH
         if not hits:
@@ -525,6 +598,11 @@ class Abstention:
         instance = unknown_instance(question, document) if document else None
         if instance:
             return words["name"].format(instance)
+        # checked in English texts only: a Chinese passage names "the second assessment" in words of its own
+        instance = unknown_ordinal(question, named_text or hits_text, document) \
+            if english and not _CJK.search(top.passage.text) else None
+        if instance:
+            return words["name_in" if named_text else "name_found"].format(instance)
         # judged on the passages most about the question, before those holding the kind asked for were preferred,
         # and on those nearly as much about it that hold one
         about = sorted(hits, key=lambda h: h.score - h.kind_bonus, reverse=True)
@@ -548,11 +626,12 @@ class Abstention:
         return self.reason(hits, question, document) is not None
 
 
-_REASONS_ZH = {"name_in": "问题所指的文件没有提到{}", "none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
+_REASONS_ZH = {"name_in": "问题所指的文件没有提到{}", "name_found": "答案所在的文件没有提到{}", "none": "没有检索到段落", "unit": "已载入的文件中没有所问的编号部分", "unit_scoped": "所选文件中没有所问的编号部分",
                "title": "已载入的文件中没有{}", "name": "文件没有提到{}", "kind": "最相关的段落中没有{}",
                "weak": "最相关的段落与问题关联较弱", "year_column": "表中没有{}年的数字",
                "elsewhere": "问题所指的文件中没有相关段落，相关内容只见于其他文件"}
-_REASONS_EN = {"name_in": "the document the question names never mentions {}", "none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
+_REASONS_EN = {"name_in": "the document the question names never mentions {}",
+               "name_found": "the documents holding the closest passages never mention {}", "none": "no passage was found", "unit": "no loaded document has the numbered part asked for",
                "unit_scoped": "the chosen document has no numbered part asked for",
                "title": "{} is not among the loaded documents",
                "name": "the documents never mention {}",

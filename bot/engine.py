@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.abstain import Abstention
+from bot.abstain import CHECKED_HITS, Abstention
 from bot.answer import compose
 from bot.config import Config
 from bot.embedder import Embedder, make_embedder
@@ -21,12 +21,17 @@ from bot.tokenize import Tokenizer
 
 MAX_QUESTION_CHARS = 500
 MAX_K = 50
+MAX_CACHED_TEXTS = 64  # documents' texts kept for decline checks (a long-running chat asks about many sets)
 _ASKS_FOR_FOOTNOTE = re.compile(r"脚注|注释|footnote|note")
 _ASKS_FOR_ANNOTATED = re.compile(r"哪一项|哪项|哪个项目|哪一段|哪段|哪一节|哪节|哪个部分|注的是|注释的是|给.*加的注|annotat"
                                  r"|which (?:item|paragraph|section|part)|refer")
 # a question naming a footnote and asking what it annotates ("脚注14是给哪一项加的注？"), not what it says
 _ASKS_WHAT_IT_ANNOTATES = re.compile(r"给.*加的注|注的是哪|注释的是哪|哪一?[项段节](?:的|加的)?(?:脚注|注)|annotat"
                                      r"|which (?:item|paragraph|section|part) (?:does|is|has)")
+# a question asking where a statement comes from, which a footnote of the passage making it says
+_ASKS_FOR_SOURCE = re.compile(r"脚注|注释|出自|出处|(?:数据|资料|信息)来源|哪份(?:文献|报告|文件)|footnote"
+                              r"|\bsources?\b(?! of (?:funding|financ|support|revenue|income))|\bcited (?:as|in|from)\b"
+                              r"|according to (?:which|what)|which (?:publication|report|study|reference)|\bsymbol\b")
 _ASKS_FOR_SECTION = re.compile(r"哪一?节|哪个部分|哪一部分|哪一章|which (?:section|part|chapter)|what (?:section|part|chapter)")
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十]")
 # a follow-up that swaps the subject and keeps the ask: "And for regional projects?", "那第三次会议呢？"
@@ -101,14 +106,18 @@ class Bot:
         named = frozenset(resolver.named_documents(normalize(question)))
         holding = named | {resolver.decision_docs[s] for s in resolver.named_containers(normalize(question))
                            if s in resolver.decision_docs}  # "… under decision BC-17/5": the report holding it
+        found = frozenset(h.passage.doc for h in hits[:CHECKED_HITS])
         return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped,
-                                      resolver.names_loaded, named, self._text_of(frozenset(holding)))
+                                      resolver.names_loaded, named, self._text_of(frozenset(holding)),
+                                      self._text_of(found))
 
     def _text_of(self, docs: frozenset[str]) -> str:
         """The named documents' text as names are looked up in it (see names_text)."""
         if not docs:
             return ""
         if docs not in self._doc_texts:
+            if len(self._doc_texts) >= MAX_CACHED_TEXTS:
+                self._doc_texts.clear()
             self._doc_texts[docs] = "\n".join(
                 [normalize(p.text) if self.by_doc[p.doc].language == "zh" else p.text.lower()
                  for p in self.index.passages if p.doc in docs]
@@ -156,6 +165,13 @@ class Bot:
             # "What does the footnote to paragraph 22 say?", "第22段的脚注讲什么？": the unit's footnotes, then it
             notes = [Hit(self.by_id[i], 1.0, exact=True) for i in hits[0].passage.footnotes if i in self.by_id]
             hits = (notes + [h for h in hits if h.passage.id not in {n.passage.id for n in notes}])[:k]
+        elif mode == "hybrid" and hits and not hits[0].exact and hits[0].passage.footnotes \
+                and _ASKS_FOR_SOURCE.search(normalize(text)):
+            # "Which publication is cited as the source for …?": the footnote of the passage found names it; the
+            # footnote is quoted first, on the passage's evidence, and the passage after it
+            note = self._footnote_asked(text, hits)
+            if note is not None:
+                hits = [replace(hits[0], passage=note), *[h for h in hits if h.passage.id != note.id]][:k]
         if previous and mode == "hybrid" and before and len(hits) > 1 and not hits[0].exact \
                 and hits[0].passage.id == before[0].passage.id and self._swaps_subject(text, previous, hits[0].passage):
             hits = [hits[1], hits[0], *hits[2:]]  # what answered the previous turn is not what the new subject asks
@@ -166,6 +182,16 @@ class Bot:
                 rest = [replace(h, exact=False) for h in hits if h.passage.id not in {x.passage.id for x in linked}]
                 hits = (linked + rest)[:k]
         return hits, query_vector
+
+    def _footnote_asked(self, text: str, hits: list[Hit]) -> Passage | None:
+        """Of the top passage's footnotes, the one the search ranked highest, else the one sharing most words
+        with the question (the first cited of equals)."""
+        notes = [self.by_id[i] for i in hits[0].passage.footnotes if i in self.by_id]
+        ranked = [h.passage for h in hits if h.passage in notes]
+        if ranked or not notes:
+            return ranked[0] if ranked else None
+        asked = set(self.retriever.tokenizer(text))
+        return max(notes, key=lambda note: len(asked & set(self.retriever.tokenizer(note.text))))
 
     def _swaps_subject(self, text: str, previous: str, answered: Passage) -> bool:
         """Whether a follow-up names a new subject, which the passage that answered the previous turn does not

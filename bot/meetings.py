@@ -88,6 +88,18 @@ def ordinal_to_int(word: str) -> int | None:
     return None
 
 
+def ordinal_words(n: int) -> str:
+    """24 -> 'twenty-fourth', 60 -> 'sixtieth'; '' past 99."""
+    if 1 <= n <= 9:
+        return _UNITS[n - 1]
+    if 10 <= n <= 19:
+        return _TEENS[n - 10]
+    if not 20 <= n <= 99:
+        return ""
+    stem = _TENS[n // 10 - 2]
+    return f"{stem}ieth" if n % 10 == 0 else f"{stem}y-{_UNITS[n % 10 - 1]}"
+
+
 def meeting_of(title: str, glossary: Glossary, cover: str = "") -> Meeting | None:
     """The meeting a title says it reports on, else the one its cover block names ("Conference of the Parties
     to the Convention on Biological Diversity Sixteenth meeting … Rome, 25–27 February 2025"; "不限成员名额

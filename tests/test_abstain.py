@@ -499,3 +499,26 @@ def test_how_many_people_chosen_is_a_count_and_degrees_are_met_by_a_temperature(
     assert missing_answer_type("奖学金方案选出了多少名研究员？", ["欢迎奖学金方案选出42名研究员；"]) is None  # not 出了多少(钱)
     assert missing_answer_type("地球比工业化以前热了多少度？", ["全球平均气温比工业化前高约1.48°C；"]) is None
     assert missing_answer_type("地球比工业化以前热了多少度？", ["全球平均气温创新高；"]) == "count"
+
+
+def test_an_english_instance_the_text_numbers_only_otherwise_is_a_reason():
+    from bot.abstain import unknown_ordinal
+    text = ("recalling its thirty-fourth and thirty-fifth meetings, decides that the thirty-sixth meeting of states "
+            "parties shall be held in june 2026; the fourth biennial reports")
+    assert unknown_ordinal("What dates were set for the thirty-seventh Meeting of States Parties?", text) \
+        == "thirty-seventh meeting"
+    assert unknown_ordinal("When is the 36th meeting?", text) is None  # the same meeting, in figures
+    assert unknown_ordinal("What did the 35th meeting decide?", text) is None  # a meeting of a list
+    assert unknown_ordinal("When are the first biennial transparency reports due?", text) is None  # another series
+    assert unknown_ordinal("What is the first step?", text) is None  # a word the text never numbers
+    assert unknown_ordinal("Where is the seventh meeting?", text, corpus=text + " the 7th meetings") is None
+    assert unknown_ordinal("What does decision 7/CMA.5 say?", text) is None  # figures without a suffix
+
+
+def test_a_numbered_instance_is_looked_for_in_the_documents_answering(tmp_path):
+    from tests.test_followups import bot_on
+    bot = bot_on(tmp_path, "en-decisions.txt")
+    question = "Report on the activities referred to in subparagraphs (a) and (b) at its {} session?"
+    assert not bot.ask(question.format("seventh")).abstained
+    answer = bot.ask(question.format("ninth"))
+    assert answer.abstained and "ninth session" in answer.text, answer.text

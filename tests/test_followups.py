@@ -108,6 +108,17 @@ def test_the_footnote_of_a_named_unit_is_answered_with_that_footnote(tmp_path):
     assert bot.ask("第3段讲什么？").hits[0].passage.id == unit.id  # no footnote asked: the unit
 
 
+def test_a_question_asking_for_a_source_is_answered_with_the_footnote_of_the_passage_found(tmp_path):
+    bot = bot_on(tmp_path, "zh-decision.txt")
+    found = bot.ask("理事会由26名成员组成")
+    unit = found.hits[0].passage
+    assert not found.hits[0].exact and unit.footnotes, unit.citation
+    answer = bot.ask("理事会由26名成员组成这一规定，注释说了什么？")
+    assert [h.passage.id for h in answer.hits[:2]] == [unit.footnotes[0], unit.id], answer.text
+    assert not answer.abstained and answer.quotes[0].passage_id == unit.footnotes[0]
+    assert bot.ask("理事会由多少名成员组成？").hits[0].passage.id == unit.id  # no source asked: the passage
+
+
 def test_a_number_several_articles_have_is_answered_with_a_note_naming_them(tmp_path):
     bot = bot_on(tmp_path, "zh-treaty.txt")
     answer = bot.ask("第2款讲什么？")
