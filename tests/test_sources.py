@@ -397,6 +397,26 @@ def test_docx_without_numbering_or_footnotes_parts(tmp_path):
     assert read_source(path).text == "One.\nTwo.\n"
 
 
+def _raised(text: str) -> str:
+    return f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{text}</w:t></w:r>'
+
+
+def test_docx_note_numbers_typed_raised_are_markers_and_powers_stay_text(tmp_path):
+    path = tmp_path / "listed-notes.docx"
+    path.write_bytes(_docx({"word/document.xml": _document(
+        _p("Urges Member States", extra=_raised("4") + '<w:r><w:t>:</w:t></w:r>')
+        + _p("Restores 300 km", extra=_raised("2") + '<w:r><w:t> of the 44</w:t></w:r>' + _raised("th"))
+        + _p("____") + _p("4 Including regional organizations."))}))
+    text = read_source(path).text
+    assert "Urges Member States^{4}:" in text
+    assert "300 km2 of the 44th" in text  # a power and an ordinal's letters, as written
+    from bot.structure import parse
+    passages = parse(text)
+    urging = next(p for p in passages if p.text.startswith("Urges"))
+    note = next(p for p in passages if p.kind == "footnote")
+    assert note.label == "footnote 4" and note.cited_by == (urging.id,) and urging.footnotes == (note.id,)
+
+
 @pytest.mark.parametrize("build, message", [
     (lambda: _docx({"word/other.xml": "<x/>"}), "bad.docx: not a Word document (the archive has no word/document.xml)"),
     (lambda: _docx({"word/document.xml": _document(_BODY)})[:300],

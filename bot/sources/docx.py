@@ -8,7 +8,7 @@ shared by the w:num instances of one abstract definition, restarted by a deeper 
 lvlOverride/startOverride, levels replaced by a w:lvlOverride's own w:lvl.
 
 Footnote references become `^{n}`, n counted in order of first reference as Word prints them (a
-custom mark is kept as written); each cited footnote follows the paragraph or table that cites it as
+custom mark is kept as written), and so do note numbers typed as raised digits beside notes listed as text; each cited footnote follows the paragraph or table that cites it as
 `^{n} text`. Table rows are tab-separated cells (a cell spanning grid columns is followed by empty
 ones; a vertically merged continuation cell is empty). Deleted revisions, hidden text, field
 instructions, headers, footers and drawings are left out. Word does not store page breaks as laid
@@ -473,11 +473,14 @@ class _Reader:
                     and _val(r_pr.find(f"{{{ns}}}vanish"), ns) not in ("0", "false")
                 if vanish:
                     continue
+                raised = r_pr is not None and _val(r_pr.find(f"{{{ns}}}vertAlign"), ns) == "superscript"
                 for part in child:
                     kind = _local(part.tag)
                     if kind == "t":
                         text = part.text or ""
-                        if custom_mark:
+                        if raised and _MARKS.fullmatch(text) and not _UNIT_BEFORE.search("".join(out[-3:])):
+                            out.append(f"^{{{text.strip()}}}")  # a note's number typed raised, not a Word footnote
+                        elif custom_mark:
                             out.append(f"^{{{text.strip()}}}" if text.strip().isdigit() else text)
                             self.pending.append((f"^{{{text.strip()}}}" if text.strip().isdigit() else text.strip(),
                                                  self._custom_id))
@@ -520,6 +523,8 @@ class _Reader:
     _custom_id = ""
 
 
+_MARKS = re.compile(r"\s*\d{1,3}(?:\s*[,，]\s*\d{1,3})*\s*")  # "4", "1,2": raised, the numbers of notes
+_UNIT_BEFORE = re.compile(r"(?<![A-Za-z])(?:[kcmd]?m|km|ft|in)$")  # "km2", "m3": a power, not a note
 _BREAK = "\u2028"  # a line break inside a paragraph, until the paragraph's length tells what it does
 _SHORT = 160
 
