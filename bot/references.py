@@ -313,6 +313,7 @@ class Resolver:
     def __init__(self, passages: Sequence[Passage], documents: Iterable = ()) -> None:
         self.by_last: dict[Segment, list[Located]] = defaultdict(list)
         self.by_path: dict[tuple[str, tuple[Segment, ...]], str] = {}
+        self._headings: dict[str, str] = {}  # a heading passage -> the section titles it stands under, itself included
         self.children: dict[str, list[str]] = defaultdict(list)  # a unit's id -> its direct subunits' ids, in order
         self.bare_articles: set[str] = set()  # articles whose passage is only their heading ("Article 2")
         self.under: dict[str, list[str]] = {}  # a section's heading -> the passages under it, in order (see with_contents)
@@ -335,6 +336,8 @@ class Resolver:
             if not path:
                 continue
             located = Located(passage.id, passage.doc, path, normalize(" ".join(passage.section)))
+            if passage.kind == "heading":
+                self._headings[passage.id] = located.headings
             self.by_last[path[-1]].append(located)
             self.by_path[(passage.doc, path)] = passage.id
             parent = self.by_path.get((passage.doc, path[:-1]))
@@ -438,6 +441,8 @@ class Resolver:
         if not candidates and len(segments) > 1 and segments[-1][0] == "item" and re.fullmatch(r"[a-z]", segments[-1][1]):
             lettered = segments[:-1] + [("item", str(ord(segments[-1][1]) - 96))]  # "(c)" for the item numbered (三)
             candidates = self._matches(lettered, containers, question)
+        if not candidates and segments[-1][0] in ("para", "item") and any(k == "section" for k, _ in segments[:-1]):
+            candidates = self._in_named_sections(segments, containers, question)
         while not candidates and len(segments) > 1 and segments[-1][0] == "item":
             segments = segments[:-1]  # "para. 5 (b)" where paragraph 5 has no items: paragraph 5 itself
             candidates = self._matches(segments, containers, question)
@@ -458,6 +463,28 @@ class Resolver:
         else:
             candidates.sort(key=nested)
         return [c.id for c in candidates[:limit]]
+
+    def _in_named_sections(self, segments: list[Segment], containers: list, question: str) -> list[Located]:
+        """"附件A节第1段(c)项" where the annex numbers its paragraphs through its sections (the paragraph's path
+        holds no section): the unit named without its sections, kept when it stands under each section named,
+        as that section's heading is reached by the rest of the path."""
+        found = self._matches([s for s in segments if s[0] != "section"], containers, question)
+        kept = []
+        for located in found:
+            prefix: tuple[Segment, ...] = ()
+            for segment in segments[:-1]:
+                if segment[0] != "section":
+                    prefix += (segment,) if segment in located.path else ()
+                    continue
+                heading = self.by_path.get((located.doc, prefix + (segment,)))
+                under = heading is not None and self._headings.get(heading, "") \
+                    and located.headings.startswith(self._headings[heading])
+                if not under:
+                    break
+                prefix += (segment,)
+            else:
+                kept.append(located)
+        return kept
 
     def _beyond_containers(self, question: str) -> str:
         """What a question says besides the containers and the loaded documents it names."""

@@ -236,6 +236,22 @@ def test_a_unit_of_the_body_is_named_before_the_same_numbers_in_its_annex():
     assert titled.resolve(normalize("引言第2段")) == ["d:p2", "d:a1-s1-2"]  # under the heading it names: kept
 
 
+def test_a_paragraph_named_with_its_section_is_found_where_the_annex_numbers_through_its_sections():
+    def under(local, kind, section, *path, text=""):
+        return Passage(id=f"d:{local}", kind=kind, citation=local, text=text or local, doc="d", path=path,
+                       section=("Annex Terms of reference", *section))
+    passages = [under("a", "heading", (), "annex:1", text="Annex Terms of reference"),
+                under("a-A", "heading", ("A. Mandate",), "annex:1", "section:A", text="A. Mandate"),
+                under("a-p1", "paragraph", ("A. Mandate",), "annex:1", "para:1"),
+                under("a-p1c", "item", ("A. Mandate",), "annex:1", "para:1", "item:c"),
+                under("a-B", "heading", ("B. Composition",), "annex:1", "section:B", text="B. Composition"),
+                under("a-p2", "paragraph", ("B. Composition",), "annex:1", "para:2")]
+    resolver = Resolver(passages, [doc("d", "CBD/CP/MOP/DEC/11/5", "Risk assessment", "en")])
+    assert resolver.resolve(normalize("附件A节第1段(c)项讲什么？")) == ["d:a-p1c"]
+    assert resolver.resolve(normalize("What does paragraph 2 of section B of the annex say?")) == ["d:a-p2"]
+    assert resolver.resolve(normalize("What does paragraph 2 of section A of the annex say?")) == []  # it is in B
+
+
 def test_an_article_given_only_its_number_and_title_is_read_through_its_paragraphs():
     passages = [p("c", "art7", "article", "article:7", text="Article 7 Settlement of disputes"),
                 p("c", "art7-1", "paragraph", "article:7", "para:1", text="1. Any dispute shall be settled by negotiation."),
