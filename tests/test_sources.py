@@ -643,6 +643,24 @@ def test_pdf_a_title_run_atop_a_later_page_is_furniture():
     assert text.count("17/12. Mountain ecosystems and glaciers") == 1 and "2. Urges Parties to act." in text
 
 
+def test_pdf_a_first_page_foot_beside_its_page_number_is_furniture_not_the_last_note():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        c.drawString(LEFT, 700, f"{number}. Invites Parties to act." if number == 1 else "2. Urges Parties to act.")
+        if number == 1:
+            c.line(LEFT, 120, LEFT + 144, 120)
+            _Page(c, 108).line("See document CBD/CP/MOP/11/6, annex.", size=9, sup=("", "1"))
+            c.setFont("Helvetica", 8)
+            c.drawString(LEFT, 38, "CBD/CP/MOP/DEC/11/5 – Distributed 1 November 2024")  # the first page's own foot
+        c.drawCentredString(A4[0] / 2, 38, f"Page {number}" if number < 3 else f"第 {number} 页")
+
+    from bot.sources.pdf import read_pdf
+
+    pages = read_pdf(_pdf(draw, pages=3), "en.pdf").text.split("\f")
+    assert pages[0].splitlines()[-1] == "^{1} See document CBD/CP/MOP/11/6, annex.", pages[0]
+    assert "Distributed" not in pages[0] and all("Page" not in page and "页" not in page for page in pages)
+
+
 def test_pdf_contents_entries_stay_one_per_line():
     def draw(c: canvas.Canvas, number: int) -> None:
         c.setFont("Times-Roman", 10)

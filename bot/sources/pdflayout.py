@@ -85,6 +85,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$|^[ivxlc]{1,6}$", re.I)
 _JOB_NUMBER = re.compile(r"^(?:GE|NY|V|E)\.\d{2}-\d{4,6}\s*(?:\([A-Z]\))?.*$|^\*\d{6,9}\*$|^Please recycle\b|^请回收$"
                          r"|^[A-Z]\d{7}(?:\s+\d{6})?$|^\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$", re.I)  # "K2700456 150327"
+_ENDS_WITH_PAGE = re.compile(r"\bPage\s+(\d{1,4})$|第\s*(\d{1,4})\s*页$")
 _LETTERHEAD = re.compile(r"^United Nations$|^Nations Unies$|^联\s*合\s*国$")
 _RULE_TEXT = re.compile(r"^[_\-–—=*\s]{4,}$")
 _LABEL = re.compile(
@@ -618,9 +619,14 @@ def render(pages: list[PageLayout]) -> str:
     built = []
     earlier: set[str] = set()  # the lines of the pages before, as furniture keys
     for number, (page, (tables, lines)) in enumerate(zip(pages, laid)):
-        kept = [line for line in lines if not _is_furniture(line, page, number, repeated)
-                and not (line.top < _BAND * page.height and _furniture_key(line.text) in earlier
+        furniture = [line for line in lines if _is_furniture(line, page, number, repeated)
+                     or (line.top < _BAND * page.height and _furniture_key(line.text) in earlier
                          and not _UNIT_HEADING.match(line.text.strip()))]  # a title run atop
+        # a foot's line set on the baseline of its page number ("CBD/CP/MOP/DEC/11/5 – 2024年11月1日分发" beside
+        # "第 1 页") is furniture as well, though said on one page only
+        feet = [line.base for line in furniture if line.top > (1 - _BAND) * page.height]
+        kept = [line for line in lines if line not in furniture
+                and not (line.top > (1 - _BAND) * page.height and any(abs(line.base - base) <= 2 for base in feet))]
         earlier.update(_furniture_key(line.text) for line in lines if len(line.text.strip()) >= 8)  # later pages
         body, foot = _split_foot(kept, page, tables)
         notes, continued = _notes(foot)
@@ -675,6 +681,9 @@ def _is_furniture(line: Line, page: PageLayout, number: int, repeated: set[str])
         return False
     if _PAGE_NUMBER.match(text) or _JOB_NUMBER.match(text):
         return True
+    ending = _ENDS_WITH_PAGE.search(text)  # "CBD/CP/MOP/DEC/11/5 – Distributed 1 November 2024  Page 1": a first
+    if ending and int(ending[1] or ending[2]) == number + 1 and line.top > (1 - _BAND) * page.height:  # page's own
+        return True  # foot, the page's number set on the same line as the symbol
     if number == 0 and line.top < _BAND * page.height:
         return bool(_LETTERHEAD.match(text))  # the first page's masthead names the document: keep it
     return _furniture_key(text) in repeated and not _UNIT_HEADING.match(text)
