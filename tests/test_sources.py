@@ -929,3 +929,6 @@ def test_footnotes_written_in_brackets_become_notes_only_when_every_note_is_mark
                                        "2024–2025^{2};\n\n^{1} As at 30 September 2025.\n^{2} IT/GB-11/25/10.1 Rev.1.\n")
     unmarked = "Noting the report;\n\n[1] As at 30 September 2025.\n"
     assert bracket_footnotes(unmarked) == unmarked  # a list numbered in brackets, not notes
+    spaced = "store 600 gigatonnes of carbon [1];\n\nNotes\n\n[1] Global Peatlands Assessment (UNEP, 2022).\n"
+    assert bracket_footnotes(spaced) == ("store 600 gigatonnes of carbon^{1};\n\n\n"
+                                         "^{1} Global Peatlands Assessment (UNEP, 2022).\n")  # a mark set apart

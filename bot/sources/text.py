@@ -35,7 +35,8 @@ def markdown_footnotes(text: str) -> str:
 
 
 _BRACKET_NOTE = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]+(?=\S)", re.M)  # "[1] UNEP(DEPI)/MED IG.21/9, annex II."
-_BRACKET_MARK = re.compile(r"(?<=[^\s\[])\[(\d{1,3})\]")  # "… worldwide,[1]", "… 2024–2025[2]"
+_NOTES_HEADING = re.compile(r"^[ \t]*(?:Notes|NOTES|Footnotes|Endnotes|注释?|脚注)[:：]?[ \t]*\n(?=\s*\[1\][ \t])", re.M)
+_BRACKET_MARK = re.compile(r"(?<=[^\s\[]) ?\[(\d{1,3})\]")  # "… worldwide,[1]", "… 2024–2025[2]", "… forests [1];"
 
 
 def bracket_footnotes(text: str) -> str:
@@ -47,5 +48,6 @@ def bracket_footnotes(text: str) -> str:
     marked = set(_BRACKET_MARK.findall(_BRACKET_NOTE.sub("", text)))
     if set(notes) - marked or marked - set(notes):
         return text
+    text = _NOTES_HEADING.sub("", text)  # "Notes" over the notes: a word of the layout, not of the text
     text = _BRACKET_NOTE.sub(lambda m: f"^{{{m[1]}}} ", text)
     return _BRACKET_MARK.sub(lambda m: f"^{{{m[1]}}}", text)
