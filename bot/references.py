@@ -52,7 +52,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
-                        r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)")),
+                        r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)"
+                        r"|(?<=\d)\s+([a-h])\.(?=\s|$|[,;?？])")),  # "paragraph 13 c.", as Ramsar letters its items
 )
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
@@ -230,7 +231,8 @@ def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
             if segment is None:
                 continue
             taken.append(span)
-            bare = kind == "item" and bool(match.group(1)) and not re.search(r"[项目]", match.group(0))
+            bare = kind == "item" and (bool(match.group(1)) or match.group(0)[:1].isspace()) \
+                and not re.search(r"[项目]", match.group(0))
             item = kind == "item" and bool(_CJK_CHAR.search(match.group(0)))  # "(一)", "(a)项": an item, never a 款
             found.append((match.start(), match.end(), segment, bare, item))
     found.sort()

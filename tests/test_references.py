@@ -119,6 +119,8 @@ def test_followup_moves_along_the_same_list():
 
 @pytest.mark.parametrize("question, segments", [
     ("Article 8 (j)", [("article", "8"), ("item", "j")]),
+    ("what does paragraph 13 c. request?", [("para", "13"), ("item", "c")]),  # an item lettered "c."
+    ("in 2024 a. b. c.", []),
     ("paragraph 5 of decision 16/31", [("decision", "16/31"), ("para", "5")]),
     ("《巴黎协定》第二条", [("article", "2")]),
     ("第八条第1款(a)项", [("article", "8"), ("para", "1"), ("item", "a")]),
