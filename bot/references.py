@@ -326,12 +326,15 @@ class Resolver:
         self.decision_docs: dict[Segment, str] = {}
         self.document_names: list[tuple[str, str]] = []  # (normalized name, doc id)
         self.container_names: list[tuple[str, str, tuple[Segment, ...]]] = []  # (name, doc, path prefix)
+        self.versions: dict[str, set[str]] = {}  # a symbol -> the documents bearing it (one text in two languages)
         titles: dict[str, str] = {}
         for document in documents:
             self.language[document.id] = document.language
             for name in _document_names(document):
                 self.document_names.append((name, document.id))
             titles[document.id] = normalize(document.title or "")
+            if document.symbol:
+                self.versions.setdefault(normalize(document.symbol), set()).add(document.id)
         self.titles = titles
         for passage in passages:
             path = tuple(canonical(s) for s in passage.path)
@@ -399,20 +402,24 @@ class Resolver:
 
     def named_documents(self, question: str) -> set[str]:
         """Documents the question names by symbol or title (normalized question), or by a word of its title that no
-        other loaded document's title has, before what it is: "the heat resolution", "花梨木决议"."""
-        named = {doc for name, doc in self.document_names if name in question}
-        return named or self._named_by_title_word(question)
+        other loaded document's title has, before what it is: "the heat resolution", "花梨木决议"; with each of
+        their versions in another language (the same symbol)."""
+        named = {doc for name, doc in self.document_names if name in question} or self._named_by_title_word(question)
+        # a document named in one language names its version in the other, which bears the same symbol
+        return named | {other for docs in self.versions.values() if docs & named for other in docs}
 
     def _named_by_title_word(self, question: str) -> set[str]:
         if len(self.titles) < 2:
             return set()
         named: set[str] = set()
-        for match in _KIND_NAMED_EN.finditer(question):
-            for word in match[1].split():
+        before, after = set(), set()  # named by words before its kind ("the stockholm decision"), or after it
+        for match in _KIND_NAMED_EN.finditer(question):  # ("the decision on risk assessment"), which name a topic
+            for word in (match[1] or match[2]).split():  # as often: they count when the others name nothing
                 holders = {doc for doc, title in self.titles.items() if len(word) >= 4 and word not in _TITLE_STOPWORDS
                            and re.search(rf"\b{re.escape(word)}", title)}
                 if len(holders) == 1:
-                    named |= holders
+                    (before if match[1] else after).update(holders)
+        named |= before or after
         for match in _KIND_NAMED_ZH.finditer(question):
             words = match[1]
             for start in range(len(words) - _MIN_TITLE_CHARS + 1):  # the longest tail found in one title
@@ -677,7 +684,8 @@ def _container_title(text: str) -> str:
 # a document called by a word of its title before what it is: "the heat resolution", "the sahel regional agreement",
 # "花梨木决议", "可持续氮管理决议" (not "本决议", "该协定": those call it by its kind alone)
 _KINDS_EN = r"(?:resolution|decision|recommendation|agreement|protocol|convention|treaty|report)"
-_KIND_NAMED_EN = re.compile(rf"\b((?:[a-z][a-z-]+ ){{1,2}}){_KINDS_EN}\b")
+_KIND_NAMED_EN = re.compile(rf"\b((?:[a-z][a-z-]+ ){{1,2}})(?={_KINDS_EN}\b)"
+                            rf"|\b{_KINDS_EN} on (?:the )?((?:[a-z][a-z-]+ ?){{1,2}})")  # "the decision on risk assessment"
 # (决定 and 建议 are verbs as often as nouns: "缔约方会议决定了什么？")
 _KIND_NAMED_ZH = re.compile(r"(?<![本该这此其])([\u4e00-\u9fff]{3,10})(?:决议|协定|议定书|公约|条约|报告)")
 _MIN_TITLE_CHARS = 3
@@ -703,6 +711,10 @@ def _document_names(document) -> list[str]:
             names += [f"resolution {number[1]}", f"决议{number[1]}", f"{number[1]}号决议"]
         names += _own_number_names(symbol)
     title = normalize(document.title or "")
+    numbered = _NUMBERED_INSTRUMENT.search(title)  # "… Convention, 2026 (No. 192)", as the ILO numbers its texts
+    if numbered:
+        kind, number = numbered[1], numbered[2]
+        names += [f"{kind} no. {number}", f"第{number}号{_INSTRUMENT_ZH[kind]}"] + ([f"c{number}"] if kind == "convention" else [])
     if (len(_CJK_CHAR.findall(title)) >= 4 or (len(title) >= 6 and len(title.split()) >= 2)) and title != normalize(document.id):
         names.append(title)
     file_name = _file_name(document.id)
@@ -711,6 +723,8 @@ def _document_names(document) -> list[str]:
     return names
 
 
+_NUMBERED_INSTRUMENT = re.compile(r"\b(convention|recommendation|protocol)\b[^()]{0,20}\(no\.\s*(\d{1,3})\)")
+_INSTRUMENT_ZH = {"convention": "公约", "recommendation": "建议书", "protocol": "议定书"}
 _OWN_NUMBER = r"((?:conf\.\s*)?(?:[ivxl]+|\d{1,3})\.\d{1,3})"
 _KINDS = {"resolution": "决议", "recommendation": "建议", "decision": "决定"}
 

@@ -47,6 +47,10 @@ ADOPTION_WINDOW = 20  # a closing line ("7th plenary meeting") is too short to r
 # a question asking what a term means; treaties define terms as '"Wetland" means …', "“湿地”是指…"
 _ASKS_DEFINITION = re.compile(r"\bdefin(?:e|ed|es|ition|itions)\b|\bmeaning of\b|\bmeant by\b|\bmean by\b|定义|含义|是指什么|指的是什么")
 _DEFINING_WORDS = "means 是指 系指"
+# a question asking what a cover block tells: the symbol, date, place, session, agenda item, title, languages
+_ASKS_COVER = re.compile(r"\b(?:symbol|distribut\w*|issued|original language|languages?|agenda item|held|which (?:session|"
+                         r"meeting)|what session|(?:date|title) of (?:the|this|that) (?:document|decision|resolution|report))\b"
+                         r"|文号|议程项目|标题|题目|分发|原文|语文|举行|哪一?届|哪一?次会议")
 # a question naming a treaty by what it is, not by a title in 《》: "协定规定的…", "湿地协定", "under the Agreement"
 _NAMES_A_TREATY = re.compile(r"(?:协定|公约|条约|议定书)(?![^《》]*》)"
                              r"|\bthe (?:agreement|convention|treaty|protocol)\b(?! (?:on|of|for|to)\b)")
@@ -442,8 +446,12 @@ class Retriever:
         if named:  # not its cover block, which matches the name and rarely answers the rest
             wanted = [n for n, doc in enumerate(self.doc_ids) if doc in named]
             # unless asked when it was adopted, which a cover block or a closing line says
-            inside = np.isin(self.doc_of_row[rows], wanted) & (~self.is_front_matter[rows] | ADOPTION.asked_by(text))
+            in_named = np.isin(self.doc_of_row[rows], wanted)
+            cover_asked = ADOPTION.asked_by(text) or bool(_ASKS_COVER.search(text))
+            inside = in_named & (~self.is_front_matter[rows] | cover_asked)
             fused = fused + inside * self.fusion.document_bonus
+            if not cover_asked:  # its cover block prints the very words that named it: below its text, then
+                fused = fused - (in_named & self.is_front_matter[rows]) * self.fusion.document_bonus
         decisions = [s for s in self.resolver.named_containers(text) if s[0] == "decision"]
         if decisions:
             inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)

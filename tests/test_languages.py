@@ -181,8 +181,19 @@ def test_a_named_document_s_passages_are_preferred_but_not_its_cover_block(fake_
     bonus = retriever._prefer_named(normalize("What does CBD/WG2020/REC/1/1 say about the workshop?"),
                                     np.zeros(len(rows), dtype=np.float32), rows)
     kinds = [p.kind for p in retriever.passages]
-    assert bonus[kinds.index("header")] == 0
+    assert bonus[kinds.index("header")] < 0
     assert bonus[kinds.index("paragraph")] == retriever.fusion.document_bonus
+
+
+def test_a_named_document_s_cover_block_falls_below_its_text_unless_the_cover_is_asked_for(fake_bot):
+    retriever = fake_bot.retriever
+    rows = np.arange(len(retriever.passages))
+    zeros = np.zeros(len(rows), dtype=np.float32)
+    header = [p.kind for p in retriever.passages].index("header")
+    asked = retriever._prefer_named(normalize("What does CBD/WG2020/REC/1/1 say about the workshop?"), zeros, rows)
+    assert asked[header] == -retriever.fusion.document_bonus  # the words naming it match its cover block
+    cover = retriever._prefer_named(normalize("What is the agenda item of CBD/WG2020/REC/1/1?"), zeros, rows)
+    assert cover[header] == retriever.fusion.document_bonus
 
 
 def test_a_document_called_by_its_kind_is_preferred_when_others_are_of_other_kinds(two_languages):

@@ -254,6 +254,18 @@ def test_a_paragraph_named_with_its_section_is_found_where_the_annex_numbers_thr
     assert resolver.resolve(normalize("What does paragraph 2 of section A of the annex say?")) == []  # it is in B
 
 
+def test_a_document_named_by_its_number_or_in_one_language_is_named_in_both():
+    documents = [doc("c192", "", "C192 - Decent Work in the Platform Economy Convention, 2026 (No. 192)", "en"),
+                 doc("ra-en", "CBD/CP/MOP/DEC/11/5", "Risk assessment and risk management", "en"),
+                 doc("ra-zh", "CBD/CP/MOP/DEC/11/5", "风险评估和风险管理", "zh"),
+                 doc("other", "A/RES/80/1", "Oceans and the law of the sea", "en")]
+    resolver = Resolver([p("c192", "art16", "article", "article:16")], documents)
+    assert resolver.named_documents(normalize("Under Convention No. 192, when is it reviewed?")) == {"c192"}
+    assert resolver.named_documents(normalize("第192号公约何时审查？")) == {"c192"}
+    assert resolver.named_documents(normalize("In the decision on risk assessment, by when?")) == {"ra-en", "ra-zh"}
+    assert resolver.named_documents(normalize("What does the oceans resolution say?")) == {"other"}
+
+
 def test_an_article_given_only_its_number_and_title_is_read_through_its_paragraphs():
     passages = [p("c", "art7", "article", "article:7", text="Article 7 Settlement of disputes"),
                 p("c", "art7-1", "paragraph", "article:7", "para:1", text="1. Any dispute shall be settled by negotiation."),

@@ -574,6 +574,22 @@ def test_the_title_is_read_after_the_cover_s_meeting_lines():
         "Agreement on wetlands"
 
 
+def test_an_organization_s_name_atop_a_text_is_its_letterhead_not_its_title():
+    text = ("INTERNATIONAL LABOUR ORGANIZATION\n\nC192 - Decent Work in the Platform Economy Convention, 2026 (No. 192)\n\n"
+            "Preamble\n\nThe General Conference of the International Labour Organization,\n\n"
+            "Having been convened at Geneva by the Governing Body of the International Labour Office, and\n\n"
+            "Recalling the ILO Declaration on Fundamental Principles and Rights at Work (1998), and\n\n"
+            "Noting the provisions of the Protection of Wages Convention, 1949 (No. 95), and\n\n"
+            "Having determined that these proposals shall take the form of an international Convention;\n\n"
+            "Article 1\n\nFor the purposes of this Convention: (a) the term means.\n")
+    assert detect(text).title == "C192 - Decent Work in the Platform Economy Convention, 2026 (No. 192)"
+    # each clause of its preamble joined to the next by "and", as the ILO prints them, is a paragraph of its own
+    assert [p.text.split()[0] for p in parse(text, "en") if p.kind == "preamble"] == \
+        ["Having", "Recalling", "Noting", "Having"]
+    assert detect("Measures to strengthen the role of the Agency\n\n1. Decides.\n").title == \
+        "Measures to strengthen the role of the Agency"  # a title ending on a body's kind stays one
+
+
 def test_a_meeting_s_name_over_its_place_and_date_is_no_title():
     text = ("东南亚国家化学品安全合作部长级会议\n2027年5月18日，河内\n东南亚区域危险化学品事故议定书\n本议定书缔约方，\n"
             "协议如下：\n第一条\n目标\n本议定书的目标是预防事故。\n")

@@ -28,6 +28,7 @@ _PREAMBLE_OPENING = re.compile(r"^(?:(?:Also|Further|Further also|Deeply|Gravely
                                r"Welcoming|Acknowledging|Reaffirming|Emphasi[sz]ing|Stressing|Bearing in mind|Taking note|"
                                r"Having|Aware|Concerned|Mindful|Convinced|Considering|Expressing|Underlining|Affirming)\b",
                                re.IGNORECASE)
+_JOINED_CLAUSE = re.compile(r"[,;] and$")
 _PLAIN_NOTE_ZH = re.compile(r"^([1-9]\d{0,2})\s+([^\d\s].*)$")  # under the rule: "1 联合国，《条约汇编》…"
 _OPENING_CHARS = 120
 # an English preamble clause opens on a participle ("Recalling", "Also noting", "Taking note"), a chapeau on its body
@@ -344,6 +345,9 @@ class Builder:
 
     def _continues(self, draft: Draft, text: str) -> bool:
         """Does `text` carry on the unit cut off in `draft`?"""
+        if draft.kind == "preamble" and _JOINED_CLAUSE.search(clean(draft.parts[-1])) \
+                and _PREAMBLE_OPENING.match(text) and text[:1].isupper():
+            return False  # "…, and" / "Recalling …": the clauses of an ILO preamble, each joined to the next
         if is_open(draft.parts[-1], self.language):
             return True
         if draft.kind in ("paragraph", "item") and ends_with_comma(draft.parts[-1], self.language):

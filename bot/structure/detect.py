@@ -248,7 +248,15 @@ def _place_and_date(line: str) -> bool:
 
 def _cover(line: str) -> bool:
     """A line of the cover block: the organization, the symbol, distribution, date, languages."""
-    return bool(_COVER.match(line) or _SYMBOL.search(line) or en.DATE.fullmatch(line) or zh.DATE.match(line))
+    return bool(_COVER.match(line) or _SYMBOL.search(line) or en.DATE.fullmatch(line) or zh.DATE.match(line)
+                or _ORGANIZATION.match(line))
+
+
+# an organization's name heading its text ("INTERNATIONAL LABOUR ORGANIZATION", "World Health Organization",
+# "United Nations Environment Programme"): its letterhead, not the title
+_ORGANIZATION = re.compile(r"^(?:The |THE )?(?!Report|REPORT|Note|NOTE)[A-Z][A-Za-z'’-]*,?(?: (?:and|of|for|the|AND|OF|FOR|THE|"
+                           r"[A-Z][A-Za-z'’-]*,?)){0,7} (?i:organi[sz]ation|programme|union|office|agency)"
+                           r"(?: (?i:of the United Nations))?$")
 
 
 _WRAPPED_LINE = 60  # a title line this long was cut at the margin: the next line, indented alike, goes on with it
