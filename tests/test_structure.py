@@ -590,6 +590,20 @@ def test_an_organization_s_name_atop_a_text_is_its_letterhead_not_its_title():
         "Measures to strengthen the role of the Agency"  # a title ending on a body's kind stays one
 
 
+def test_a_chinese_decision_numbered_with_a_body_s_prefix_carries_its_title_and_the_cover_its_date():
+    text = ("| 联合国 | UNEP/FAO/RC/COP.12/27 |\n| 缔约方大会 | 分发：普通 2025年5月20日 中文 原文：英文 |\n\n"
+            "第RC-12/3号决定：将毒死蜱列入公约附件三\n\n缔约方大会，\n\n关切地注意到截至2025年3月31日，仍有41个缔约方尚未提交进口回复，\n\n"
+            "1. 决定修正公约附件三；\n\n2. 决定上述修正案应于2026年9月1日生效。\n")
+    info = detect(text)
+    assert (info.title, info.date, info.kind) == ("将毒死蜱列入公约附件三", "2025-05-20", "decision")
+    assert [p.citation for p in parse(text, "zh") if p.kind == "paragraph"] == ["第RC-12/3号决定 第1段", "第RC-12/3号决定 第2段"]
+
+
+def test_a_number_printed_at_a_cover_line_s_end_is_the_text_s_own():
+    text = "第八十届世界卫生大会\tWHA80.12\n议程项目13.4\t2027年5月28日\n加强应对抗微生物药物耐药性\n第八十届世界卫生大会，\n1. 通过计划；\n"
+    assert detect(text).symbol == "WHA80.12"
+
+
 def test_a_meeting_s_name_over_its_place_and_date_is_no_title():
     text = ("东南亚国家化学品安全合作部长级会议\n2027年5月18日，河内\n东南亚区域危险化学品事故议定书\n本议定书缔约方，\n"
             "协议如下：\n第一条\n目标\n本议定书的目标是预防事故。\n")

@@ -85,7 +85,10 @@ def _opening_title(text: str) -> tuple[str | None, str]:
         bare = en.BARE_DECISION.match(line)
         if bare:  # "BC-17/5: Environmentally sound management of waste lithium-ion batteries"
             return bare[3], "decision"
-        if decision or zh.DECISION.match(line):
+        chinese = zh.DECISION.match(line)
+        if chinese and chinese[4]:  # "第RC-12/3号决定：将毒死蜱…列入公约附件三"
+            return chinese[4], "decision"
+        if decision or chinese:
             following = lines[i + 1] if i + 1 < len(lines) else ""
             if following and classify(following).kind not in _BODY and not following.endswith((",", "，", ":", "：")):
                 return following, "decision"
@@ -141,7 +144,9 @@ def _own_number(front: list[str]) -> str | None:
     """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar),
     "Resolution Conf. 20.9", "第Conf. 20.9号决议" (CITES)."""
     line = next((line for line in front if _OWN_NUMBERED.match(line)), None)
-    return re.sub(r"^(RESOLUTION|RECOMMENDATION|DECISION)\b", lambda m: m[1].capitalize(), line) if line else None
+    if line is None:  # "第八十届世界卫生大会  WHA80.12": a number of letters, session and order, as a cover prints it
+        return next((found[1] for found in map(_CODED_NUMBER.search, front) if found), None)
+    return re.sub(r"^(RESOLUTION|RECOMMENDATION|DECISION)\b", lambda m: m[1].capitalize(), line)
 
 
 def _title(front: list[str]) -> tuple[str | None, str]:
@@ -189,6 +194,7 @@ _ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号
 # "第Conf. 20.9号决议", "第XV.7号决议"
 _OWN_NUMBER = r"(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[^)）]{1,20}[)）])?"
 _OWN_NUMBERED = re.compile(rf"^(?:((?i:resolution|recommendation|decision))\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
+_CODED_NUMBER = re.compile(r"(?:^|\s)([A-Z]{2,5}\d{1,3}\.R?\d{1,3})$")  # "WHA80.12", "EB158.R3" at a cover line's end
 _OWN_KIND = {"resolution": "resolution", "recommendation": "recommendation", "decision": "decision",
              "决议": "resolution", "建议": "recommendation", "决定": "decision"}
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{1,4}\))*\s*$"
@@ -288,6 +294,7 @@ def _with_continuation(front: list[str], i: int, title: str) -> str:
 
 
 _DISTRIBUTION = re.compile(r"\bDistr\.?\s*:?\s*(?:General|Limited|Restricted)\s+(.{8,30})", re.IGNORECASE)
+_DISTRIBUTION_ZH = re.compile(r"分发[：:]\s*(?:普通|限制|有限)\s*(.{8,16})")
 _DATE_LINE_CHARS = 60  # a date of issue stands on a short cover line, not inside a preamble's sentence
 
 
@@ -297,6 +304,11 @@ def _date(front: list[str]) -> str | None:
         match = en.DATE.match(after[1]) if after else None
         if match:
             return f"{match[3]}-{en.MONTHS.index(match[2]) + 1:02d}-{int(match[1]):02d}"
+    for line in front:  # "分发：普通 2025年5月20日"
+        after = _DISTRIBUTION_ZH.search(line)
+        match = zh.DATE.match(after[1]) if after else None
+        if match:
+            return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
     front = [line for line in front if len(line) <= _DATE_LINE_CHARS]
     for line in front:
         match = en.DATE.search(line)

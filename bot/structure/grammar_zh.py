@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 _CN = "一二三四五六七八九十"
-DECISION = re.compile(r"^第\s*(-|\d{1,3})\s*/\s*([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*号(决定|决议)\s*\**$")
+# "第1/CP.28号决定", and a body's prefix as the chemicals conventions number theirs, the title after a colon:
+# "第RC-12/3号决定：将毒死蜱…列入公约附件三"
+DECISION = re.compile(r"^第\s*(-|\d{1,3}|[A-Z]{2,8}-\d{1,2})\s*/\s*((?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}"
+                      r"|[A-Z][A-Za-z0-9.()]*[A-Za-z0-9)])\s*号(决定|决议)\s*(?:[：:]\s*(\S.{1,80}))?\**$")
 # "附件：专家组职权范围"; "附件《2027—2030年方案》的资源分配" (its title run on after a title in 《》)
 ANNEX = re.compile(rf"^(附件|附录)\s*([{_CN}]+|\d{{1,2}})?(?:\s*[:：—]\s*[^\s。；;]{{2,60}}|\s*《[^《》]{{2,40}}》[^\s。；;，,]{{0,20}})?\s*\**$")
 ARTICLE = re.compile(rf"^第\s*([{_CN}百]+|\d{{1,3}})\s*条(?:\s+(.*))?$")
