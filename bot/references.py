@@ -36,6 +36,8 @@ _DECISION = r"((?:\d{1,3}|-)/[a-z]{2,5}\.\d{1,2}|[a-z]{2,8}-\d{1,2}/\d{1,2}|\d{1
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("decision", re.compile(rf"decision\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}")),
     ("recommendation", re.compile(rf"recommendation\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*建议")),
+    # a resolution numbered alone, as a record of resolutions numbers them: "44 c/resolution 24", "第24号决议"
+    ("resolution", re.compile(r"\bresolution\s+(\d{1,3})\b(?!\s*/|\.\d)|第\s*(\d{1,3})\s*号决议")),
     ("annex", re.compile(r"\bannex(?:es)?\b(?:\s+(?:to|of)\b)?(?:\s+([ivxl]{1,5}|\d{1,2})\b)?|附件\s*([一二三四五六七八九十\d]{1,3})?")),
     ("appendix", re.compile(r"\bappendix\s+([ivxl]{1,5}|\d{1,2})\b|附录\s*([一二三四五六七八九十\d]{1,3})")),
     ("article", re.compile(rf"\bart(?:icle|\.)?\s*(\d{{1,3}})\b|第\s*{_NUM}\s*条")),
@@ -109,6 +111,8 @@ def canonical(segment: str) -> Segment:
         kind = "item"
     if kind in ("chapter", "part"):
         kind = "section"
+    if kind == "resolution":  # a record's resolutions are its decisions, as containers of paragraphs
+        kind = "decision"
     if kind in ("section", "annex", "appendix") and value.isascii() and value.isalpha():
         roman = roman_to_int(value)
         value = str(roman) if roman else value
@@ -254,7 +258,7 @@ def read_segments(question: str, follows_unit: bool = False) -> list[Segment]:
 
 
 def _segment(kind: str, value: str | None, question: str, match: re.Match) -> Segment | None:
-    if kind in ("decision", "recommendation"):
+    if kind in ("decision", "recommendation", "resolution"):
         return ("decision", value) if value else None
     if kind == "annex":
         if value is None:

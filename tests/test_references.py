@@ -120,6 +120,9 @@ def test_followup_moves_along_the_same_list():
 @pytest.mark.parametrize("question, segments", [
     ("Article 8 (j)", [("article", "8"), ("item", "j")]),
     ("what does paragraph 13 c. request?", [("para", "13"), ("item", "c")]),  # an item lettered "c."
+    ("paragraph 2 of 44 c/resolution 24", [("decision", "24"), ("para", "2")]),  # a record's numbered resolution
+    ("第24号决议第2段", [("decision", "24"), ("para", "2")]),
+    ("resolution 74/135", []),
     ("in 2024 a. b. c.", []),
     ("paragraph 5 of decision 16/31", [("decision", "16/31"), ("para", "5")]),
     ("《巴黎协定》第二条", [("article", "2")]),

@@ -599,6 +599,19 @@ def test_a_chinese_decision_numbered_with_a_body_s_prefix_carries_its_title_and_
     assert [p.citation for p in parse(text, "zh") if p.kind == "paragraph"] == ["第RC-12/3号决定 第1段", "第RC-12/3号决定 第2段"]
 
 
+def test_numbered_titles_over_their_chapeaus_are_the_resolutions_a_record_collects():
+    text = ("General Conference\n44 C/Resolutions\nRECORDS OF THE GENERAL CONFERENCE – VOLUME 1: RESOLUTIONS\n"
+            "V. PROGRAMME AND BUDGET\n23 Global Open Science Monitoring Framework^{1}\nThe General Conference,\n"
+            "Recalling its earlier resolutions on open science,\n1. Endorses the Framework;\n2. Invites Member States to act.\n"
+            "24 International Decade of Indigenous Languages (2022–2032): mid-term action plan\nThe General Conference,\n"
+            "Noting that the Task Force met in Ottawa,\n1. Approves the plan;\n2. Decides to focus on three outcomes.\n"
+            "^{1} Adopted at the 11th plenary meeting.\n")
+    labels = {p.label for p in parse(text, "en")}
+    assert {"resolution 23, para. 2", "resolution 24, preamble, para. 1", "resolution 24, para. 2"} <= labels, labels
+    alone = text.split("24 International")[0]  # one numbered heading over a chapeau is no record of texts
+    assert not any(p.label.startswith("resolution") for p in parse(alone, "en"))
+
+
 def test_a_number_printed_at_a_cover_line_s_end_is_the_text_s_own():
     text = "第八十届世界卫生大会\tWHA80.12\n议程项目13.4\t2027年5月28日\n加强应对抗微生物药物耐药性\n第八十届世界卫生大会，\n1. 通过计划；\n"
     assert detect(text).symbol == "WHA80.12"

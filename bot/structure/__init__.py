@@ -8,12 +8,14 @@ Steps: lines.py (line ends, pages, furniture, contents) → grammar.py (what eac
 """
 from __future__ import annotations
 
+import re
+
 from bot.records import Passage
 from bot.structure.build import Builder
 from bot.structure.detect import DocumentInfo, detect, detect_language, is_cover_annex
 from bot.structure.grammar import Token, classify
 from bot.structure.lines import mark_contents, mark_furniture, split_lines, unwrap_pipes
-from bot.structure.lookahead import mark_stray_numbers
+from bot.structure.lookahead import mark_numbered_texts, mark_stray_numbers
 from bot.structure.settle import Settler
 from bot.structure.text import MARKER_CHAR, strip_markers
 
@@ -21,6 +23,8 @@ __all__ = ["PARSER_VERSION", "DocumentInfo", "detect", "detect_language", "parse
 
 PARSER_VERSION = "2"
 _BODY_START = {"decision", "annex", "article", "section", "paragraph", "table"}
+_RESOLUTIONS = re.compile(r"\bResolutions?\b|RESOLUTIONS?|决议")  # a record of resolutions, by its cover
+_COVER_CHARS = 2000
 
 
 def parse(text: str, language: str | None = None) -> list[Passage]:
@@ -39,6 +43,7 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
             above.append(line.text)
     mark_contents(lines, _starts_body)
     mark_stray_numbers(lines)
+    mark_numbered_texts(lines, "resolution" if _RESOLUTIONS.search(text[:_COVER_CHARS]) else "decision")
     language = language if language in ("zh", "en") else detect_language(text)
     has_body = any(line.token is not None and line.token.kind in _BODY_START and not line.contents for line in lines)
     drafts = Builder(lines, language).run(has_body)

@@ -173,6 +173,23 @@ def mark_stray_numbers(lines: list[Line]) -> None:
         following = line.token
 
 
+_NUMBERED_TITLE = re.compile(r"^(\d{1,3})\s+([A-Z\u4e00-\u9fff《“\"][^;。；]{3,160}?[^\s.:：,，])(?:\^\{[\d,\s]+\})?$")
+_BODY_CHAPEAU = re.compile(r"^(?:The|THE) [A-Z][\w ’'-]{2,80},$|^[\u4e00-\u9fff《》]{2,30}，$")
+
+
+def mark_numbered_texts(lines: list[Line], kind: str) -> None:
+    """A number and a title over the line naming the adopting body ("23 Global Open Science Monitoring Framework" /
+    "The General Conference,"): the heading of one of the numbered texts a record collects, as UNESCO's records
+    of the General Conference print their resolutions; `kind` says what they are ("resolution", "decision")."""
+    texts = [line for line in lines if line.text.strip() and not line.furniture]
+    found = [(line, match) for line, following in zip(texts, texts[1:])
+             if (match := _NUMBERED_TITLE.match(line.text.strip())) and _BODY_CHAPEAU.match(following.text.strip())]
+    if len(found) < 2:  # one is a numbered heading that happens to stand over a chapeau
+        return
+    for line, match in found:
+        line.token = Token("decision", match[1], kind, rest=line.text)
+
+
 def chapters(lines: list[Line]) -> set[int]:
     """Line numbers of chapter headings ("第一章 总则", "Chapter II") whose next unit, within three lines, is an
     article, a paragraph or a section: a treaty's or a report's chapters, not the sub-headings of a list of
