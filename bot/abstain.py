@@ -120,7 +120,7 @@ ANSWER_TYPES = (
 
 # "有几个…" counts; "哪几项决定" (which) and "几个公约能不能…" (several) do not
 _ASKS_COUNT = re.compile(r"多少|(?<!哪)有几[个名位段项人份类种条次]|how many|number of")
-_COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家)"
+_COUNTER = r"(?:个|名|位|项|段|类|种|份|人|条|次|国|家|例|起|件|所|处|座|台|艘|批)"  # measure words a count is given in
 # a number and its counter; a lone 一 ("一份工作计划", "a work plan") is an article, not a count
 _COUNT = re.compile(rf"(?<![第\d])(?:\d+(?:\.\d+)?\s*[万亿]?|[两二三四五六七八九十百千万][一二两三四五六七八九十百千万]*)\s*{_COUNTER}")
 _PERCENT = re.compile(r"\d\s*%|百分之")
