@@ -133,6 +133,7 @@ _COUNTED = re.compile(rf"(?:多少|几){_COUNTER}?([\u4e00-\u9fff]{{2}})")
 _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)(?![要是用可能会被将给的呢吗])[\u4e00-\u9fff]")
 # a part of a whole is asked for, which a share answers: "不低于政府总支出的多少", "资源中至少有多少"
 _PART_ASKED = re.compile(r"的多少|占[^，。？?]{0,12}多少|[里中][^，。？?]{0,6}多少")
+_LIST_LABEL = re.compile(r"^\s*(?:\d{1,3}\.(?!\d)|\(\d{1,3}\))\s*")
 _NOT_COUNTED = {"more", "many", "much", "such", "other"}  # "how many more years": years are counted
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
@@ -519,6 +520,7 @@ def _counts(question: str, text: str) -> bool:
     In an English text: a number that is not a reference or a year, followed closely by a word an English
     question counts ("how many members" → "12 members"); for a Chinese question any such number will do."""
     if not _CJK.search(text):
+        text = _LIST_LABEL.sub("", text)  # "4. Peat depth should …": a paragraph's number counts nothing
         nouns = [] if _CJK.search(question) else _COUNTED_EN.findall(question)
         stems = {word.removesuffix("s")[:5] for phrase in nouns for word in phrase.split()  # "years": "year"
                  if len(word) >= 4 and word not in _NOT_COUNTED}

@@ -346,6 +346,8 @@ def test_an_english_question_counting_over_a_chinese_text_takes_a_counted_number
     assert missing_answer_type("By how much will the number of floats increase?", ["将深海浮标的数量增加25%。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["每年资助不少于40名科学家。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["本计划适用于2026年1月1日至2030年12月31日。"]) == "count"
+    sampling = "4. Peat depth should be measured at no fewer than one sampling point per 25 hectares."
+    assert missing_answer_type("How many depth intervals per core are analysed?", [sampling]) == "count"  # its number
     deaths = "注意到2021年约有471万例死亡与细菌性抗微生物药物耐药性相关，其中114万例死亡直接归因于此；"
     assert missing_answer_type("How many deaths were directly attributable to it?", [deaths]) is None  # cases: 例
 
