@@ -134,7 +134,8 @@ _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)(?![要是
 # a part of a whole is asked for, which a share answers: "不低于政府总支出的多少", "资源中至少有多少"
 _PART_ASKED = re.compile(r"的多少|占[^，。？?]{0,12}多少|[里中][^，。？?]{0,6}多少")
 _LIST_LABEL = re.compile(r"^\s*(?:\d{1,3}\.(?!\d)|\(\d{1,3}\))\s*")
-_NOT_COUNTED = {"more", "many", "much", "such", "other"}  # "how many more years": years are counted
+_NOT_COUNTED = {"more", "many", "much", "such", "other", "have", "been", "were", "does", "will", "should", "must",
+                "there", "they", "would", "could"}  # "how many more years": years are counted; "people have been": people
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
 _MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")  # "多少吨", "多少公顷": the unit's first character
 _UNIT_SIGNS = {"度": "(?:度|°|℃)"}  # "热了多少度？" — "1.48°C"

@@ -21,6 +21,10 @@ MAX_LISTED_ROWS = 30  # rows named when a question asks for a table
 MAX_CHAPEAU_CHARS = 200  # a lead-in quoted before an item it completes, at most
 MAX_NAMED_QUOTES = 4  # units quoted when the question names them (an article's paragraphs, each document's unit)
 NEARLY_AS_STRONG = 0.3  # a second passage this close to the top's fused score (in standard scores) is quoted too
+# a second passage holding the kind of answer asked for is quoted first when it is this close to the top's score (the
+# size of the kind-of-answer lift): far behind, the top passage answers in words the check does not read ("210 fellows"
+# for "how many people")
+KIND_SWAP_MARGIN = 1.0
 _ASKS_WHEN = re.compile(r"什么时候|何时|哪年|几月|\bwhen\b|\bwhat time\b")
 _ITEM_LABEL = re.compile(r"\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s")
 # a question asking for a list as a whole, by its length: "三个目标是什么", "what are the three objectives", "list"
@@ -196,7 +200,8 @@ def compose(question: str, hits: list[Hit], index: Index, query_vector: np.ndarr
         row_of[lead.passage.id] = lead.passage.order
         hits = ([lead] + [hit for hit in hits if hit.passage.id != lead.passage.id])[:len(hits)]
     checks = answer_checks(normalize(question)) if alike else []
-    if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks):
+    if checks and len(hits) > 1 and not _holds(hits[0], checks) and _holds(hits[1], checks) \
+            and hits[1].score >= hits[0].score - KIND_SWAP_MARGIN:
         chosen = [hits[1], hits[0]]  # "区域讲习班的预算是多少？": the passage with the amount first, as the decline
                                      # rules found it among the two best
     quotes = tuple(

@@ -160,6 +160,8 @@ def test_of_the_two_best_passages_the_one_holding_the_amount_asked_for_is_quoted
     assert [q.passage_id for q in answer.quotes] == ["e:t1-2", "d:p5c"]
     plain = compose("区域讲习班在哪里举办？", hits, index, np.array([1.0]), None)
     assert plain.quotes[0].passage_id == "d:p5c"  # no kind asked: the best first
+    far = compose("区域讲习班的预算是多少？", [Hit(workshop, 8.0), Hit(costed, 5.9)], index, np.array([1.0]), None)
+    assert far.quotes[0].passage_id == "d:p5c"  # far behind the best, the second is no better an answer
 
 
 def test_a_clause_is_quoted_with_the_lower_case_clause_its_sentence_goes_on_with():
