@@ -55,7 +55,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
                         r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)"
-                        r"|(?<=\d)\s+([a-h])\.(?=\s|$|[,;?？])")),  # "paragraph 13 c.", as Ramsar letters its items
+                        r"|(?<=\d)\s+([a-h])[.)](?=\s|$|[,;?？])")),  # "paragraph 13 c.", "5 c)": Ramsar's, CMS's items
 )
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,

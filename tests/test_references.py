@@ -120,6 +120,7 @@ def test_followup_moves_along_the_same_list():
 @pytest.mark.parametrize("question, segments", [
     ("Article 8 (j)", [("article", "8"), ("item", "j")]),
     ("what does paragraph 13 c. request?", [("para", "13"), ("item", "c")]),  # an item lettered "c."
+    ("the grants programme in paragraph 5 c)", [("para", "5"), ("item", "c")]),
     ("paragraph 2 of 44 c/resolution 24", [("decision", "24"), ("para", "2")]),  # a record's numbered resolution
     ("第24号决议第2段", [("decision", "24"), ("para", "2")]),
     ("resolution 74/135", []),

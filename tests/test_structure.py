@@ -612,6 +612,12 @@ def test_numbered_titles_over_their_chapeaus_are_the_resolutions_a_record_collec
     assert not any(p.label.startswith("resolution") for p in parse(alone, "en"))
 
 
+def test_items_lettered_with_a_closing_parenthesis_are_items():
+    text = ("1. Urges Parties to adopt measures, including:\n    a)    in longline fisheries, bird-scaring lines;\n"
+            "    b)    in gillnet fisheries, acoustic deterrent devices;\n2. Requests the Secretariat to report.\n")
+    assert [p.label for p in parse(text, "en")] == ["para. 1", "para. 1 (a)", "para. 1 (b)", "para. 2"]
+
+
 def test_a_number_printed_at_a_cover_line_s_end_is_the_text_s_own():
     text = "第八十届世界卫生大会\tWHA80.12\n议程项目13.4\t2027年5月28日\n加强应对抗微生物药物耐药性\n第八十届世界卫生大会，\n1. 通过计划；\n"
     assert detect(text).symbol == "WHA80.12"

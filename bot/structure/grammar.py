@@ -21,7 +21,7 @@ _SUP_FOOTNOTE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s*(.*)$")
 _CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
 # "1." then a space (or Chinese text); never "1.5" or an indicator code such as "13.b"
 _PARAGRAPH = re.compile(r"^([0-9]{1,3})(?:\.(?=\s|$|[\u4e00-\u9fff（(《“])|．)\s*(.*)$")
-_LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$")
+_LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$|^([a-z]|[ivxl]{1,6})\)\s+(\S.*)$")  # "(a)"; "a)" (CMS)
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
 _TITLE_WORDS = 12  # a heading title longer than this is a sentence
@@ -182,7 +182,8 @@ def _paragraph(body: str, bare: str) -> Token | None:
 def _item(body: str, bare: str) -> Token | None:
     match = _LETTER_ITEM.match(body)
     if match:
-        return Token("item", match[1], "letter", match[1], match[2])
+        letter, rest = (match[1], match[2]) if match[1] else (match[3], match[4])
+        return Token("item", letter, "letter", letter, rest)
     match = _CN_ITEM.match(body)
     if match and cn_number(match[1]):
         return Token("item", str(cn_number(match[1])), "cn", match[1], match[2])
