@@ -51,7 +51,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("footnote", re.compile(rf"(?:脚注|注释|footnote|\bfn|\bnote)\s*(?:第|no\.?\s*)?{_NUM}")),
     ("table", re.compile(rf"(?:表|\btable\s*){_NUM}")),
     ("row", re.compile(r"(?<=[\d一二三四五六七八九十表])\s*(?:的)?第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")),  # 表2第4行, 表第4行, row 4
-    ("para", re.compile(rf"(?<![号/])第\s*{_NUM}\s*(?:段|款)|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,3}})\b")),
+    # a paragraph numbered within its chapter too: "paragraph 4.2", "第1.3段"
+    ("para", re.compile(rf"(?<![号/])第\s*(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}|{_NUM[1:-1]})\s*(?:段|款)"
+                        rf"|\b(?:paragraphs?|paras?\.?|operative\s+paragraph|§)\s*(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}(?![\d.]*\s*(?:°|degrees?\b|per\s?cent|%))|\d{{1,3}})\b")),
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
                         r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)"
@@ -283,6 +285,8 @@ def _segment(kind: str, value: str | None, question: str, match: re.Match) -> Se
             return ("item", value)
         number = to_int(value)
         return ("item", str(number)) if number is not None else None
+    if kind == "para" and value and re.fullmatch(r"\d{1,2}(?:\.\d{1,2}){1,3}", value):  # "4.2": as numbered
+        return ("para", ".".join(str(int(part)) for part in value.split(".")))
     number = to_int(value or "")
     return (kind, str(number)) if number is not None else None
 

@@ -131,6 +131,8 @@ class Builder:
         self.lines = lines
         self.language = language
         # what comes later, for the few readings that depend on it (each a set of line numbers, or a map)
+        self.decimal_heads = lookahead.mark_decimal_runs(lines)  # "1.  Seabirds" over "1.1 …", "1.2 …" (first:
+        # it reads a lone "1.5 …" as plain text, which the readings below take as it is)
         self.lone_letters = lookahead.lone_letters(lines)  # an "(a)" with no "(b)" before the next heading
         self.before_paragraph = lookahead.before_paragraph(lines)  # the next unit is a numbered paragraph
         self.next_number = lookahead.next_numbers(lines)  # a numbered line -> the next numbered line's number
@@ -249,7 +251,7 @@ class Builder:
     def _body(self, line: Line, token: Token) -> None:
         handler = {"decision": self._decision, "annex": self._annex, "article": self._article,
                    "section": self._section, "table": self._table, "paragraph": self._paragraph,
-                   "item": self._item}.get(token.kind, self._plain)
+                   "decimal": self._decimal, "item": self._item}.get(token.kind, self._plain)
         handler(line, token)
 
     # -- front matter and preamble -----------------------------------------------------------
@@ -442,6 +444,10 @@ class Builder:
         frame = self.container
         number = int(token.value)
         text = unbullet(line.text)
+        if line.number in self.decimal_heads and _title_like(token.rest, words=12, chars=100):
+            # "1.  Seabirds" over "1.1 …": a chapter its paragraphs number
+            self._open_section(frame, line, token.value, token.mark, "number", 3)
+            return
         last = frame.chain[-1] if frame.chain else None
         after_colon = last is not None and clean(last.parts[-1]).endswith((":", "："))
         # a sub-list goes on upwards, skipping a lost entry or quoting paragraphs 30, 34, 36 of another text
@@ -458,6 +464,17 @@ class Builder:
             self._start_nested(frame, line, token, text, last)
         else:
             self._new_paragraph(frame, line, number, text)
+
+    def _decimal(self, line: Line, token: Token) -> None:
+        """"1.1 …": a paragraph numbered within its chapter; the regular run of paragraphs is left as it was."""
+        frame = self.container
+        while self.innermost is not frame and self.innermost.kind == "table":
+            self.scopes.pop()
+        draft = self._add("paragraph", ("para", token.value, token.mark, "decimal"), line, unbullet(line.text))
+        frame.heading_since_para = False
+        frame.chain = [draft]
+        frame.nested = None
+        self.open = draft
 
     def _numbered_heading(self, frame: Scope, line: Line, number: int, rest: str) -> bool:
         """"1. Finance" between paragraphs 65 and 66: a title, not followed by the next number of its

@@ -22,6 +22,7 @@ _CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
 # "1." then a space (or Chinese text); never "1.5" or an indicator code such as "13.b"
 _PARAGRAPH = re.compile(r"^([0-9]{1,3})(?:\.(?=\s|$|[\u4e00-\u9fff（(《“])|．)\s*(.*)$")
 _LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$|^([a-z]|[ivxl]{1,6})\)\s+(\S.*)$")  # "(a)"; "a)" (CMS)
+_DECIMAL_PARAGRAPH = re.compile(r"^([0-9]{1,2}(?:\.[0-9]{1,2}){1,3})\.?\s+([A-Z\u4e00-\u9fff“\"(（].*)$")  # "1.1", "3.2.4.1."
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
 _TITLE_WORDS = 12  # a heading title longer than this is a sentence
@@ -56,7 +57,7 @@ def classify(line: str) -> Token:
         return footnote
     body = unbullet(line)
     bare = strip_markers(body).strip()
-    for rule in (_contents, _decision, _annex, _article, _table, _section, _paragraph, _item):
+    for rule in (_contents, _decision, _annex, _article, _table, _section, _paragraph, _decimal, _item):
         token = rule(body, bare)
         if token:
             return token
@@ -177,6 +178,16 @@ def _paragraph(body: str, bare: str) -> Token | None:
     if not match or _ONLY_DATE.match(match[2]):  # "28. 13 December 2014": a date numbered by a converter
         return None
     return Token("paragraph", str(int(match[1])), mark=match[1], rest=match[2])
+
+
+def _decimal(body: str, bare: str) -> Token | None:
+    """"1.1 Parties with pelagic longline fleets …": a paragraph numbered within a numbered part, as CMS annexes
+    and IMO texts number them (lookahead.mark_decimal_runs keeps only those in a run)."""
+    match = _DECIMAL_PARAGRAPH.match(body)
+    if not match or _ONLY_DATE.match(match[2]):
+        return None
+    value = ".".join(str(int(part)) for part in match[1].split("."))
+    return Token("decimal", value, "decimal", value, match[2])
 
 
 def _item(body: str, bare: str) -> Token | None:

@@ -19,7 +19,7 @@ BARE_DECISION = re.compile(r"^([A-Z]{2,8}-\d{1,2})\s*/\s*(\d{1,3})\s*[:.]\s+([A-
 # "Annex", "Annex II", or with its title after a colon or dash: "Annex: Terms of reference of the expert group"
 # "Annex to decision IPBES-11/2", "Annex II to the present decision": whose annex it is may follow
 ANNEX = re.compile(r"^(Annex|ANNEX|Appendix|APPENDIX)(?:\s+([IVXL]{1,6}|\d{1,2}))?"
-                   r"(?:\s+to\s+(?:the\s+present\s+(?:decision|resolution)|(?:decision|resolution)\s+[\w./-]+))?"
+                   r"(?:\s+to\s+(?:the\s+present\s+(?i:decision|resolution)|(?i:decision|resolution|recommendation)\s+[\w./-]+))?"
                    r"(?:\s*[:–—]\s+[A-Z“\"][^.;]{0,120})?\s*\**$")
 ARTICLE = re.compile(r"^(?:Article|ARTICLE)\s+(\d{1,3})(?=\s|$|[.:–-])(?:\s+(?:bis|ter))?(?:\s*[.:\t–-]?\s*(.*))?$")
 CHAPTER = re.compile(r"^(?:Chapter|CHAPTER)\s+([IVXL]{1,6}|\d{1,3})(?:\s*[.:\t–-]?\s*(.*))?$")

@@ -190,6 +190,40 @@ def mark_numbered_texts(lines: list[Line], kind: str) -> None:
         line.token = Token("decision", match[1], kind, rest=line.text)
 
 
+def mark_decimal_runs(lines: list[Line]) -> set[int]:
+    """Decimal paragraphs ("1.1", "1.2", "2.1", "3.2.4") stay paragraphs only in a run: the numbered line before
+    or after one is its parent ("1." over "1.1") or the next number at some level ("1.2" after "1.1", "2.1" or
+    "2." after "1.2", "1.2.1" under "1.2"); a lone "1.5 degrees …" that a wrapped line opens with is plain text.
+    Returns the numbered lines ("1.  Seabirds") that head a run: its chapters."""
+    for line in lines:
+        if line.token is not None and line.token.kind == "decimal" and "\t" in line.token.rest.strip():
+            line.token = Token("plain", rest=line.text)  # a table's row, numbered by its first cell
+    numbered = [line for line in lines if line.token is not None and not line.contents
+                and line.token.kind in ("decimal", "paragraph")]
+    numbers = [tuple(int(n) for n in line.token.value.split(".")) for line in numbered]
+    kept: set[int] = set()
+    heads: set[int] = set()
+    for k, line in enumerate(numbered):
+        if line.token.kind != "decimal":
+            continue
+        here = numbers[k]
+        parent = k > 0 and numbers[k - 1] == here[:-1] and here[-1] == 1
+        if parent or k > 0 and _succeeds(numbers[k - 1], here) or k + 1 < len(numbered) and _succeeds(here, numbers[k + 1]):
+            kept.add(line.number)
+            if parent and numbered[k - 1].token.kind == "paragraph":
+                heads.add(numbered[k - 1].number)
+    for line in numbered:
+        if line.token.kind == "decimal" and line.number not in kept:
+            line.token = Token("plain", rest=line.text)
+    return heads
+
+
+def _succeeds(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+    """Whether `after` is the next number after `before` in a decimal outline: its first child, or the next of it or
+    of one of its ancestors."""
+    return after == before + (1,) or any(after == before[:i] + (before[i] + 1,) for i in range(len(before)))
+
+
 def chapters(lines: list[Line]) -> set[int]:
     """Line numbers of chapter headings ("第一章 总则", "Chapter II") whose next unit, within three lines, is an
     article, a paragraph or a section: a treaty's or a report's chapters, not the sub-headings of a list of

@@ -140,7 +140,7 @@ class Settler:
             return base + (own,)
         if kind == "paragraph":
             frame = _innermost_container(draft.scopes)
-            if self._is_sectioned(frame):
+            if draft.seg[3] != "decimal" and self._is_sectioned(frame):  # "1.1" names its chapter itself
                 base += _section_segs(draft.scopes)
             return base + (own,)
         # headings and articles: their own scope is the last one in their snapshot
