@@ -63,7 +63,7 @@ _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
 _MENTION = re.compile(rf"decisions?\s+{_DECISION}|第\s*{_DECISION}\s*号\s*决定|\b([a-z]{{2,6}}(?:/[a-z0-9.]+){{2,}})")
-_CONTAINER_KINDS = ("decision", "annex", "appendix", "section")
+_CONTAINER_KINDS = ("decision", "annex", "appendix", "section", "table")  # "表1中2029年的预算": a table holds the answer
 # what is left of a question about a container as a whole ("附件二讲什么？", "What is decision 1/CP.21 about?")
 _REFERENCE_WORDS = re.compile(rf"decisions?\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}|\bannex\w*"
                               r"|附件\S{0,3}|\bsection\s+\w+|\S节|\bchapter\s+\w+|\S章|resolutions?\s+\d+/\d+|第?\d+/\d+号?决议"

@@ -437,7 +437,8 @@ class Retriever:
 
     def _prefer_named(self, text: str, fused: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """A question that names a loaded document prefers its passages, one that names a loaded decision the
-        passages of that decision; one that names one annex (and only one) the passages in it or speaking of it."""
+        passages of that decision, one that names one table its rows; one that names one annex (and only one) the
+        passages in it or speaking of it."""
         named = self.resolver.named_documents(text)
         for kind, names_it in _NAMES_ITS_KIND.items():  # "协定规定的…", "under the Agreement": the loaded treaty
             docs = self.of_kind[kind]  # text, not decisions on it; "本建议…": the recommendation, when some are not
@@ -456,7 +457,12 @@ class Retriever:
         if decisions:
             inside = np.array([any(canonical(seg) in decisions for seg in self.passages[r].path) for r in rows], dtype=bool)
             fused = fused + inside * self.fusion.container_bonus
-        annexes = {value for kind, value in read_segments(text) if kind == "annex"}
+        segments = read_segments(text)
+        tables = {("table", value) for kind, value in segments if kind == "table"}
+        if len(tables) == 1:  # "表1中，2029年全球机制的预算是多少？": that table's rows
+            inside = np.array([bool(tables & {canonical(seg) for seg in self.passages[r].path}) for r in rows], dtype=bool)
+            fused = fused + inside * self.fusion.annex_bonus
+        annexes = {value for kind, value in segments if kind == "annex"}
         if len(annexes) != 1 or not next(iter(annexes)).isdigit():
             return fused
         number = int(annexes.pop())

@@ -196,6 +196,16 @@ def test_a_named_document_s_cover_block_falls_below_its_text_unless_the_cover_is
     assert cover[header] == retriever.fusion.document_bonus
 
 
+def test_a_question_naming_a_table_prefers_its_rows(fake_bot):
+    retriever = fake_bot.retriever
+    rows = np.arange(len(retriever.passages))
+    zeros = np.zeros(len(rows), dtype=np.float32)
+    bonus = retriever._prefer_named(normalize("附件二表1中工作组第三次会议在哪里举行？"), zeros, rows)
+    in_table = [r for r, p in enumerate(retriever.passages) if "table:1" in p.path and "annex:2" in p.path]
+    others = [bonus[r] for r in rows if r not in in_table]
+    assert in_table and min(bonus[r] for r in in_table) > max(others)  # more than the annex's other passages
+
+
 def test_a_document_called_by_its_kind_is_preferred_when_others_are_of_other_kinds(two_languages):
     retriever = two_languages.retriever
     rows = np.arange(len(retriever.passages))

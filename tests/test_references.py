@@ -242,6 +242,11 @@ def test_a_unit_of_the_body_is_named_before_the_same_numbers_in_its_annex():
     assert titled.resolve(normalize("引言第2段")) == ["d:p2", "d:a1-s1-2"]  # under the heading it names: kept
 
 
+def test_a_table_named_with_what_is_asked_of_it_is_a_scope_not_the_answer():
+    assert RESOLVER.resolve(normalize("附件二表3列了什么？")) == ["seed:a2-t3"]
+    assert RESOLVER.resolve(normalize("附件二表3中，2029年全球机制的预算是多少？")) == []  # its rows are searched
+
+
 def test_a_paragraph_named_with_its_section_is_found_where_the_annex_numbers_through_its_sections():
     def under(local, kind, section, *path, text=""):
         return Passage(id=f"d:{local}", kind=kind, citation=local, text=text or local, doc="d", path=path,
