@@ -134,6 +134,10 @@ _COUNTER_ASKED = re.compile(rf"(?:多少|几){_COUNTER}|(?:多少|几)(?![要是
 # a part of a whole is asked for, which a share answers: "不低于政府总支出的多少", "资源中至少有多少"
 _PART_ASKED = re.compile(r"的多少|占[^，。？?]{0,12}多少|[里中][^，。？?]{0,6}多少")
 _LIST_LABEL = re.compile(r"^\s*(?:\d{1,3}\.(?!\d)|\(\d{1,3}\))\s*")
+_ORDINAL_EN = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty)-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+                         r"tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth|fortieth|"
+                         r"fiftieth)\b|\b\d{1,3}(?:st|nd|rd|th)\b")
+_PIPED_FIGURE = re.compile(r"\|\s*\d[\d,]*(?:\.\d+)?\s*(?=\||$)")
 _NOT_COUNTED = {"more", "many", "much", "such", "other", "have", "been", "were", "does", "will", "should", "must",
                 "there", "they", "would", "could"}  # "how many more years": years are counted; "people have been": people
 _SHARE_EN = re.compile(r"\d\s*(?:%|per\s?cent\b)")
@@ -184,6 +188,7 @@ def unknown_name(question: str, document: str, glossary: Glossary | None = None)
     return unknown_proper_name(question, document)
 
 
+_SESSION_NUMBER = re.compile(r"(?<=[A-Za-z]{2})\d{1,3}$")  # "COP15", "CSW71", "SBSTA62"
 _SKIPPED_WORDS = frozenset({"of", "the", "and", "for", "on", "to", "in", "with", "united", "nations"})
 _WORD = re.compile(r"[a-z][a-z'-]*")
 
@@ -527,7 +532,11 @@ def _counts(question: str, text: str) -> bool:
                  if len(word) >= 4 and word not in _NOT_COUNTED}
         return any(not stems or m.group(0) in ("once", "twice", "thrice")  # the noun is in the word: times
                    or any(stem in text[m.end():m.end() + 60] for stem in stems) for m in _COUNT_EN.finditer(text)) \
-            or bool(_SHARE_EN.search(text))  # "how many experts may come from one region?" "no more than 25 per cent"
+            or bool(_SHARE_EN.search(text)) \
+            or bool(stems) and any(any(stem in text[m.end():m.end() + 25] for stem in stems)  # "the tenth instrument
+                                   for m in _ORDINAL_EN.finditer(text))  # of ratification": how many are needed
+    if _PIPED_FIGURE.search(text):  # a table row's figure in a cell of its own ("一般事务职类 | 22 | 23"): the row
+        return True  # counts what it names
     if not _CJK.search(question):  # an English question over a Chinese text: a number of anything, or a share, or
         # a figure in a table's column, which answer_text gives its column's name ("46 受益国家数目")
         return bool(_COUNT.search(text) or _PERCENT.search(text) or _CELL_FIGURE.search(text))
@@ -590,8 +599,10 @@ class Abstention:
         # documents lack
         spelled_out = english and bool(_CJK.search(top.passage.text)) and top.dense_score >= self.min_dense_en
         name = unknown_name(question, document, glossary) if document and not spelled_out else None
-        if name and _spelled_out(name.rstrip("s") if len(name) > 3 else name,
-                                 normalize(" ".join(h.passage.text for h in hits[:CHECKED_HITS]))):
+        letters = _SESSION_NUMBER.sub("", name or "")  # "CSW71": the Commission's seventy-first session
+        letters = letters.rstrip("s") if len(letters) > 3 else letters
+        if name and (_spelled_out(letters, normalize(" ".join(h.passage.text for h in hits[:CHECKED_HITS])))
+                     or letters != name and _spelled_out(letters, document)):
             name = None  # "the CDM" over passages on the "clean development mechanism"
         if name:
             return words["name"].format(name)

@@ -346,6 +346,9 @@ def test_an_english_question_counting_over_a_chinese_text_takes_a_counted_number
     assert missing_answer_type("By how much will the number of floats increase?", ["将深海浮标的数量增加25%。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["每年资助不少于40名科学家。"]) is None
     assert missing_answer_type("How many fellows are funded?", ["本计划适用于2026年1月1日至2030年12月31日。"]) == "count"
+    treaty = "1. This Agreement shall enter into force following the deposit of the tenth instrument of ratification."
+    assert missing_answer_type("How many instruments of ratification must be deposited?", [treaty]) is None
+    assert missing_answer_type("2028年一般事务职类有多少个员额？", ["一般事务职类 | 22 | 23"]) is None  # a row's cells
     sampling = "4. Peat depth should be measured at no fewer than one sampling point per 25 hectares."
     assert missing_answer_type("How many depth intervals per core are analysed?", [sampling]) == "count"  # its number
     deaths = "注意到2021年约有471万例死亡与细菌性抗微生物药物耐药性相关，其中114万例死亡直接归因于此；"
@@ -526,3 +529,13 @@ def test_a_numbered_instance_is_looked_for_in_the_documents_answering(tmp_path):
     assert not bot.ask(question.format("seventh")).abstained
     answer = bot.ask(question.format("ninth"))
     assert answer.abstained and "ninth session" in answer.text, answer.text
+
+
+def test_an_acronym_with_a_session_number_is_known_by_the_words_it_spells():
+    document = normalize("E/CN.6/2027/L.3 Commission on the Status of Women Seventy-first session Agreed conclusions")
+    row = Passage(id="p14", kind="paragraph", citation="para. 14", text="14. Women perform 76.2 per cent of unpaid care work.")
+    reason = Abstention().reason([Hit(row, 9.0, 0.9, 30.0)], "What share of unpaid care work do women do, per CSW71?",
+                                 document, "en")
+    assert reason is None, reason
+    assert "CXW71" in (Abstention().reason([Hit(row, 9.0, 0.9, 30.0)], "What share of care work, per CXW71?",
+                                           document, "en") or "")
