@@ -113,8 +113,8 @@ def canonical(segment: str) -> Segment:
         kind = "item"
     if kind in ("chapter", "part"):
         kind = "section"
-    if kind == "resolution":  # a record's resolutions are its decisions, as containers of paragraphs
-        kind = "decision"
+    if kind == "resolution" and "/" not in value:  # a record's resolutions ("44 C/Resolution 24") are its
+        kind = "decision"  # decisions, as containers of paragraphs; "Resolution 1/CMA.5" is not decision 1/CMA.5
     if kind in ("section", "annex", "appendix") and value.isascii() and value.isalpha():
         roman = roman_to_int(value)
         value = str(roman) if roman else value

@@ -242,6 +242,17 @@ def test_a_unit_of_the_body_is_named_before_the_same_numbers_in_its_annex():
     assert titled.resolve(normalize("引言第2段")) == ["d:p2", "d:a1-s1-2"]  # under the heading it names: kept
 
 
+def test_a_resolution_numbered_like_a_decision_is_not_that_decision():
+    passages = [p("thanks", "r1-p1", "paragraph", "resolution:1/CMA.5", "para:1"),
+                p("report", "d1-p1", "paragraph", "decision:1/CMA.5", "para:1"),
+                p("record", "r24-p2", "paragraph", "resolution:24", "para:2")]
+    resolver = Resolver(passages, [doc("thanks", "X/1", "Gratitude", "en"), doc("report", "X/2", "Outcome", "en"),
+                                   doc("record", "", "Records", "en")])
+    assert resolver.resolve(normalize("paragraph 1 of decision 1/CMA.5")) == ["report:d1-p1"]
+    assert resolver.decision_docs[("decision", "1/cma.5")] == "report"
+    assert resolver.resolve(normalize("paragraph 2 of resolution 24")) == ["record:r24-p2"]
+
+
 def test_a_table_named_with_what_is_asked_of_it_is_a_scope_not_the_answer():
     assert RESOLVER.resolve(normalize("附件二表3列了什么？")) == ["seed:a2-t3"]
     assert RESOLVER.resolve(normalize("附件二表3中，2029年全球机制的预算是多少？")) == []  # its rows are searched
