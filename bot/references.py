@@ -57,7 +57,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("item", re.compile(r"\(\s*([a-z]{1,2}|[ivxl]{1,5}|[一二三四五六七八九十]{1,3}|\d{1,2})\s*\)\s*(?:项|分项|目)?"
                         r"|第\s*([一二三四五六七八九十\d]{1,3})\s*项|\b(?:item|subparagraph|sub-paragraph|point)\s+"
                         r"(?:\(\s*([a-z]{1,2}|[ivxl]{1,5}|\d{1,2})\s*\)|([a-z]|\d{1,2})\b)"
-                        r"|(?<=\d)\s+([a-h])[.)](?=\s|$|[,;?？])")),  # "paragraph 13 c.", "5 c)": Ramsar's, CMS's items
+                        r"|(?<=\d)\s+([a-h])[.)](?=\s|$|[,;?？])"  # "paragraph 13 c.", "5 c)": Ramsar's, CMS's items
+                        r"|第\s*\.(\d{1,2})\s*项|\(\s*\.(\d{1,2})\s*\)|\bsub-?paragraph\s+\.(\d{1,2})\b")),  # IMO's ".3"
 )
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
@@ -460,6 +461,9 @@ class Resolver:
             candidates = self._matches(lettered, containers, question)
         if not candidates and segments[-1][0] in ("para", "item") and any(k == "section" for k, _ in segments[:-1]):
             candidates = self._in_named_sections(segments, containers, question)
+        if not candidates and segments[-1][0] == "para" and segments[-1][1].count(".") >= 2:
+            head, _, last = segments[-1][1].rpartition(".")  # "paragraph 1.3.3": item .3 of paragraph 1.3 (IMO)
+            candidates = self._matches(segments[:-1] + [("para", head), ("item", last)], containers, question)
         while not candidates and len(segments) > 1 and segments[-1][0] == "item":
             segments = segments[:-1]  # "para. 5 (b)" where paragraph 5 has no items: paragraph 5 itself
             candidates = self._matches(segments, containers, question)

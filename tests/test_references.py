@@ -122,6 +122,9 @@ def test_followup_moves_along_the_same_list():
     ("what does paragraph 13 c. request?", [("para", "13"), ("item", "c")]),  # an item lettered "c."
     ("the grants programme in paragraph 5 c)", [("para", "5"), ("item", "c")]),
     ("paragraph 2 of 44 c/resolution 24", [("decision", "24"), ("para", "2")]),  # a record's numbered resolution
+    ("附件第1.3段第.3项讲什么？", [("annex", "1"), ("para", "1.3"), ("item", "3")]),  # IMO's ".3"
+    ("what does paragraph 4.2 of the annex say?", [("annex", "1"), ("para", "4.2")]),
+    ("paragraph 1.5 degrees", [("para", "1")]),
     ("第24号决议第2段", [("decision", "24"), ("para", "2")]),
     ("resolution 74/135", []),
     ("in 2024 a. b. c.", []),

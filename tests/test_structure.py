@@ -612,6 +612,29 @@ def test_numbered_titles_over_their_chapeaus_are_the_resolutions_a_record_collec
     assert not any(p.label.startswith("resolution") for p in parse(alone, "en"))
 
 
+def test_an_imo_resolution_numbers_its_paragraphs_without_a_stop_and_its_annex_by_chapters():
+    text = ("国际海事组织\nA 34/Res.1196\n2025年12月15日\n大会\n第34届会议\n议程项目10\n第A.1196(34)号决议\n"
+            "2025年12月4日通过\n（议程项目10）\n替代燃料船舶加注作业安全临时导则\n大会，\n"
+            "忆及《国际海事组织公约》第15(j)条，\n认识到使用甲醇作为燃料的船舶数量迅速增加，\n"
+            "1 通过载于本决议附件的临时导则；\n2 敦促各国政府对2027年1月1日或以后进行的加注作业适用本临时导则；\n"
+            "3 撤销第A.1148(32)号决议。\n附件\n1 总则\n1.1 本临时导则的目的是提供统一的安全标准。\n"
+            "1.2 就本临时导则而言：\n.1 “加注供应方”系指交付燃料的实体；\n.2 “安全区”系指加注歧管周围的区域。\n"
+            "2 职责\n2.1 受油船船长对加注作业的安全负有全面责任。\n")
+    info = detect(text)
+    assert (info.symbol, info.title) == ("A 34/Res.1196", "替代燃料船舶加注作业安全临时导则")
+    labels = [p.label for p in parse(text, "zh") if p.kind != "header"]
+    assert labels == ["序言第1段", "序言第2段", "第1段", "第2段", "第3段", "附件", "附件 1", "附件 第1.1段", "附件 第1.2段",
+                      "附件 第1.2段(.1)项", "附件 第1.2段(.2)项", "附件 2", "附件 第2.1段"], labels
+
+
+def test_notes_numbered_without_a_stop_inside_a_preamble_stay_notes():
+    text = ("Decision 15/CP.26\nThe Conference of the Parties,\nNoting the importance of the Group,\n"
+            "1 FCCC/SBI/2020/6 and FCCC/SBI/2021/13.\n2 The event on enhancing support to the least developed countries.\n"
+            "Recognizing that the least developed countries continue to require support,\n1. Decides to extend the mandate.\n")
+    assert [p.label for p in parse(text, "en") if p.kind in ("footnote", "paragraph")] == \
+        ["decision 15/CP.26, footnote 1", "decision 15/CP.26, footnote 2", "decision 15/CP.26, para. 1"]
+
+
 def test_items_lettered_with_a_closing_parenthesis_are_items():
     text = ("1. Urges Parties to adopt measures, including:\n    a)    in longline fisheries, bird-scaring lines;\n"
             "    b)    in gillnet fisheries, acoustic deterrent devices;\n2. Requests the Secretariat to report.\n")

@@ -588,7 +588,6 @@ class _Page:
     left: float = 0.0
     right: float = 0.0
     continued_note: str = ""  # text at the top of the foot that continues the previous page's last note
-    leading: float = 0.0  # the spacing most lines of its body are set at (0 when too few tell)
 
 
 # a unit's heading at the top of a page ("Article 7", "第七条"): its number differs from the others', which the
@@ -640,7 +639,6 @@ def render(pages: list[PageLayout]) -> str:
         built.append(_Page(number, page, blocks, notes, continued_note=continued))
         _glued_markers(built[-1])
     _margins(built)
-    _leadings(built)
     return _assemble(built)
 
 
@@ -668,18 +666,6 @@ def _margins(pages: list[_Page]) -> None:
                 max(line.x1 for line in lines), page.layout.width - min(line.x0 for line in lines))
         full = [line.x0 for line in lines if line.x1 >= page.right - 2]
         page.left = min(full or [line.x0 for line in lines])
-
-
-def _leadings(pages: list[_Page]) -> None:
-    """Each page's usual line spacing: the most common gap between consecutive lines of its body, when it holds
-    at least a third of them. Chinese text is often set wider than 1.45 of its size ("忆及…规则和" / "导则的…"),
-    and its wrapped lines stand that far apart while its paragraphs stand farther."""
-    for page in pages:
-        lines = [b.line for b in page.blocks if b.line is not None]
-        gaps = [round(b.base - a.base) for a, b in zip(lines, lines[1:]) if 0.9 * a.size <= b.base - a.base <= 2.2 * a.size]
-        if len(gaps) >= 4:
-            gap, count = Counter(gaps).most_common(1)[0]
-            page.leading = float(gap) if count * 3 >= len(gaps) else 0.0
 
 
 def _repeated_furniture(pages: list[PageLayout], lines: list[list[Line]]) -> set[str]:
@@ -806,8 +792,8 @@ def _continues(par: _Paragraph, line: Line, page: _Page) -> bool:
     last = par.lines[-1]
     if _LEADER_END.search(last.text):
         return False  # a contents entry ends at its page number: "I. Opening of the session . . . . 1-3 2"
-    if page is par.page and line.base - last.base > max(1.45 * max(last.size, line.size), page.leading + 1.5):
-        return False  # wider spacing than between wrapped lines (the page's usual spacing, when it is wider)
+    if page is par.page and line.base - last.base > 1.45 * max(last.size, line.size):
+        return False  # wider spacing than between wrapped lines
     if last.x1 + 0.25 * last.size + line.first_word < par.page.right - 1:
         return False  # the next line's first word would have fitted: the paragraph ended
     x = line.x0 - page.left

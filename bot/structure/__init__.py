@@ -15,7 +15,7 @@ from bot.structure.build import Builder
 from bot.structure.detect import DocumentInfo, detect, detect_language, is_cover_annex
 from bot.structure.grammar import Token, classify
 from bot.structure.lines import mark_contents, mark_furniture, split_lines, unwrap_pipes
-from bot.structure.lookahead import mark_numbered_texts, mark_stray_numbers
+from bot.structure.lookahead import mark_bare_numbered, mark_numbered_texts, mark_stray_numbers
 from bot.structure.settle import Settler
 from bot.structure.text import MARKER_CHAR, strip_markers
 
@@ -43,6 +43,7 @@ def parse(text: str, language: str | None = None) -> list[Passage]:
             above.append(line.text)
     mark_contents(lines, _starts_body)
     mark_stray_numbers(lines)
+    mark_bare_numbered(lines)
     mark_numbered_texts(lines, "resolution" if _RESOLUTIONS.search(text[:_COVER_CHARS]) else "decision")
     language = language if language in ("zh", "en") else detect_language(text)
     has_body = any(line.token is not None and line.token.kind in _BODY_START and not line.contents for line in lines)

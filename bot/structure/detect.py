@@ -10,7 +10,10 @@ from bot.structure.grammar import classify
 from bot.structure.lines import pipe_cells
 
 # ICCD/COP(16)/23; "UNEP/MED IG.27/22" (a space before a meeting's series, as the Barcelona Convention prints it)
-_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:(?:/| (?=[A-Z]{2,8}\.\d))(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")
+# "FCCC/PA/CMA/2023/16/Add.1", "UNEP/MED IG.27/22", and an IMO body's session after a space: "A 34/Res.1196",
+# "MSC 110/23"
+_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:(?:/| (?=[A-Z]{2,8}\.\d)|(?<=^[A-Z])(?<![0-9]) (?=\d{1,3}/)|(?<=[A-Z]{2}) (?=\d{1,3}/[A-Z]))"
+                     r"(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # "1/1. Title", "Decision 15/4. Title", "2026/15. Title" (as the Economic and Social Council numbers its resolutions)
@@ -183,7 +186,7 @@ def _title(front: list[str]) -> tuple[str | None, str]:
 
 # the meeting a cover block names, above the title: "Eighth session", "Nairobi, 8–12 March 2027", "Agenda item 4"
 _SESSION_LINE = re.compile(r"^(?:[A-Z][a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th))\s+(?:session|meeting)\b.{0,30}$"
-                           r"|^(?:Provisional )?(?:agenda )?item \d|^(?:临时)?议程项目|^第[一二三四五六七八九十百\d]+(?:届|次)会议", re.I)
+                           r"|^[(（]?(?:Provisional )?(?:agenda )?item \d|^[(（]?(?:临时)?议程项目|^第[一二三四五六七八九十百\d]+(?:届|次)会议", re.I)
 
 
 _DRAFT_OR_DECISION = re.compile(r"\b(?:decision|resolution)\s+(?:-|\d{1,3})\s*/|(?:-|\d{1,3})\s*/\s*[\w.()]+?\s*号(?:决定|决议)",
@@ -192,16 +195,20 @@ _DRAFT_OR_DECISION = re.compile(r"\b(?:decision|resolution)\s+(?:-|\d{1,3})\s*/|
 _ZH_DECISION_TITLE = re.compile(r"^第\s*(?:-|\d{1,3})\s*/\s*[A-Z][\w.()]*\s*号(?:决定|决议)\s+(\S.{1,80})$")
 # a text's own number where it has no UN symbol: "Resolution XV.7", "Resolution Conf. 20.9 (Rev. CoP19)",
 # "第Conf. 20.9号决议", "第XV.7号决议"
-_OWN_NUMBER = r"(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[^)）]{1,20}[)）])?"
+_OWN_NUMBER = (r"(?:(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Rev\.[^)）]{1,20}[)）])?"
+               r"|[A-Z]{1,5}\.\d{1,4}\(\d{1,3}\))")  # and an IMO number: "A.1196(34)", "MSC.391(95)"
 _OWN_NUMBERED = re.compile(rf"^(?:((?i:resolution|recommendation|decision))\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
 _CODED_NUMBER = re.compile(r"(?:^|\s)([A-Z]{2,5}\d{1,3}\.R?\d{1,3})$")  # "WHA80.12", "EB158.R3" at a cover line's end
 _OWN_KIND = {"resolution": "resolution", "recommendation": "recommendation", "decision": "decision",
              "决议": "resolution", "建议": "recommendation", "决定": "decision"}
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{1,4}\))*\s*$"
-                          r"|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z]{1,4}[)）])*\s*$", re.I)  # "Agenda item 4 (b) (iii)"
+                          r"|^(?:临时)?议程项目\s*\d+(?:\s*[(（][a-z]{1,4}[)）])*\s*$"  # "Agenda item 4 (b) (iii)"
+                          r"|^[(（](?:agenda )?item \d+[)）]$|^[(（]议程项目\s*\d+[)）]$", re.I)  # "（议程项目10）" under the number
 
 
 def _meeting_line(line: str) -> bool:
+    if line.endswith(("；", ";", "。")):  # a sentence with a date in it ("2 敦促各国政府对2027年1月1日…适用本导则；")
+        return False
     return bool(_SESSION_LINE.match(line)) or len(line) <= 60 and bool(en.DATE.search(line) or zh.DATE.search(line))
 
 

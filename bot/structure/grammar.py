@@ -24,6 +24,7 @@ _PARAGRAPH = re.compile(r"^([0-9]{1,3})(?:\.(?=\s|$|[\u4e00-\u9fff（(《“])|�
 _LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$|^([a-z]|[ivxl]{1,6})\)\s+(\S.*)$")  # "(a)"; "a)" (CMS)
 _DECIMAL_PARAGRAPH = re.compile(r"^([0-9]{1,2}(?:\.[0-9]{1,2}){1,3})\.?\s+([A-Z\u4e00-\u9fff“\"(（].*)$")  # "1.1", "3.2.4.1."
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
+_DOT_ITEM = re.compile(r"^\.([0-9]{1,2})\s+(\S.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
 _TITLE_WORDS = 12  # a heading title longer than this is a sentence
 _ONLY_DATE = re.compile(rf"^\s*(?:{en.DATE.pattern}|{zh.DATE.pattern})\s*$")
@@ -201,6 +202,9 @@ def _item(body: str, bare: str) -> Token | None:
     match = _NUMBER_ITEM.match(body)
     if match:
         return Token("item", str(int(match[1])), "number", match[1], match[2])
+    match = _DOT_ITEM.match(body)  # ".1", ".2": the items of an IMO paragraph ("1.3 … : .1 …; .2 …")
+    if match:
+        return Token("item", str(int(match[1])), "number", f".{int(match[1])}", match[2])
     match = en.ROMAN_ITEM_DOT.match(body)
     if match and roman_value(match[1]):
         return Token("item", match[1], "letter", match[1], match[2])

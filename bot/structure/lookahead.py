@@ -190,6 +190,53 @@ def mark_numbered_texts(lines: list[Line], kind: str) -> None:
         line.token = Token("decision", match[1], kind, rest=line.text)
 
 
+_BARE_NUMBERED = re.compile(r"^(\d{1,2})[ \t]+([^\s\d.,;:%].*)$")
+_CLAUSE_OPENING = re.compile(r"^(?:(?:Also|Further|Deeply|Gravely)\s+)?(?:Recalling|Noting|Recogni[sz]ing|Welcoming|"
+                             r"Acknowledging|Reaffirming|Emphasi[sz]ing|Stressing|Bearing|Taking|Having|Aware|Concerned|"
+                             r"Mindful|Convinced|Considering|Expressing|Underlining|Affirming)\b"
+                             r"|^(?:又|还|并)?(?:回顾|忆及|注意到|认识到|确认|重申|欢迎|强调|考虑到|意识到|关切)")
+_UNITS = ("paragraph", "decision", "annex", "article", "section", "item")  # a run of bare numbers holds none of these
+_DECIMAL_START = re.compile(r"^(\d{1,2})\.1\.?\s")
+
+
+def mark_bare_numbered(lines: list[Line]) -> None:
+    """Paragraphs numbered without a stop, as IMO and WMO texts number theirs: "1 ADOPTS …", "2 URGES …" under a
+    preamble, "1 General" over "1.1 …" in an annex. A run counting up from 1 becomes paragraphs when its first
+    line follows a clause ending with a comma (the chapeau or the last preamble clause); a line is a chapter over
+    decimal paragraphs when "N.1" comes next. Numbers under a footnote rule, and runs of one, stay as they are."""
+    under = under_footnote_rule(lines)
+    texts = [line for line in lines if line.text.strip() and not line.furniture and not line.contents]
+    candidates = [k for k, line in enumerate(texts) if line.token is not None and line.token.kind == "plain"
+                  and line.number not in under and _BARE_NUMBERED.match(line.text.strip())]
+    runs: list[list[int]] = []
+    for k in candidates:
+        n = int(_BARE_NUMBERED.match(texts[k].text.strip())[1])
+        between = texts[runs[-1][-1] + 1:k] if runs else []
+        if runs and n == int(_BARE_NUMBERED.match(texts[runs[-1][-1]].text.strip())[1]) + 1 \
+                and not any(line.token is not None and line.token.kind in _UNITS for line in between):
+            runs[-1].append(k)
+        elif n == 1:
+            runs.append([k])
+    for k in candidates:  # "1 General" over "1.1 …": a chapter, wherever it stands
+        following = texts[k + 1].text.strip() if k + 1 < len(texts) else ""
+        match = _BARE_NUMBERED.match(texts[k].text.strip())
+        start = _DECIMAL_START.match(following)
+        if start and start[1] == match[1]:
+            texts[k].token = Token("paragraph", match[1], mark=match[1], rest=match[2])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        before = next((texts[j].text.strip() for j in range(run[0] - 1, -1, -1) if not texts[j].text.strip().startswith("^{")), "")
+        after = texts[run[-1] + 1].text.strip() if run[-1] + 1 < len(texts) else ""
+        # notes printed inside a preamble at a page's foot ("1 FCCC/SBI/2020/6 …" / "2 The event …") come back to
+        # it: the line after them opens a clause, or goes on with one
+        back = bool(_CLAUSE_OPENING.match(after)) or after[:1].islower()
+        operative = before.endswith((",", "，")) and not back
+        for k in run if operative else ():
+            match = _BARE_NUMBERED.match(texts[k].text.strip())
+            texts[k].token = Token("paragraph", match[1], mark=match[1], rest=match[2])
+
+
 def mark_decimal_runs(lines: list[Line]) -> set[int]:
     """Decimal paragraphs ("1.1", "1.2", "2.1", "3.2.4") stay paragraphs only in a run: the numbered line before
     or after one is its parent ("1." over "1.1") or the next number at some level ("1.2" after "1.1", "2.1" or
