@@ -635,6 +635,18 @@ def test_notes_numbered_without_a_stop_inside_a_preamble_stay_notes():
         ["decision 15/CP.26, footnote 1", "decision 15/CP.26, footnote 2", "decision 15/CP.26, para. 1"]
 
 
+def test_a_list_lettered_on_under_sub_headings_stays_its_paragraph_s():
+    text = ("20. The Commission recognizes the contribution of UN-Women.\n"
+            "21. The Commission urges Governments to take the following actions:\n"
+            "A. Strengthening normative frameworks\n(a) Fully implement existing commitments;\n(b) Review legislation;\n"
+            "B. Expanding access to services\n(c) Accelerate efforts;\n(d) Ensure that every school has facilities;\n"
+            "22. The Commission calls upon UN-Women to support Member States.\n")
+    passages = parse(text, "en")
+    assert [p.label for p in passages if p.kind == "item"] == ["para. 21 (a)", "para. 21 (b)", "para. 21 (c)", "para. 21 (d)"]
+    after = next(p for p in passages if p.text.startswith("22."))
+    assert after.label == "para. 22" and not any("B." in title for title in after.section)  # the list's heading ended
+
+
 def test_items_lettered_with_a_closing_parenthesis_are_items():
     text = ("1. Urges Parties to adopt measures, including:\n    a)    in longline fisheries, bird-scaring lines;\n"
             "    b)    in gillnet fisheries, acoustic deterrent devices;\n2. Requests the Secretariat to report.\n")

@@ -112,6 +112,7 @@ class Scope:
     lists: int = 0
     leadins: list[str] = field(default_factory=list)
     parent_section: Scope | None = None  # a list's section
+    inside_list: bool = False  # a section heading inside a paragraph's list (agreed conclusions' "A.", "B.")
     # tables
     columns: list[str] | None = None
     header_key: str = ""
@@ -492,6 +493,8 @@ class Builder:
     def _new_paragraph(self, frame: Scope, line: Line, number: int, text: str) -> None:
         while self.innermost is not frame and self.innermost.kind == "table" and number == frame.last_para + 1:
             self.scopes.pop()  # the next paragraph of the text ends the table it follows
+        while self.innermost is not frame and self.innermost.inside_list:
+            self.scopes.pop()  # a sub-heading of the last paragraph's list ends with it
         draft = self._add("paragraph", ("para", str(number), "", ""), line, text)
         draft.number = number
         frame.last_para = number
@@ -517,6 +520,10 @@ class Builder:
         heading = self._heading_run(frame, token)
         if heading is not None:  # "（二）化学品和污染行动" after paragraph 4, as "（一）" stood under "二、"
             frame.chain = [heading]
+        lead = self._list_across_headings(frame, token) if not frame.chain or frame.chain[0].kind == "heading" else None
+        if lead is not None:  # "21. … take the following actions:" / "A. Strengthening …" / "(a) …" … "B. …" / "(h) …"
+            frame.chain = [lead] + [d for d in frame.chain[1:] if d.owner is lead][:1]
+            self.innermost.inside_list = self.innermost.kind == "section"
         if not frame.chain:
             owner = self._item_owner(frame)
             if owner is None:
@@ -535,6 +542,21 @@ class Builder:
             scope.items += 1
         frame.chain = frame.chain[:depth] + [draft]
         self.open = draft
+
+    def _list_across_headings(self, frame: Scope, token: Token) -> Draft | None:
+        """The paragraph leading in to a list that runs on under lettered sub-headings, as agreed conclusions print
+        theirs ("21. The Commission urges Governments … to take the following actions:" / "A. Strengthening …" /
+        "(a) …" … "B. Expanding …" / "(h) …"): its items stay its own, lettered on across the headings."""
+        if not frame.paragraphs or self.innermost.kind != "section" or self.innermost.parent is not frame:
+            return None
+        lead = frame.paragraphs[-1]
+        if any(d.kind == "paragraph" for d in self.drafts[self.drafts.index(lead) + 1:]):
+            return None
+        previous = next((d for d in reversed(self.drafts) if d.kind == "item" and d.owner is lead), None)
+        if previous is None:
+            return lead if clean(lead.parts[-1]).endswith((":", "：")) and token.value in ("a", "1") else None
+        return lead if previous.seg is not None and previous.seg[3] == token.style and _follows(previous.seg[1], token.value) \
+            else None
 
     def _heading_run(self, frame: Scope, token: Token) -> Draft | None:
         """The heading whose items a titled item goes on with, when a paragraph stands between them: under "二、",
@@ -790,4 +812,9 @@ def _follows(previous: str, value: str) -> bool:
         return int(value) == int(previous) + 1
     if roman_value(previous) and roman_value(value) and len(previous) + len(value) > 2:
         return roman_value(value) == roman_value(previous) + 1
+    if previous == "z" and value == "aa":  # the UN letters on past (z): (aa), (bb) …
+        return True
+    doubled = len(previous) == len(value) == 2 and previous[0] == previous[1] and value[0] == value[1]
+    if doubled:
+        previous, value = previous[0], value[0]
     return len(previous) == len(value) == 1 and previous.isalpha() and ord(value) == ord(previous) + 1
