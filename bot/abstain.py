@@ -609,6 +609,9 @@ class Abstention:
         year = unknown_year(question, document) if document else None
         if year:
             return words["name"].format(year if language == "en" else f"{year}年")
+        year = unknown_year(question, named_text) if named_text else None  # "第12/COP.17号决定为2030年核准的…"
+        if year:  # over a decision on 2028–2029
+            return words["name_in"].format(year if language == "en" else f"{year}年")
         instance = unknown_instance(question, document) if document else None
         if instance:
             return words["name"].format(instance)
@@ -631,7 +634,11 @@ class Abstention:
             return words["year_column"].format(year)
         # a passage sharing not one word with the question, even through the glossary, needs the closeness asked
         # of a Chinese question ("What is the capital of Australia?" over a Chinese resolution: 0.81, no word)
-        weak_dense = top.dense_score < (self.min_dense_en if english and top.lexical_score > 0 else self.min_dense_zh)
+        # a Chinese question over an English passage is a pair across languages, as the English questions over the
+        # Chinese text that min_dense_en was calibrated on: cosines across languages run lower
+        across = not english and not _CJK.search(top.passage.text)
+        weak_dense = top.dense_score < (self.min_dense_en if (english or across) and top.lexical_score > 0
+                                        else self.min_dense_zh)
         if weak_dense and top.lexical_score < self.min_lexical:
             return words["weak"]
         return None

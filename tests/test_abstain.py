@@ -1,4 +1,6 @@
 """Declining: names the document lacks, answer types the passages lack, weak evidence, exact references."""
+import dataclasses
+
 import pytest
 
 from bot.abstain import Abstention, answer_text, missing_answer_type, unknown_name
@@ -539,3 +541,12 @@ def test_an_acronym_with_a_session_number_is_known_by_the_words_it_spells():
     assert reason is None, reason
     assert "CXW71" in (Abstention().reason([Hit(row, 9.0, 0.9, 30.0)], "What share of care work, per CXW71?",
                                            document, "en") or "")
+
+
+def test_a_chinese_question_over_an_english_passage_is_held_to_the_threshold_across_languages():
+    article = Passage(id="art6", kind="article", citation="Article 6 (b)",
+                      text="(b) Parties shall prohibit the setting of purse seines around whale sharks.")
+    hit = Hit(article, 8.0, dense_score=0.83, lexical_score=5.0)  # as close as languages apart come, a word shared
+    assert Abstention().reason([hit], "鲨鱼协定禁止在鲸鲨周围使用哪种渔具作业？") is None
+    chinese = dataclasses.replace(article, text="（b）缔约方应禁止在鲸鲨周围设置围网。")
+    assert Abstention().reason([Hit(chinese, 8.0, 0.83, 5.0)], "鲨鱼协定禁止在鲸鲨周围使用哪种渔具作业？") is not None
