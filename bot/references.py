@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.records import Passage
+from bot.structure.text import to_roman
 from bot.textnorm import normalize
 
 Segment = tuple[str, str]  # ("para", "7"), ("item", "a"), ("decision", "1/cma.5")
@@ -60,6 +61,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
                         r"|(?<=\d)\s+([a-h])[.)](?=\s|$|[,;?？])"  # "paragraph 13 c.", "5 c)": Ramsar's, CMS's items
                         r"|第\s*\.(\d{1,2})\s*项|\(\s*\.(\d{1,2})\s*\)|\bsub-?paragraph\s+\.(\d{1,2})\b")),  # IMO's ".3"
 )
+# a follow-up asking for the unit after (or before) the one just shown
+_NEXT_UNIT = re.compile(r"\b(?:next|following) (?:item|paragraph|sub-?paragraph|article|one)\b"
+                        r"|\b(?:item|paragraph|article|one) (?:right |just |immediately )?after (?:it|that|this)\b"
+                        r"|(?P<back>\b(?:previous|preceding) (?:item|paragraph|article|one)\b|上一(?:项|段|条|款))"
+                        r"|下一(?:项|段|条|款)")
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
@@ -614,6 +620,9 @@ class Resolver:
         bare_row = _BARE_ROW.search(question)
         if not segments and bare_row:  # "那第1行呢？" after a table row: its table's row 1
             segments = [("row", bare_row[1] or bare_row[2])]
+        step = _NEXT_UNIT.search(question)
+        if not segments and step and previous_passage is not None:  # "And the item right after it?", "下一段呢？"
+            return self._next_unit(previous_passage, -1 if step["back"] else 1)
         if previous_passage is None or not segments:
             return []
         path = [canonical(s) for s in previous_passage.path]
@@ -633,6 +642,24 @@ class Resolver:
         if segments[0][0] == "item" and path and path[-1][0] == "item":
             inside.append(tuple(path) + (("subitem", segments[0][1]),) + tuple(segments[1:]))
         return next(([self.by_path[(doc, p)]] for p in inside if (doc, p) in self.by_path), [])
+
+    def _next_unit(self, passage: Passage, step: int) -> list[str]:
+        """The unit after (or before) a passage at its own level: item (d) after (c), paragraph 8 after 7."""
+        path = [canonical(seg) for seg in passage.path]
+        if not path:
+            return []
+        kind, value = path[-1]
+        if value.isdigit():
+            values = [str(int(value) + step)]
+        elif value.isalpha() and value.islower():
+            roman = roman_to_int(value) if kind == "item" and len(value) > 1 or value in ("i", "v", "x") else None
+            letter = chr(ord(value[-1]) + step) * len(value) if value == value[0] * len(value) else ""
+            values = [v for v in (letter, to_roman(roman + step).lower() if roman else "") if v]
+        else:
+            return []
+        found = next((self.by_path[(passage.doc, tuple(path[:-1]) + ((kind, v),))] for v in values
+                      if (passage.doc, tuple(path[:-1]) + ((kind, v),)) in self.by_path), None)
+        return [found] if found else []
 
     def _same_unit_in(self, container: Segment, path: list[Segment], previous_id: str, doc: str) -> list[str]:
         """The unit at the previous passage's place inside another decision: paragraph 6 of the one named, in the

@@ -119,6 +119,16 @@ def test_a_question_asking_for_a_source_is_answered_with_the_footnote_of_the_pas
     assert bot.ask("理事会由多少名成员组成？").hits[0].passage.id == unit.id  # no source asked: the passage
 
 
+def test_a_follow_up_asking_for_the_next_or_previous_unit_moves_along_its_level(tmp_path):
+    bot = bot_on(tmp_path, "zh-decision.txt")
+    first = "第1/CP.28号决定第2段(a)项讲什么？"
+    assert bot.ask(first).hits[0].passage.label.endswith("第2段(a)项")
+    assert bot.ask("下一项呢？", history=[first]).hits[0].passage.label.endswith("第2段(b)项")
+    assert bot.ask("And the item right after it?", history=[first]).hits[0].passage.label.endswith("第2段(b)项")
+    paragraph = "第1/CP.28号决定第3段讲什么？"
+    assert bot.ask("上一段呢？", history=[paragraph]).hits[0].passage.label.endswith("第2段")
+
+
 def test_a_number_several_articles_have_is_answered_with_a_note_naming_them(tmp_path):
     bot = bot_on(tmp_path, "zh-treaty.txt")
     answer = bot.ask("第2款讲什么？")
@@ -134,8 +144,10 @@ def test_a_question_naming_a_treaty_by_what_it_is_prefers_the_loaded_treaty(tmp_
     retriever = bot.retriever
     rows = np.arange(len(retriever.passages))
     bonus = retriever._prefer_named(normalize("协定规定了哪些合作方式？"), np.zeros(len(rows), dtype=np.float32), rows)
-    in_treaty = np.array([p.doc == treaty for p in retriever.passages]) & ~retriever.is_front_matter  # not its cover
-    assert (bonus[in_treaty] == retriever.fusion.document_bonus).all() and (bonus[~in_treaty] == 0).all()
+    of_treaty = np.array([p.doc == treaty for p in retriever.passages])
+    in_treaty = of_treaty & ~retriever.is_front_matter
+    assert (bonus[in_treaty] == retriever.fusion.document_bonus).all() and (bonus[~of_treaty] == 0).all()
+    assert (bonus[of_treaty & retriever.is_front_matter] < 0).all()  # its cover falls below its text
     plain = retriever._prefer_named(normalize("缔约方会议决定了什么？"), np.zeros(len(rows), dtype=np.float32), rows)
     assert not plain.any()
 
