@@ -66,6 +66,8 @@ _NEXT_UNIT = re.compile(r"\b(?:next|following) (?:item|paragraph|sub-?paragraph|
                         r"|\b(?:item|paragraph|article|one) (?:right |just |immediately )?after (?:it|that|this)\b"
                         r"|(?P<back>\b(?:previous|preceding) (?:item|paragraph|article|one)\b|上一(?:项|段|条|款))"
                         r"|下一(?:项|段|条|款)")
+# a question asking what a table lists, not a figure in it: "What meetings are listed in table 1?", "表1列了哪些会议？"
+_LISTS = re.compile(r"\b(?:list|listed|lists|set out|shown?|contains?|includes?)\b|列出|列了|列有|列明|哪些")
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
@@ -456,7 +458,7 @@ class Resolver:
             return []
         beyond = self._beyond_containers(question)
         if all(kind in _CONTAINER_KINDS for kind, _ in segments) and len(beyond) + len(_CJK_CHAR.findall(beyond)) > 12 \
-                and not asks_for_parts(question):
+                and not asks_for_parts(question) and not (any(k == "table" for k, _ in segments) and _LISTS.search(question)):
             return []  # "what did decision 2/CMP.15 ask of the secretariat about …" (a Chinese character counting
                        # two): a scope, not the heading
         allowed = set(scope) if scope else None
