@@ -38,7 +38,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("decision", re.compile(rf"decision\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*决定|决定\s*{_DECISION}")),
     ("recommendation", re.compile(rf"recommendation\s+{_DECISION}|第?\s*{_DECISION}\s*号?\s*建议")),
     # a resolution numbered alone, as a record of resolutions numbers them: "44 c/resolution 24", "第24号决议"
-    ("resolution", re.compile(r"\bresolution\s+(\d{1,3})\b(?!\s*/|\.\d)|第\s*(\d{1,3})\s*号决议")),
+    ("resolution", re.compile(r"\bresolution\s+(\d{1,3}(?:/(?:19|20)\d\d)?)\b(?!\s*/|\.\d)|第\s*(\d{1,3}(?:/(?:19|20)\d\d)?)\s*号决议")),
     ("annex", re.compile(r"\bannex(?:es)?\b(?:\s+(?:to|of)\b)?(?:\s+([ivxl]{1,5}|\d{1,2})\b)?|附件\s*([一二三四五六七八九十\d]{1,3})?")),
     ("appendix", re.compile(r"\bappendix\s+([ivxl]{1,5}|\d{1,2})\b|附录\s*([一二三四五六七八九十\d]{1,3})")),
     ("article", re.compile(rf"\bart(?:icle|\.)?\s*(\d{{1,3}})\b|第\s*{_NUM}\s*条")),
@@ -122,8 +122,9 @@ def canonical(segment: str) -> Segment:
         kind = "item"
     if kind in ("chapter", "part"):
         kind = "section"
-    if kind == "resolution" and "/" not in value:  # a record's resolutions ("44 C/Resolution 24") are its
-        kind = "decision"  # decisions, as containers of paragraphs; "Resolution 1/CMA.5" is not decision 1/CMA.5
+    if kind == "resolution" and ("/" not in value or re.fullmatch(r"\d{1,3}/(?:19|20)\d\d", value)):
+        kind = "decision"  # a record's resolutions ("44 C/Resolution 24", "Resolution 7/2027") are its decisions, as
+        # containers of paragraphs; "Resolution 1/CMA.5" is not decision 1/CMA.5
     if kind in ("section", "annex", "appendix") and value.isascii() and value.isalpha():
         roman = roman_to_int(value)
         value = str(roman) if roman else value

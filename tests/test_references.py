@@ -126,6 +126,7 @@ def test_followup_moves_along_the_same_list():
     ("what does paragraph 4.2 of the annex say?", [("annex", "1"), ("para", "4.2")]),
     ("paragraph 1.5 degrees", [("para", "1")]),
     ("第24号决议第2段", [("decision", "24"), ("para", "2")]),
+    ("paragraph 1 (b) of resolution 8/2027", [("decision", "8/2027"), ("para", "1"), ("item", "b")]),
     ("resolution 74/135", []),
     ("in 2024 a. b. c.", []),
     ("paragraph 5 of decision 16/31", [("decision", "16/31"), ("para", "5")]),

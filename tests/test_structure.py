@@ -635,6 +635,19 @@ def test_notes_numbered_without_a_stop_inside_a_preamble_stay_notes():
         ["decision 15/CP.26, footnote 1", "decision 15/CP.26, footnote 2", "decision 15/CP.26, para. 1"]
 
 
+def test_resolutions_numbered_by_year_in_one_record_each_number_their_own_paragraphs():
+    text = ("C 2027/REP/RES\nFOOD AND AGRICULTURE ORGANIZATION OF THE UNITED NATIONS\nCONFERENCE\nForty-fifth Session\n"
+            "Rome, 26 June - 2 July 2027\nRESOLUTIONS ADOPTED BY THE CONFERENCE AT ITS FORTY-FIFTH SESSION\n\n"
+            "RESOLUTION 7/2027\n\nGlobal Framework on Water Scarcity in Agriculture\n\nTHE CONFERENCE,\n\n"
+            "Recalling Resolution 12/2019 of the Conference,\n\n1. Decides to extend the Framework;\n\n"
+            "2. Requests the Director-General to report.\n\nRESOLUTION 8/2027\n\nBudgetary Appropriations 2028-29\n\n"
+            "THE CONFERENCE,\n\nHaving considered the Programme of Work,\n\n1. Approves the Programme of Work.\n")
+    info = detect(text)
+    assert (info.symbol, info.title) == ("C 2027/REP/RES", "RESOLUTIONS ADOPTED BY THE CONFERENCE AT ITS FORTY-FIFTH SESSION")
+    labels = [p.label for p in parse(text, "en") if p.kind == "paragraph"]
+    assert labels == ["resolution 7/2027, para. 1", "resolution 7/2027, para. 2", "resolution 8/2027, para. 1"]
+
+
 def test_a_list_lettered_on_under_sub_headings_stays_its_paragraph_s():
     text = ("20. The Commission recognizes the contribution of UN-Women.\n"
             "21. The Commission urges Governments to take the following actions:\n"

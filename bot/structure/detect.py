@@ -12,7 +12,7 @@ from bot.structure.lines import pipe_cells
 # ICCD/COP(16)/23; "UNEP/MED IG.27/22" (a space before a meeting's series, as the Barcelona Convention prints it)
 # "FCCC/PA/CMA/2023/16/Add.1", "UNEP/MED IG.27/22", and an IMO body's session after a space: "A 34/Res.1196",
 # "MSC 110/23"
-_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:(?:/| (?=[A-Z]{2,8}\.\d)|(?<=^[A-Z])(?<![0-9]) (?=\d{1,3}/)|(?<=[A-Z]{2}) (?=\d{1,3}/[A-Z]))"
+_SYMBOL = re.compile(r"(?<![\w/])((?:[A-Z][A-Z0-9]*|A|E|S)(?:(?:/| (?=[A-Z]{2,8}\.\d)|(?<=^[A-Z])(?<![0-9]) (?=\d{1,4}/[A-Z])|(?<=[A-Z]{2}) (?=\d{1,3}/[A-Z]))"
                      r"(?:[A-Z0-9][A-Za-z0-9.\-]*(?:\(\d{1,3}\))?)){2,})(?![\w/])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -67,7 +67,7 @@ def detect(text: str, file_name: str = "") -> DocumentInfo:
 
 # a cover's title for texts it collects ("Decisions adopted by the Assembly at its eighth session"), which stays
 # the title when only one follows; "Decision adopted by …" (one) gives way to that decision's own title
-_COLLECTION = re.compile(r"^(?:Decisions|Resolutions|Recommendations) adopted\b|^.{0,40}通过的(?:各项)?(?:决定|决议|建议)$")
+_COLLECTION = re.compile(r"^(?i:decisions|resolutions|recommendations) (?i:adopted)\b|^.{0,40}通过的(?:各项)?(?:决定|决议|建议)$")
 
 
 def _decisions_in(text: str) -> int:
@@ -207,15 +207,18 @@ _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{
 
 
 def _meeting_line(line: str) -> bool:
-    if line.endswith(("；", ";", "。")):  # a sentence with a date in it ("2 敦促各国政府对2027年1月1日…适用本导则；")
-        return False
-    return bool(_SESSION_LINE.match(line)) or len(line) <= 60 and bool(en.DATE.search(line) or zh.DATE.search(line))
+    if line.endswith(("；", ";", "。", "，", ",")):  # a sentence or clause with a date in it ("2 敦促各国政府对
+        return False  # 2027年1月1日…适用本导则；", "又回顾大会2008年12月11日第63/124号决议…，")
+    if _SESSION_LINE.match(line):
+        return True
+    return len(line) <= 60 and bool(en.DATE.search(line) or zh.DATE.search(line))  # "2026年3月16日至20日，日内瓦"
 
 
 def _after_meeting_block(front: list[str]) -> int:
     """Where a title may start: after the cover's meeting lines (its session, place and dates, agenda item),
     which stand between the organization's or body's name and the title; the top when there are none."""
-    lines = [i for i, line in enumerate(front) if line and _meeting_line(line)]
+    chapeau = next((i for i, line in enumerate(front) if line.endswith(("，", ","))), len(front))
+    lines = [i for i, line in enumerate(front[:chapeau]) if line and _meeting_line(line)]  # not a date in a clause
     if not lines:
         return 0
     if not any(_SESSION_LINE.match(front[i]) for i in lines):
@@ -223,7 +226,8 @@ def _after_meeting_block(front: list[str]) -> int:
     start = lines[-1] + 1
     if _AGENDA_ITEM.match(front[lines[-1]]):  # "Agenda item 6" / "Just transition pathways": the item's title,
         end = start  # a line or two up to a blank line, not the document's
-        while end < len(front) and front[end] and end - start < 2 and not _DRAFT_OR_DECISION.search(front[end]):
+        while end < len(front) and front[end] and end - start < 2 and not _DRAFT_OR_DECISION.search(front[end]) \
+                and not front[end].endswith(("，", ",")):  # the chapeau ("大会，") ends the item's title
             end += 1
         after = next((line for line in front[end:] if line and not _cover(line) and not _meeting_line(line)), "")
         # unless no title would be left: the lines run on into the chapeau ("本议定书各缔约方，"), as a Word

@@ -9,10 +9,11 @@ import re
 # may be a reference, and a decision's own heading is printed with its title
 # "Decision XXXVII/1: Title" (the Montreal Protocol's parties number their meetings in Roman numerals, as the
 # CBD once did: "Decision X/2")
-# "Decision IG.27/4" (the Barcelona Convention's meetings: "IG.27")
+# "Decision IG.27/4" (the Barcelona Convention's meetings: "IG.27"); "RESOLUTION 7/2027" (the FAO Conference numbers
+# its resolutions by year)
 DECISION = re.compile(r"^(?:Draft\s+|DRAFT\s+)?(Decision|DECISION|Resolution|RESOLUTION)\s+(-|\d{1,3}|[A-Z]{2,8}-\d{1,2}|[IVXL]{1,8}|[A-Z]{2,8}\.\d{1,3})\s*/\s*"
                       r"([A-Z][A-Za-z0-9.()]*[A-Za-z0-9)]|(?<=[A-Z]-\d/)\d{1,3}|(?<=[A-Z]-\d\d/)\d{1,3}|(?<=[IVXL]/)\d{1,3}|(?<=\.\d/)\d{1,3}|(?<=\.\d\d/)\d{1,3}"
-                      r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"]))\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
+                      r"|\d{1,3}(?=\s*[.:]\s+[A-Z“\"])|(?<=\d/)(?:19|20)\d\d)\s*\**(?:\s*[.:]\s+([A-Z“\"][^.;]*)\.?)?$")
 # a decision printed without the word, as the Basel, Rotterdam and Stockholm conventions print theirs:
 # "SC-12/4: Technical assistance and capacity-building" (a body's prefix, and the title on its line)
 BARE_DECISION = re.compile(r"^([A-Z]{2,8}-\d{1,2})\s*/\s*(\d{1,3})\s*[:.]\s+([A-Z“\"][^;]*?)\.?$")
