@@ -661,6 +661,24 @@ def test_pdf_a_first_page_foot_beside_its_page_number_is_furniture_not_the_last_
     assert "Distributed" not in pages[0] and all("Page" not in page and "页" not in page for page in pages)
 
 
+def test_pdf_notes_numbered_in_plain_digits_go_on_from_the_last_page_s():
+    def draw(c: canvas.Canvas, number: int) -> None:
+        c.setFont("Times-Roman", 10)
+        first = 1 if number == 1 else 5
+        notes = range(first, first + (4 if number == 1 else 2))
+        c.drawString(LEFT, 700, "Paragraph text " + " ".join(f"cites note{n}" for n in notes) + ".")
+        c.line(LEFT, 120, LEFT + 144, 120)
+        for k, n in enumerate(notes):
+            c.setFont("Times-Roman", 8)
+            c.drawString(LEFT, 108 - 11 * k, f"{n} Source number {n} of the report.")
+
+    from bot.sources.pdf import read_pdf
+
+    text = read_pdf(_pdf(draw, pages=2), "en.pdf").text
+    notes = [line for line in text.splitlines() if line.startswith("^{")]
+    assert [line.split("}")[0] for line in notes] == [f"^{{{n}" for n in range(1, 7)], notes
+
+
 def test_pdf_contents_entries_stay_one_per_line():
     def draw(c: canvas.Canvas, number: int) -> None:
         c.setFont("Times-Roman", 10)

@@ -621,6 +621,7 @@ def render(pages: list[PageLayout]) -> str:
     repeated = _repeated_furniture(pages, [lines for _, lines in laid])
     built = []
     earlier: set[str] = set()  # the lines of the pages before, as furniture keys
+    last_note = 0  # the number of the last note read, which the next page's notes go on from
     for number, (page, (tables, lines)) in enumerate(zip(pages, laid)):
         furniture = [line for line in lines if _is_furniture(line, page, number, repeated)
                      or (line.top < _BAND * page.height and _furniture_key(line.text) in earlier
@@ -632,7 +633,9 @@ def render(pages: list[PageLayout]) -> str:
                 and not (line.top > (1 - _BAND) * page.height and any(abs(line.base - base) <= 2 for base in feet))]
         earlier.update(_furniture_key(line.text) for line in lines if len(line.text.strip()) >= 8)  # later pages
         body, foot = _split_foot(kept, page, tables)
-        notes, continued = _notes(foot)
+        notes, continued = _notes(foot, last_note)
+        last_note = max([int(n[2:n.index("}")]) for n in notes if n.startswith("^{") and n[2:n.index("}")].isdigit()]
+                        or [last_note])
         blocks = [Block(line.top, line=line) for line in body]
         blocks += [Block(t.top, table=t.lines()) for t in tables]
         blocks.sort(key=lambda b: b.top)
@@ -722,12 +725,12 @@ def _split_foot(lines: list[Line], page: PageLayout, tables: list[Table]) -> tup
     return lines[:k], lines[k:]
 
 
-def _notes(foot: list[Line]) -> tuple[list[str], str]:
-    """Footnote lines as `^{n} text` notes, and any text that continues the previous page's last note."""
+def _notes(foot: list[Line], last_number: int = 0) -> tuple[list[str], str]:
+    """Footnote lines as `^{n} text` notes, and any text that continues the previous page's last note; notes in
+    plain digits go on from `last_number`, the last page's last note ("6 Samples were …" after note 5)."""
     notes: list[list[str]] = []
     continued: list[str] = []
     left = min((line.x0 for line in foot), default=0.0)
-    last_number = 0
     for line in foot:
         match = _NOTE_START.match(line.text)
         starts = False
