@@ -67,7 +67,8 @@ _NEXT_UNIT = re.compile(r"\b(?:next|following) (?:item|paragraph|sub-?paragraph|
                         r"|(?P<back>\b(?:previous|preceding) (?:item|paragraph|article|one)\b|上一(?:项|段|条|款))"
                         r"|下一(?:项|段|条|款)")
 # a question asking what a table lists, not a figure in it: "What meetings are listed in table 1?", "表1列了哪些会议？"
-_LISTS = re.compile(r"\b(?:list|listed|lists|set out|shown?|contains?|includes?)\b|列出|列了|列有|列明|哪些")
+_LISTS = re.compile(r"\b(?:listed|set out|shown|included|contained) in\b|\btable \w*\s*(?:lists?|shows?|contains?|includes?)\b"
+                    r"|(?:列出|列了|列有|列明)了?哪些")
 _BARE_ROW = re.compile(r"第\s*(\d{1,3})\s*行|\brow\s+(\d{1,3})\b")
 _LEVEL = {"decision": 0, "annex": 1, "appendix": 1, "article": 2, "section": 2, "preamble": 3, "para": 3, "footnote": 3,
           "table": 3, "item": 4, "row": 4}
