@@ -583,6 +583,7 @@ def test_an_organization_s_name_atop_a_text_is_its_letterhead_not_its_title():
             "Having determined that these proposals shall take the form of an international Convention;\n\n"
             "Article 1\n\nFor the purposes of this Convention: (a) the term means.\n")
     assert detect(text).title == "C192 - Decent Work in the Platform Economy Convention, 2026 (No. 192)"
+    assert detect(text).symbol == "C192"  # the code the ILO lists it by
     # each clause of its preamble joined to the next by "and", as the ILO prints them, is a paragraph of its own
     assert [p.text.split()[0] for p in parse(text, "en") if p.kind == "preamble"] == \
         ["Having", "Recalling", "Noting", "Having"]

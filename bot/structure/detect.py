@@ -147,8 +147,10 @@ def _own_number(front: list[str]) -> str | None:
     """A text with no UN symbol is cited by its own number when it has one: "Resolution XV.7" (Ramsar),
     "Resolution Conf. 20.9", "第Conf. 20.9号决议" (CITES)."""
     line = next((line for line in front if _OWN_NUMBERED.match(line)), None)
-    if line is None:  # "第八十届世界卫生大会  WHA80.12": a number of letters, session and order, as a cover prints it
-        return next((found[1] for found in map(_CODED_NUMBER.search, front) if found), None)
+    if line is None:  # "第八十届世界卫生大会  WHA80.12": a number of letters, session and order, as a cover prints it;
+        # "C192 - Decent Work … Convention, 2026 (No. 192)": a code before its title, as the ILO lists its instruments
+        return next((found[1] for found in map(_CODED_NUMBER.search, front) if found), None) \
+            or next((found[1] for found in map(_CODED_TITLE.match, front) if found), None)
     return re.sub(r"^(RESOLUTION|RECOMMENDATION|DECISION)\b", lambda m: m[1].capitalize(), line)
 
 
@@ -199,6 +201,7 @@ _OWN_NUMBER = (r"(?:(?:Conf\.\s*)?(?:[IVXL]{1,6}|\d{1,3})\.\d{1,3}(?:\s*[(（]Re
                r"|[A-Z]{1,5}\.\d{1,4}\(\d{1,3}\))")  # and an IMO number: "A.1196(34)", "MSC.391(95)"
 _OWN_NUMBERED = re.compile(rf"^(?:((?i:resolution|recommendation|decision))\s+{_OWN_NUMBER}|第?\s*{_OWN_NUMBER}\s*号(决议|建议|决定))$")
 _CODED_NUMBER = re.compile(r"(?:^|\s)([A-Z]{2,5}\d{1,3}\.R?\d{1,3})$")  # "WHA80.12", "EB158.R3" at a cover line's end
+_CODED_TITLE = re.compile(r"^([A-Z]{1,2}\d{1,4}) [-–—] [A-Z]\w+ ")
 _OWN_KIND = {"resolution": "resolution", "recommendation": "recommendation", "decision": "decision",
              "决议": "resolution", "建议": "recommendation", "决定": "decision"}
 _AGENDA_ITEM = re.compile(r"^(?:Provisional )?(?:agenda )?item \d+(?:\s*\([a-z]{1,4}\))*\s*$"
