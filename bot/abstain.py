@@ -237,6 +237,26 @@ def _spelled_whole(acronym: str, term: str) -> bool:
     return len(words) >= 2 and _spells(acronym, words, True)
 
 
+def unknown_numbered_text(question: str, document: str) -> str | None:
+    """A resolution or decision the question names by its number that no loaded text mentions ("resolution 2790
+    (2025)", "decision 5/CMA.9", "第79/123号决议"); else None. Spaces aside, so "2790(2025)" is "2790 (2025)"."""
+    compact = _compact(document)
+    for match in _NUMBERED_TEXT.finditer(normalize(question)):
+        number = re.sub(r"\s+", "", match[1] or match[2]).replace("（", "(").replace("）", ")")
+        if number not in compact:
+            return match[0].strip()
+    return None
+
+
+@lru_cache(maxsize=4)
+def _compact(document: str) -> str:
+    return re.sub(r"\s+", "", normalize(document)).replace("（", "(").replace("）", ")")
+
+
+_NUMBERED_TEXT = re.compile(r"\b(?:resolution|decision)\s+(\d{3,4}\s*\(\d{4}\)|\d{1,3}/(?:cp|cmp|cma|cop|ea)\.\d{1,2}\b|\d{2,3}/\d{2,3}\b)"
+                            r"|第\s*(\d{3,4}\s*[(（]\d{4}[)）]|\d{1,3}/(?:cp|cmp|cma|cop|ea)\.\d{1,2}|\d{2,3}/\d{2,3})\s*号(?:决议|决定)")
+
+
 def unknown_proper_name(question: str, document: str) -> str | None:
     """A State, city, organization or named fund the question names ("the Republic of Korea", "加纳") that the
     document mentions by none of its names (those of every entry sharing a name with it), else None."""
@@ -590,6 +610,9 @@ class Abstention:
             return None
         if _asks_only_for_a_unit(question) or _names_a_missing_unit(question):  # "paragraph 999 of decision 1/CMA.5",
             return words["unit_scoped" if scoped else "unit"]  # "《京都议定书》第三条": none has it
+        numbered = unknown_numbered_text(question, document) if document else None
+        if numbered:  # "What sanctions did resolution 2790 (2025) renew?" with no loaded text mentioning it
+            return words["title"].format(numbered)
         if named and not any(h.passage.doc in named for h in hits[:CHECKED_HITS]):
             return words["elsewhere"]  # "第16/23号决定设立的信托基金…": only another document speaks of one
         absent = unknown_in_named(question, named_text) if named_text else None

@@ -550,3 +550,17 @@ def test_a_chinese_question_over_an_english_passage_is_held_to_the_threshold_acr
     assert Abstention().reason([hit], "鲨鱼协定禁止在鲸鲨周围使用哪种渔具作业？") is None
     chinese = dataclasses.replace(article, text="（b）缔约方应禁止在鲸鲨周围设置围网。")
     assert Abstention().reason([Hit(chinese, 8.0, 0.83, 5.0)], "鲨鱼协定禁止在鲸鲨周围使用哪种渔具作业？") is not None
+
+
+def test_a_resolution_or_decision_named_by_a_number_no_loaded_text_mentions_is_a_reason():
+    from bot.abstain import unknown_numbered_text
+
+    document = normalize("S/RES/2814 (2026) Recalling its resolution 2790 (2025) and decision 1/CMA.5, A/RES/79/2")
+    assert unknown_numbered_text("What did resolution 2799 (2025) renew?", document) == "resolution 2799 (2025)"
+    assert unknown_numbered_text("What did resolution 2790(2025) renew?", document) is None  # mentioned: it may answer
+    assert unknown_numbered_text("第2814（2026）号决议第4段讲什么？", document) is None
+    assert unknown_numbered_text("第79/123号决议说什么？", document) == "第79/123号决议"
+    assert unknown_numbered_text("What does decision 5/CMA.9 decide?", document) == "decision 5/cma.9"
+    row = Passage(id="p4", kind="paragraph", citation="第4段", text="4. 决定将专家小组的任务期限延长至2027年3月15日；")
+    reason = Abstention().reason([Hit(row, 6.0, 0.9, 20.0)], "What did resolution 2799 (2025) renew?", document, "en")
+    assert reason == "resolution 2799 (2025) is not among the loaded documents", reason
