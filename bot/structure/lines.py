@@ -15,7 +15,8 @@ _JOB_NUMBER = re.compile(r"^(?:\d{1,4}(?:\s*/\s*\d{1,4})?\s+)?(?:GE\.\d{2}-\d{4,
                          r"|^(?:\d{1,4}\s*/\s*\d{1,4}\s+)?\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})?(?:\s+\d{1,4}\s*/\s*\d{1,4})?$")
 # the UN print footer's recycling note, and the rule printed over a page's footnotes
 _FOOTER = re.compile(r"^(?:Please recycle|请回收|Merci de recycler|_{5,}|[─━]{5,})$")
-_PAGE_NUMBER = re.compile(r"^(?:\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-|Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?)$")
+# pages are numbered from 1: "0/0" is no page's number
+_PAGE_NUMBER = re.compile(r"^(?:[1-9]\d{0,3}\s*/\s*[1-9]\d{0,3}|-\s*[1-9]\d{0,3}\s*-|Page\s+[1-9]\d{0,3}(?:\s+of\s+[1-9]\d{0,3})?)$")
 _DIGITS = re.compile(r"\d+")
 _PAGE_WORD = re.compile(r"^Page\s+\d{1,4}(?:\s+of\s+\d{1,4})?$")
 _TOC_ENTRY = re.compile(r"(?:\t\s*[\d–\-]*\s*\t\s*\d{1,3}|\t\s*\d{1,3}|\.{4,}\s*\|?\s*\d{1,3}\s*\|?"
@@ -58,7 +59,7 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-_PAGE_OF = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")  # "2/3"
+_PAGE_OF = re.compile(r"^[1-9]\d{0,3}\s*/\s*[1-9]\d{0,3}$")  # "2/3"
 
 
 def pipe_cells(text: str) -> list[str] | None:
