@@ -661,6 +661,11 @@ def test_a_list_lettered_on_under_sub_headings_stays_its_paragraph_s():
     assert after.label == "para. 22" and not any("B." in title for title in after.section)  # the list's heading ended
 
 
+def test_chinese_sub_items_in_enclosed_numerals_are_sub_items():
+    text = "2．敦促各国：\n(b) 设立废弃渔具接收设施，并确保这些设施：\n㈠ 不收取额外费用；\n㈡ 记录所接收渔具的数量；\n3．鼓励各组织。\n"
+    assert [p.label for p in parse(text, "zh")] == ["第2段", "第2段(b)项", "第2段(b)项(一)目", "第2段(b)项(二)目", "第3段"]
+
+
 def test_items_lettered_with_a_closing_parenthesis_are_items():
     text = ("1. Urges Parties to adopt measures, including:\n    a)    in longline fisheries, bird-scaring lines;\n"
             "    b)    in gillnet fisheries, acoustic deterrent devices;\n2. Requests the Secretariat to report.\n")

@@ -23,6 +23,7 @@ _CARET_FOOTNOTE = re.compile(r"^(\^\{ *[0-9]+(?: *, *[0-9]+)* *\})\s*(.*)$")
 _PARAGRAPH = re.compile(r"^([0-9]{1,3})(?:\.(?=\s|$|[\u4e00-\u9fff（(《“])|．)\s*(.*)$")
 _LETTER_ITEM = re.compile(r"^[(（]([a-z]{1,2}|[ivxl]{1,6})[)）]\s*(.*)$|^([a-z]|[ivxl]{1,6})\)\s+(\S.*)$")  # "(a)"; "a)" (CMS)
 _DECIMAL_PARAGRAPH = re.compile(r"^([0-9]{1,2}(?:\.[0-9]{1,2}){1,3})\.?\s+([A-Z\u4e00-\u9fff“\"(（].*)$")  # "1.1", "3.2.4.1."
+_ENCLOSED_ITEM = re.compile(r"^([㈠-㈩])\s*(\S.*)$")
 _CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]\s*(.*)$")
 _DOT_ITEM = re.compile(r"^\.([0-9]{1,2})\s+(\S.*)$")
 _NUMBER_ITEM = re.compile(r"^[(（]([0-9]{1,2})[)）]\s*(.*)$")
@@ -199,6 +200,10 @@ def _item(body: str, bare: str) -> Token | None:
     match = _CN_ITEM.match(body)
     if match and cn_number(match[1]):
         return Token("item", str(cn_number(match[1])), "cn", match[1], match[2])
+    match = _ENCLOSED_ITEM.match(body)  # "㈠ …": a sub-item of a Chinese UN text, as "(一)" in one character
+    if match:
+        number = ord(match[1]) - ord("㈠") + 1
+        return Token("item", str(number), "cn", to_cn(number), match[2])
     match = _NUMBER_ITEM.match(body)
     if match:
         return Token("item", str(int(match[1])), "number", match[1], match[2])
