@@ -387,6 +387,11 @@ def unknown_ordinal(question: str, text: str, corpus: str = "") -> str | None:
     return None
 
 
+def names_an_instance(question: str) -> bool:
+    """Whether an English question numbers something by an ordinal ("the 8th session"), which unknown_ordinal checks."""
+    return next(_ordinals(question.lower(), reach=1), None) is not None
+
+
 @lru_cache(maxsize=8)
 def _numbered(text: str) -> dict[str, frozenset[int]]:
     """The numbers a text gives each word after an ordinal."""

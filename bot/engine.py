@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.abstain import CHECKED_HITS, Abstention
+from bot.abstain import CHECKED_HITS, Abstention, names_an_instance
 from bot.answer import compose
 from bot.config import Config
 from bot.embedder import Embedder, make_embedder
@@ -106,10 +106,10 @@ class Bot:
         named = frozenset(resolver.named_documents(normalize(question)))
         holding = named | {resolver.decision_docs[s] for s in resolver.named_containers(normalize(question))
                            if s in resolver.decision_docs}  # "… under decision BC-17/5": the report holding it
-        found = frozenset(h.passage.doc for h in hits[:CHECKED_HITS])
+        found = frozenset(h.passage.doc for h in hits[:CHECKED_HITS])  # their text, read only when a question
+        hits_text = self._text_of(found) if names_an_instance(question) else ""  # numbers an instance to look up
         return self.abstention.reason(hits, question, self.names_text, language, self.glossary, scoped,
-                                      resolver.names_loaded, named, self._text_of(frozenset(holding)),
-                                      self._text_of(found))
+                                      resolver.names_loaded, named, self._text_of(frozenset(holding)), hits_text)
 
     def _text_of(self, docs: frozenset[str]) -> str:
         """The named documents' text as names are looked up in it (see names_text)."""
